@@ -1,0 +1,13 @@
+//! Veil's decisions, free of OS calls: what the settings are, what state the
+//! app is in, and what should happen next. Everything here is deterministic
+//! given its inputs (time comes in through [`clock::Clock`]), so it is tested
+//! table-style without a display or an audio server.
+
+pub mod clock;
+pub mod control;
+pub mod settings;
+pub mod state;
+pub mod status;
+
+/// The product version, shared by the app, the CLI and `veil status`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,223 @@
+//! Effective settings: built-in defaults < the agent's file < the policy file.
+//! A key set by policy is locked.
+
+use serde::Serialize;
+
+use super::layer::Layer;
+use super::schema::{self, Kind, Scope, SETTINGS};
+use super::value::Value;
+
+/// Where an effective value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Default,
+    User,
+    Policy,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Entry {
+    pub key: &'static str,
+    pub title: &'static str,
+    pub help: &'static str,
+    pub kind: Kind,
+    pub scope: Scope,
+    pub value: Value,
+    pub source: Source,
+    /// Set by the organization: the agent cannot change it.
+    pub locked: bool,
+    /// Line in the file the value came from, for `veil policy show`.
+    pub line: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Effective {
+    pub entries: Vec<Entry>,
+}
+
+impl Effective {
+    pub fn merge(user: &Layer, policy: &Layer) -> Effective {
+        let entries = SETTINGS
+            .iter()
+            .map(|spec| {
+                let (value, source, line) = if let Some(v) = policy.get(spec.key) {
+                    (v.clone(), Source::Policy, policy.line_of(spec.key))
+                } else if let Some(v) = user.get(spec.key) {
+                    (v.clone(), Source::User, user.line_of(spec.key))
+                } else {
+                    (Value::from(spec.default), Source::Default, None)
+                };
+                Entry {
+                    key: spec.key,
+                    title: spec.title,
+                    help: spec.help,
+                    kind: spec.kind,
+                    scope: spec.scope,
+                    value,
+                    locked: source == Source::Policy,
+                    source,
+                    line,
+                }
+            })
+            .collect();
+        Effective { entries }
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
+    pub fn is_locked(&self, key: &str) -> bool {
+        self.entry(key).is_some_and(|e| e.locked)
+    }
+
+    fn bool(&self, key: &str) -> bool {
+        match self.entry(key).map(|e| &e.value) {
+            Some(Value::Bool(b)) => *b,
+            _ => default_bool(key),
+        }
+    }
+
+    fn text(&self, key: &str) -> String {
+        match self.entry(key).map(|e| &e.value) {
+            Some(Value::Text(t)) => t.clone(),
+            _ => match schema::spec(key).map(|s| Value::from(s.default)) {
+                Some(Value::Text(t)) => t,
+                _ => String::new(),
+            },
+        }
+    }
+
+    /// The typed view the rest of the app reads.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            start_at_login: self.bool(schema::START_AT_LOGIN),
+            appearance: match self.text(schema::APPEARANCE).as_str() {
+                "light" => Appearance::Light,
+                "dark" => Appearance::Dark,
+                _ => Appearance::System,
+            },
+            allow_quit: self.bool(schema::ALLOW_QUIT),
+            force_privacy_mode: self.bool(schema::FORCE_PRIVACY_MODE),
+        }
+    }
+}
+
+impl Default for Effective {
+    fn default() -> Self {
+        Effective::merge(&Layer::default(), &Layer::default())
+    }
+}
+
+fn default_bool(key: &str) -> bool {
+    matches!(
+        schema::spec(key).map(|s| Value::from(s.default)),
+        Some(Value::Bool(true))
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Appearance {
+    System,
+    Light,
+    Dark,
+}
+
+/// Effective settings as typed values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Settings {
+    pub start_at_login: bool,
+    pub appearance: Appearance,
+    pub allow_quit: bool,
+    pub force_privacy_mode: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Effective::default().settings()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::layer::Origin;
+    use super::*;
+
+    fn layer(text: &str, origin: Origin) -> Layer {
+        Layer::parse("f", text, origin).unwrap()
+    }
+
+    #[test]
+    fn policy_beats_user_beats_default() {
+        let table: &[(&str, &str, &str, Value, Source, bool)] = &[
+            (
+                "",
+                "",
+                "appearance",
+                Value::Text("system".into()),
+                Source::Default,
+                false,
+            ),
+            (
+                "appearance = \"dark\"",
+                "",
+                "appearance",
+                Value::Text("dark".into()),
+                Source::User,
+                false,
+            ),
+            (
+                "appearance = \"dark\"",
+                "appearance = \"light\"",
+                "appearance",
+                Value::Text("light".into()),
+                Source::Policy,
+                true,
+            ),
+            (
+                "",
+                "start_at_login = false",
+                "start_at_login",
+                Value::Bool(false),
+                Source::Policy,
+                true,
+            ),
+            (
+                "start_at_login = false",
+                "",
+                "start_at_login",
+                Value::Bool(false),
+                Source::User,
+                false,
+            ),
+        ];
+        for (user, policy, key, value, source, locked) in table {
+            let eff = Effective::merge(&layer(user, Origin::User), &layer(policy, Origin::Policy));
+            let e = eff.entry(key).unwrap();
+            assert_eq!(
+                (&e.value, e.source, e.locked),
+                (value, *source, *locked),
+                "{user} / {policy}"
+            );
+        }
+    }
+
+    #[test]
+    fn typed_view_reads_merged_values() {
+        let eff = Effective::merge(
+            &layer("appearance = \"dark\"", Origin::User),
+            &layer(
+                "allow_quit = false\nforce_privacy_mode = true",
+                Origin::Policy,
+            ),
+        );
+        let s = eff.settings();
+        assert_eq!(s.appearance, Appearance::Dark);
+        assert!(!s.allow_quit);
+        assert!(s.force_privacy_mode);
+        assert!(s.start_at_login);
+        assert_eq!(Settings::default().appearance, Appearance::System);
+    }
+}

@@ -1,0 +1,290 @@
+//! Parsing one settings or policy file into a validated layer. A file is taken
+//! whole or not at all: any error rejects it, so a half-understood policy is
+//! never applied.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+use toml_edit::{Document, Item, Table};
+
+use super::schema::{self, Scope};
+use super::value::{kind_name, Value};
+
+/// Which file a layer came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    User,
+    Policy,
+}
+
+/// A problem in a settings or policy file, located for a human.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileError {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub key: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if let Some(key) = &self.key {
+            write!(f, "key `{key}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// The validated values of one file, with the line each was set on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layer {
+    values: BTreeMap<&'static str, (Value, usize)>,
+}
+
+impl Layer {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.values.get(key).map(|(v, _)| v)
+    }
+
+    pub fn line_of(&self, key: &str) -> Option<usize> {
+        self.values.get(key).map(|(_, l)| *l)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.values.keys().copied()
+    }
+
+    /// Parses and validates `text`, the contents of `file`. Returns every
+    /// problem found, each naming the file, line and key.
+    pub fn parse(file: &str, text: &str, origin: Origin) -> Result<Layer, Vec<FileError>> {
+        let doc = match Document::parse(text) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
+                return Err(vec![FileError {
+                    file: file.to_string(),
+                    line,
+                    column,
+                    key: None,
+                    message: format!("not valid TOML: {}", first_line(e.message())),
+                }]);
+            }
+        };
+        let mut walker = Walker {
+            file,
+            text,
+            origin,
+            layer: Layer::default(),
+            errors: Vec::new(),
+        };
+        walker.table(doc.as_table(), "");
+        if walker.errors.is_empty() {
+            Ok(walker.layer)
+        } else {
+            Err(walker.errors)
+        }
+    }
+}
+
+struct Walker<'a> {
+    file: &'a str,
+    text: &'a str,
+    origin: Origin,
+    layer: Layer,
+    errors: Vec<FileError>,
+}
+
+impl Walker<'_> {
+    fn table(&mut self, table: &Table, prefix: &str) {
+        for (name, item) in table.iter() {
+            let key = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            let offset = table
+                .key(name)
+                .and_then(|k| k.span())
+                .or_else(|| item.span())
+                .map(|s| s.start)
+                .unwrap_or(0);
+            match item {
+                Item::Table(t) => self.table(t, &key),
+                Item::Value(toml_edit::Value::InlineTable(t)) => {
+                    let t = t.clone().into_table();
+                    self.table(&t, &key)
+                }
+                Item::Value(v) => self.value(&key, v, offset),
+                Item::ArrayOfTables(_) | Item::None => self.error(
+                    offset,
+                    Some(&key),
+                    "this key does not take a table array".into(),
+                ),
+            }
+        }
+    }
+
+    fn value(&mut self, key: &str, raw: &toml_edit::Value, offset: usize) {
+        let Some(spec) = schema::spec(key) else {
+            let hint = schema::closest_key(key)
+                .map(|k| format!(" (did you mean `{k}`?)"))
+                .unwrap_or_default();
+            self.error(offset, Some(key), format!("unknown key{hint}"));
+            return;
+        };
+        if self.origin == Origin::User && spec.scope == Scope::PolicyOnly {
+            self.error(
+                offset,
+                Some(key),
+                "only your organization's policy file can set this key".into(),
+            );
+            return;
+        }
+        let value = match raw {
+            toml_edit::Value::Boolean(b) => Value::Bool(*b.value()),
+            toml_edit::Value::Integer(i) => Value::Integer(*i.value()),
+            toml_edit::Value::String(s) => Value::Text(s.value().clone()),
+            _ => {
+                self.error(
+                    offset,
+                    Some(key),
+                    format!("expected {}", kind_name(spec.kind)),
+                );
+                return;
+            }
+        };
+        if let Err(msg) = value.check(spec) {
+            self.error(offset, Some(key), msg);
+            return;
+        }
+        let (line, _) = line_col(self.text, offset);
+        self.layer.values.insert(spec.key, (value, line));
+    }
+
+    fn error(&mut self, offset: usize, key: Option<&str>, message: String) {
+        let (line, column) = line_col(self.text, offset);
+        self.errors.push(FileError {
+            file: self.file.to_string(),
+            line,
+            column,
+            key: key.map(str::to_string),
+            message,
+        });
+    }
+}
+
+/// 1-based line and column of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str, origin: Origin) -> Vec<String> {
+        match Layer::parse("/etc/veil/policy.toml", text, origin) {
+            Ok(_) => vec![],
+            Err(e) => e.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn bad_files_name_file_line_and_key() {
+        let cases: &[(&str, Origin, &str)] = &[
+            (
+                "start_at_login = true\nappearance = 3\n",
+                Origin::User,
+                "/etc/veil/policy.toml:2:1: key `appearance`: expected one of \"system\", \"light\", \"dark\", found a number",
+            ),
+            (
+                "\n\nstart_at_logon = true\n",
+                Origin::User,
+                "/etc/veil/policy.toml:3:1: key `start_at_logon`: unknown key (did you mean `start_at_login`?)",
+            ),
+            (
+                "allow_quit = false\n",
+                Origin::User,
+                "/etc/veil/policy.toml:1:1: key `allow_quit`: only your organization's policy file can set this key",
+            ),
+            (
+                "appearance = \"blue\"\n",
+                Origin::Policy,
+                "/etc/veil/policy.toml:1:1: key `appearance`: \"blue\" is not allowed; use one of \"system\", \"light\", \"dark\"",
+            ),
+            (
+                "start_at_login = [1]\n",
+                Origin::Policy,
+                "/etc/veil/policy.toml:1:1: key `start_at_login`: expected true or false",
+            ),
+            (
+                "[nope]\nthing = 1\n",
+                Origin::Policy,
+                "/etc/veil/policy.toml:2:1: key `nope.thing`: unknown key",
+            ),
+        ];
+        for (text, origin, want) in cases {
+            assert_eq!(errors(text, *origin), vec![want.to_string()], "{text}");
+        }
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let errs = errors("allow_quit = false\nstart_at_login = tru\n", Origin::Policy);
+        assert_eq!(errs.len(), 1);
+        assert!(
+            errs[0].starts_with("/etc/veil/policy.toml:2:"),
+            "{}",
+            errs[0]
+        );
+        assert!(errs[0].contains("not valid TOML"), "{}", errs[0]);
+    }
+
+    #[test]
+    fn every_error_is_reported() {
+        let errs = errors("a = 1\nb = 2\n", Origin::User);
+        assert_eq!(errs.len(), 2);
+    }
+
+    #[test]
+    fn valid_files_keep_values_and_lines() {
+        let layer = Layer::parse(
+            "p",
+            "# comment\nallow_quit = false\nappearance = \"dark\"\n",
+            Origin::Policy,
+        )
+        .unwrap();
+        assert_eq!(layer.get("allow_quit"), Some(&Value::Bool(false)));
+        assert_eq!(layer.line_of("appearance"), Some(3));
+        assert_eq!(layer.get("start_at_login"), None);
+    }
+
+    #[test]
+    fn an_empty_file_is_an_empty_layer() {
+        assert!(Layer::parse("p", "", Origin::User).unwrap().is_empty());
+    }
+}

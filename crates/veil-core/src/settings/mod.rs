@@ -1,0 +1,13 @@
+//! Settings and managed policy.
+
+pub mod config;
+pub mod edit;
+pub mod effective;
+pub mod layer;
+pub mod schema;
+pub mod value;
+
+pub use config::{Config, ConfigChange, FileRead, FileState, FileStatus};
+pub use effective::{Appearance, Effective, Entry, Settings, Source};
+pub use layer::{FileError, Layer, Origin};
+pub use value::Value;

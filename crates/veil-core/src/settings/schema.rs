@@ -1,0 +1,147 @@
+//! Every setting Veil knows: its key, type, allowed range, default and who may
+//! set it. One table drives parsing, validation, `veil policy show` and the
+//! settings page, so they cannot disagree.
+
+use serde::Serialize;
+
+/// What values a setting accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Kind {
+    Bool,
+    Integer { min: i64, max: i64 },
+    Choice { options: &'static [&'static str] },
+    Text,
+}
+
+/// A default, in a form that can live in a `static` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultValue {
+    Bool(bool),
+    Integer(i64),
+    Text(&'static str),
+}
+
+/// Who may set a key. Some keys only make sense as an organization's rule
+/// (an agent forbidding themselves to quit is meaningless).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    UserAndPolicy,
+    PolicyOnly,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SettingSpec {
+    /// Dotted TOML key, e.g. `shield.idle_seconds`.
+    pub key: &'static str,
+    pub kind: Kind,
+    #[serde(skip)]
+    pub default: DefaultValue,
+    pub scope: Scope,
+    /// Short label for the settings page.
+    pub title: &'static str,
+    /// One sentence that tells the agent or IT what the key does.
+    pub help: &'static str,
+}
+
+pub const START_AT_LOGIN: &str = "start_at_login";
+pub const APPEARANCE: &str = "appearance";
+pub const ALLOW_QUIT: &str = "allow_quit";
+pub const FORCE_PRIVACY_MODE: &str = "force_privacy_mode";
+
+pub static SETTINGS: &[SettingSpec] = &[
+    SettingSpec {
+        key: START_AT_LOGIN,
+        kind: Kind::Bool,
+        default: DefaultValue::Bool(true),
+        scope: Scope::UserAndPolicy,
+        title: "Start Veil when you sign in",
+        help: "Veil starts in the tray each time you sign in to this computer.",
+    },
+    SettingSpec {
+        key: APPEARANCE,
+        kind: Kind::Choice {
+            options: &["system", "light", "dark"],
+        },
+        default: DefaultValue::Text("system"),
+        scope: Scope::UserAndPolicy,
+        title: "Appearance",
+        help: "Follow the system's light or dark theme, or always use one.",
+    },
+    SettingSpec {
+        key: ALLOW_QUIT,
+        kind: Kind::Bool,
+        default: DefaultValue::Bool(true),
+        scope: Scope::PolicyOnly,
+        title: "Agents may quit Veil",
+        help: "When false, the tray menu has no Quit item.",
+    },
+    SettingSpec {
+        key: FORCE_PRIVACY_MODE,
+        kind: Kind::Bool,
+        default: DefaultValue::Bool(false),
+        scope: Scope::PolicyOnly,
+        title: "Privacy mode is always on",
+        help: "When true, privacy mode is on and agents cannot turn it off.",
+    },
+];
+
+pub fn spec(key: &str) -> Option<&'static SettingSpec> {
+    SETTINGS.iter().find(|s| s.key == key)
+}
+
+/// The known key closest to a mistyped one, for "did you mean" hints.
+pub fn closest_key(unknown: &str) -> Option<&'static str> {
+    SETTINGS
+        .iter()
+        .map(|s| (edit_distance(unknown, s.key), s.key))
+        .filter(|(d, key)| *d <= 3.max(key.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_unique_and_defaults_fit_their_kind() {
+        for (i, s) in SETTINGS.iter().enumerate() {
+            assert!(
+                SETTINGS[i + 1..].iter().all(|o| o.key != s.key),
+                "{}",
+                s.key
+            );
+            let ok = match (s.kind, s.default) {
+                (Kind::Bool, DefaultValue::Bool(_)) => true,
+                (Kind::Integer { min, max }, DefaultValue::Integer(v)) => v >= min && v <= max,
+                (Kind::Choice { options }, DefaultValue::Text(v)) => options.contains(&v),
+                (Kind::Text, DefaultValue::Text(_)) => true,
+                _ => false,
+            };
+            assert!(ok, "default of {} does not fit its kind", s.key);
+        }
+    }
+
+    #[test]
+    fn closest_key_suggests_near_misses_only() {
+        assert_eq!(closest_key("start_at_logon"), Some(START_AT_LOGIN));
+        assert_eq!(closest_key("apperance"), Some(APPEARANCE));
+        assert_eq!(closest_key("completely_unrelated_thing"), None);
+    }
+}

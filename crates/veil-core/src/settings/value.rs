@@ -1,0 +1,90 @@
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use super::schema::{DefaultValue, Kind, SettingSpec};
+
+/// A setting's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Bool(bool),
+    Integer(i64),
+    Text(String),
+}
+
+impl From<DefaultValue> for Value {
+    fn from(d: DefaultValue) -> Self {
+        match d {
+            DefaultValue::Bool(b) => Value::Bool(b),
+            DefaultValue::Integer(i) => Value::Integer(i),
+            DefaultValue::Text(t) => Value::Text(t.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Integer(i) => write!(f, "{i}"),
+            Value::Text(t) => write!(f, "\"{t}\""),
+        }
+    }
+}
+
+impl Value {
+    /// Checks a value against its spec; the error reads as the end of
+    /// "key `x`: ...".
+    pub fn check(&self, spec: &SettingSpec) -> Result<(), String> {
+        match (spec.kind, self) {
+            (Kind::Bool, Value::Bool(_)) | (Kind::Text, Value::Text(_)) => Ok(()),
+            (Kind::Integer { min, max }, Value::Integer(v)) => {
+                if *v < min || *v > max {
+                    Err(format!("{v} is out of range; allowed {min} to {max}"))
+                } else {
+                    Ok(())
+                }
+            }
+            (Kind::Choice { options }, Value::Text(v)) => {
+                if options.contains(&v.as_str()) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "\"{v}\" is not allowed; use one of {}",
+                        quoted_list(options)
+                    ))
+                }
+            }
+            (kind, v) => Err(format!(
+                "expected {}, found {}",
+                kind_name(kind),
+                value_type(v)
+            )),
+        }
+    }
+}
+
+pub(crate) fn kind_name(kind: Kind) -> String {
+    match kind {
+        Kind::Bool => "true or false".into(),
+        Kind::Integer { min, max } => format!("a whole number from {min} to {max}"),
+        Kind::Choice { options } => format!("one of {}", quoted_list(options)),
+        Kind::Text => "a quoted string".into(),
+    }
+}
+
+fn value_type(v: &Value) -> &'static str {
+    match v {
+        Value::Bool(_) => "a boolean",
+        Value::Integer(_) => "a number",
+        Value::Text(_) => "a string",
+    }
+}
+
+fn quoted_list(options: &[&str]) -> String {
+    options
+        .iter()
+        .map(|o| format!("\"{o}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,353 @@
+//! The app's one state, owned by one actor: events in, actions out. The
+//! actor in the app crate feeds it and carries out what it returns; nothing
+//! here touches the OS.
+
+use serde::{Deserialize, Serialize};
+
+use crate::settings::{Config, ConfigChange, FileRead, FileState, Settings};
+use crate::status::{Overall, Problem, Snapshot, Status};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivacyMode {
+    On,
+    Off,
+}
+
+impl PrivacyMode {
+    pub fn from_on(on: bool) -> Self {
+        if on {
+            PrivacyMode::On
+        } else {
+            PrivacyMode::Off
+        }
+    }
+}
+
+/// Who asked for a change; recorded with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Actor {
+    /// The agent, from the tray or the dashboard.
+    Agent,
+    /// The `veil` command line (support scripts, IT).
+    Cli,
+    /// The organization's policy file.
+    Policy,
+    /// Veil itself.
+    Veil,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    SetPrivacy { on: bool, actor: Actor },
+    UserFileRead(FileRead),
+    PolicyFileRead(FileRead),
+}
+
+/// Something worth keeping in the record of privacy events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    pub kind: &'static str,
+    pub actor: Actor,
+    pub details: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Keep the agent's chosen mode across restarts.
+    SavePrivacyMode(PrivacyMode),
+    /// Register or remove the start-at-login entry.
+    ApplyStartAtLogin(bool),
+    /// Keep a copy of a valid policy, in force if the file later breaks.
+    CachePolicy(String),
+    Record(Record),
+    /// Tell the agent, briefly.
+    Notify {
+        title: String,
+        body: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Denied {
+    #[error("privacy mode is required by your organization's policy and cannot be turned off")]
+    PrivacyForcedByPolicy,
+}
+
+#[derive(Debug, Clone)]
+pub struct VeilState {
+    /// The mode the agent chose; policy may force the effective mode on.
+    chosen: PrivacyMode,
+    config: Config,
+    settings: Settings,
+}
+
+impl VeilState {
+    pub fn new(chosen: PrivacyMode, config: Config) -> Self {
+        let settings = config.effective().settings();
+        Self {
+            chosen,
+            config,
+            settings,
+        }
+    }
+
+    pub fn privacy_mode(&self) -> PrivacyMode {
+        if self.settings.force_privacy_mode {
+            PrivacyMode::On
+        } else {
+            self.chosen
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn handle(&mut self, event: Event) -> Result<Vec<Action>, Denied> {
+        match event {
+            Event::SetPrivacy { on, actor } => self.set_privacy(PrivacyMode::from_on(on), actor),
+            Event::UserFileRead(read) => {
+                let change = self.config.update_user(read);
+                Ok(self.after_config_change("settings", change))
+            }
+            Event::PolicyFileRead(read) => {
+                let change = self.config.update_policy(read);
+                let mut actions = self.after_config_change("policy", change.clone());
+                if change == ConfigChange::Applied {
+                    if let Some(text) = self.config.policy_text_in_force() {
+                        actions.push(Action::CachePolicy(text.to_string()));
+                    }
+                }
+                Ok(actions)
+            }
+        }
+    }
+
+    fn set_privacy(&mut self, wanted: PrivacyMode, actor: Actor) -> Result<Vec<Action>, Denied> {
+        if wanted == PrivacyMode::Off && self.settings.force_privacy_mode {
+            return Err(Denied::PrivacyForcedByPolicy);
+        }
+        if wanted == self.chosen {
+            return Ok(vec![]);
+        }
+        let before = self.privacy_mode();
+        self.chosen = wanted;
+        let mut actions = vec![Action::SavePrivacyMode(wanted)];
+        if self.privacy_mode() != before {
+            actions.push(privacy_record(self.privacy_mode(), actor));
+        }
+        Ok(actions)
+    }
+
+    fn after_config_change(&mut self, which: &'static str, change: ConfigChange) -> Vec<Action> {
+        match change {
+            ConfigChange::Unchanged => vec![],
+            ConfigChange::Rejected(errors) => {
+                let first = errors.first().map(ToString::to_string).unwrap_or_default();
+                vec![
+                    Action::Record(Record {
+                        kind: if which == "policy" {
+                            "policy_rejected"
+                        } else {
+                            "settings_rejected"
+                        },
+                        actor: Actor::Veil,
+                        details: first.clone(),
+                    }),
+                    Action::Notify {
+                        title: format!("Veil could not use the {which} file"),
+                        body: format!("{first}. Veil keeps the last good {which}."),
+                    },
+                ]
+            }
+            ConfigChange::Applied => {
+                let before_mode = self.privacy_mode();
+                let before =
+                    std::mem::replace(&mut self.settings, self.config.effective().settings());
+                let mut actions = vec![Action::Record(Record {
+                    kind: if which == "policy" {
+                        "policy_loaded"
+                    } else {
+                        "settings_changed"
+                    },
+                    actor: if which == "policy" {
+                        Actor::Policy
+                    } else {
+                        Actor::Agent
+                    },
+                    details: match which {
+                        "policy" => self.config.policy_path().to_string(),
+                        _ => self.config.user_path().to_string(),
+                    },
+                })];
+                if before.start_at_login != self.settings.start_at_login {
+                    actions.push(Action::ApplyStartAtLogin(self.settings.start_at_login));
+                }
+                if self.privacy_mode() != before_mode {
+                    actions.push(privacy_record(self.privacy_mode(), Actor::Policy));
+                }
+                actions
+            }
+        }
+    }
+
+    /// Problems that make the state Attention.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for (source, status) in [
+            ("policy", self.config.policy_status()),
+            ("settings", self.config.user_status()),
+        ] {
+            if let FileState::Rejected { errors } = status.state {
+                for e in errors {
+                    out.push(Problem {
+                        source: source.to_string(),
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    pub fn status(&self) -> Status {
+        let problems = self.problems();
+        let privacy_mode = self.privacy_mode();
+        let state = match (privacy_mode, problems.is_empty()) {
+            (PrivacyMode::Off, _) => Overall::Off,
+            (PrivacyMode::On, true) => Overall::Protected,
+            (PrivacyMode::On, false) => Overall::Attention,
+        };
+        Status {
+            version: crate::VERSION.to_string(),
+            privacy_mode,
+            state,
+            privacy_mode_locked: self.settings.force_privacy_mode,
+            problems,
+            policy_file: self.config.policy_status(),
+            settings_file: self.config.user_status(),
+        }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            status: self.status(),
+            settings: self.config.effective(),
+        }
+    }
+}
+
+fn privacy_record(mode: PrivacyMode, actor: Actor) -> Action {
+    Action::Record(Record {
+        kind: match mode {
+            PrivacyMode::On => "privacy_on",
+            PrivacyMode::Off => "privacy_off",
+        },
+        actor,
+        details: String::new(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(chosen: PrivacyMode, policy: &str) -> VeilState {
+        let mut s = VeilState::new(chosen, Config::new("user.toml", "policy.toml"));
+        s.handle(Event::PolicyFileRead(FileRead::Text(policy.into())))
+            .unwrap();
+        s
+    }
+
+    #[test]
+    fn privacy_requests() {
+        use PrivacyMode::*;
+        // (chosen, policy, request on?, result ok?, effective after, saved)
+        type Row = (
+            PrivacyMode,
+            &'static str,
+            bool,
+            bool,
+            PrivacyMode,
+            Option<PrivacyMode>,
+        );
+        let table: &[Row] = &[
+            (Off, "", true, true, On, Some(On)),
+            (On, "", false, true, Off, Some(Off)),
+            (On, "", true, true, On, None),
+            (On, "force_privacy_mode = true", false, false, On, None),
+            (Off, "force_privacy_mode = true", true, true, On, Some(On)),
+        ];
+        for (chosen, policy, on, ok, after, saved) in table {
+            let mut s = state(*chosen, policy);
+            let res = s.handle(Event::SetPrivacy {
+                on: *on,
+                actor: Actor::Cli,
+            });
+            assert_eq!(res.is_ok(), *ok, "{chosen:?} {policy} {on}");
+            assert_eq!(s.privacy_mode(), *after);
+            let got_saved = res.ok().and_then(|a| {
+                a.iter().find_map(|a| match a {
+                    Action::SavePrivacyMode(m) => Some(*m),
+                    _ => None,
+                })
+            });
+            assert_eq!(got_saved, *saved, "{chosen:?} {policy} {on}");
+        }
+    }
+
+    #[test]
+    fn a_policy_forcing_privacy_turns_it_on_and_records_it() {
+        let mut s = state(PrivacyMode::Off, "");
+        assert_eq!(s.status().state, Overall::Off);
+        let actions = s
+            .handle(Event::PolicyFileRead(FileRead::Text(
+                "force_privacy_mode = true".into(),
+            )))
+            .unwrap();
+        assert_eq!(s.privacy_mode(), PrivacyMode::On);
+        assert!(s.status().privacy_mode_locked);
+        assert!(actions.iter().any(
+            |a| matches!(a, Action::Record(r) if r.kind == "privacy_on" && r.actor == Actor::Policy)
+        ));
+        assert!(actions.iter().any(|a| matches!(a, Action::CachePolicy(_))));
+    }
+
+    #[test]
+    fn a_broken_policy_means_attention_and_is_named() {
+        let mut s = state(PrivacyMode::On, "allow_quit = false");
+        assert_eq!(s.status().state, Overall::Protected);
+        let actions = s
+            .handle(Event::PolicyFileRead(FileRead::Text(
+                "allow_quit = nope".into(),
+            )))
+            .unwrap();
+        let st = s.status();
+        assert_eq!(st.state, Overall::Attention);
+        assert!(st.problems[0].message.starts_with("policy.toml:1:"));
+        assert!(!s.settings().allow_quit, "last good policy stays in force");
+        assert!(actions.iter().any(|a| matches!(a, Action::Notify { .. })));
+        s.handle(Event::PolicyFileRead(FileRead::Text(
+            "allow_quit = false".into(),
+        )))
+        .unwrap();
+        assert_eq!(s.status().state, Overall::Protected);
+    }
+
+    #[test]
+    fn start_at_login_change_is_applied() {
+        let mut s = state(PrivacyMode::On, "");
+        let actions = s
+            .handle(Event::UserFileRead(FileRead::Text(
+                "start_at_login = false".into(),
+            )))
+            .unwrap();
+        assert!(actions.contains(&Action::ApplyStartAtLogin(false)));
+    }
+}

@@ -1,0 +1,72 @@
+//! What the app shows about itself: the `veil status --json` contract and
+//! the fuller snapshot the tray and windows render.
+
+use serde::Serialize;
+
+use crate::settings::{Effective, FileStatus};
+use crate::state::PrivacyMode;
+
+/// The state at a glance, as the tray icon shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overall {
+    /// Privacy mode on and everything compliant.
+    Protected,
+    /// Privacy mode on, but something needs the agent's or IT's attention.
+    Attention,
+    /// Privacy mode off.
+    Off,
+}
+
+impl Overall {
+    pub fn label(self) -> &'static str {
+        match self {
+            Overall::Protected => "Protected",
+            Overall::Attention => "Needs attention",
+            Overall::Off => "Privacy mode off",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Which part of Veil reports it (`policy`, `settings`, `microphone`, ...).
+    pub source: String,
+    pub message: String,
+}
+
+/// `veil status --json`. Support scripts rely on these names: add fields,
+/// never rename or remove them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Status {
+    pub version: String,
+    pub privacy_mode: PrivacyMode,
+    pub state: Overall,
+    pub privacy_mode_locked: bool,
+    pub problems: Vec<Problem>,
+    pub policy_file: FileStatus,
+    pub settings_file: FileStatus,
+}
+
+/// Everything the windows render.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Snapshot {
+    pub status: Status,
+    pub settings: Effective,
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::settings::Config;
+    use crate::state::{PrivacyMode, VeilState};
+
+    #[test]
+    fn status_json_has_the_contract_keys() {
+        let s = VeilState::new(PrivacyMode::On, Config::new("u", "p"));
+        let v = serde_json::to_value(s.status()).unwrap();
+        assert_eq!(v["version"], crate::VERSION);
+        assert_eq!(v["privacy_mode"], "on");
+        assert_eq!(v["state"], "protected");
+        assert_eq!(v["policy_file"]["state"], "missing");
+    }
+}

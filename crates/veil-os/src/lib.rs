@@ -1,0 +1,8 @@
+//! Veil's adapters to the operating system. Each module wraps one OS service
+//! behind a small interface; backends for Linux, Windows and macOS live side
+//! by side under `#[cfg(target_os)]` and all type-check in CI.
+
+pub mod control;
+pub mod files;
+pub mod instance;
+pub mod paths;
