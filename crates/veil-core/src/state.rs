@@ -57,8 +57,6 @@ pub struct Record {
 pub enum Action {
     /// Keep the agent's chosen mode across restarts.
     SavePrivacyMode(PrivacyMode),
-    /// Register or remove the start-at-login entry.
-    ApplyStartAtLogin(bool),
     /// Keep a copy of a valid policy, in force if the file later breaks.
     CachePolicy(String),
     Record(Record),
@@ -186,9 +184,6 @@ impl VeilState {
                         _ => self.config.user_path().to_string(),
                     },
                 })];
-                if before.start_at_login != self.settings.start_at_login {
-                    actions.push(Action::ApplyStartAtLogin(self.settings.start_at_login));
-                }
                 if self.privacy_mode() != before_mode {
                     actions.push(privacy_record(self.privacy_mode(), Actor::Policy));
                 }
@@ -338,16 +333,5 @@ mod tests {
         )))
         .unwrap();
         assert_eq!(s.status().state, Overall::Protected);
-    }
-
-    #[test]
-    fn start_at_login_change_is_applied() {
-        let mut s = state(PrivacyMode::On, "");
-        let actions = s
-            .handle(Event::UserFileRead(FileRead::Text(
-                "start_at_login = false".into(),
-            )))
-            .unwrap();
-        assert!(actions.contains(&Action::ApplyStartAtLogin(false)));
     }
 }

@@ -6,3 +6,4 @@ pub mod control;
 pub mod files;
 pub mod instance;
 pub mod paths;
+pub mod watch;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs a command on a real headless desktop: Xvfb with openbox and an X system
+# tray, the D-Bus session it is started in (dbus-run-session), an unlocked
+# gnome-keyring Secret Service and a PulseAudio server. Every background
+# process logs to a file and is ended by PID, so nothing outlives the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LOGS="${VEIL_E2E_LOGS:-$PWD/tests/artifacts}"
+mkdir -p "$LOGS"
+export XDG_RUNTIME_DIR
+XDG_RUNTIME_DIR=$(mktemp -d)
+chmod 700 "$XDG_RUNTIME_DIR"
+
+pids=()
+cleanup() {
+  for ((i=${#pids[@]}-1; i>=0; i--)); do kill "${pids[$i]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$XDG_RUNTIME_DIR"
+}
+trap cleanup EXIT
+
+# A free display number.
+n=99
+while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n+1)); done
+export DISPLAY=":$n"
+Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >"$LOGS/xvfb.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+xdpyinfo >/dev/null 2>&1 || { echo "Xvfb did not start" >&2; exit 1; }
+
+openbox >"$LOGS/openbox.log" 2>&1 &
+pids+=($!)
+trayer --edge top --align right --width 10 --height 32 --transparent false --tint 0xffffff \
+  >"$LOGS/trayer.log" 2>&1 &
+pids+=($!)
+
+dbus-update-activation-environment DISPLAY XDG_RUNTIME_DIR
+# The keyring daemon forks; its PID comes from its control socket's owner.
+echo -n "veil-e2e" | gnome-keyring-daemon --unlock --components=secrets >"$LOGS/keyring.env" 2>"$LOGS/keyring.log"
+kr=$(pgrep -u "$(id -u)" -n gnome-keyring-d || true)
+[ -n "$kr" ] && pids+=("$kr")
+
+pulseaudio --daemonize=no --exit-idle-time=-1 -n \
+  --load=module-native-protocol-unix --load=module-null-sink \
+  >"$LOGS/pulseaudio.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
+
+sleep 0.5
+"$@"

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Builds Veil and runs it with its window open (it keeps running in the tray).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+npm --prefix ui run build
+exec cargo run -p veil -- --show "$@"

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs everything Veil needs to build and test on Debian 12 / Ubuntu:
+# system packages, Rust targets for the cross-checks, tauri-driver and the
+# UI's npm packages. Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  # build: WebKitGTK, tray, audio, D-Bus
+  build-essential pkg-config curl file
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+  libssl-dev libxss-dev libasound2-dev libdbus-1-dev libpulse-dev
+  # a real desktop for the end-to-end tests
+  xvfb openbox trayer xdotool x11-utils x11-xserver-utils imagemagick
+  dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
+  pulseaudio pulseaudio-utils desktop-file-utils librsvg2-bin
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js for the front end (Vite 7 needs Node 20.19 or newer); the
+# distribution's package only when no node is on the PATH.
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "setup: Rust is not installed; install it with rustup, then run this again" >&2
+  exit 1
+fi
+installed_targets=$(rustup target list --installed)
+for t in x86_64-pc-windows-msvc x86_64-apple-darwin; do
+  grep -qx "$t" <<<"$installed_targets" || rustup target add "$t"
+done
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver" ]; then
+  cargo install tauri-driver --locked
+fi
+
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  npm --prefix ui ci --no-audit --no-fund
+fi

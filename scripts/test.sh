@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, unit tests, the Windows and macOS
+# cross-checks, the UI's tests, and the end-to-end tests on a real desktop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt"
+cargo fmt --all -- --check
+
+step "UI: type-check, build and unit tests"
+npm --prefix ui run build
+npm --prefix ui test
+
+step "clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "unit and integration tests"
+cargo test --workspace --exclude veil-e2e
+
+step "cross-check veil-os for Windows and macOS"
+cargo check -p veil-os --target x86_64-pc-windows-msvc
+cargo check -p veil-os --target x86_64-apple-darwin
+
+step "end-to-end tests (Xvfb, openbox, tray, D-Bus, Secret Service, PulseAudio)"
+cargo build -p veil
+cargo test -p veil-e2e --no-run
+dbus-run-session -- scripts/e2e-session.sh cargo test -p veil-e2e -- --test-threads=1

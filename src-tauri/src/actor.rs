@@ -1,0 +1,208 @@
+//! The one owner of Veil's state. Everything that changes it (tray clicks,
+//! IPC commands, the CLI, file changes) arrives here as a message; the pure
+//! state in veil-core decides, and this task carries out the actions and
+//! publishes a snapshot for the tray and the windows to render.
+
+use std::sync::Arc;
+
+use tauri::AppHandle;
+use tokio::sync::{mpsc, oneshot, watch};
+use veil_core::settings::{edit, FileRead, Value};
+use veil_core::state::{Action, Event, PrivacyMode, VeilState};
+use veil_core::status::Snapshot;
+use veil_os::files;
+use veil_os::paths::Paths;
+
+pub enum Command {
+    Event(Event),
+    SetSetting { key: String, value: Option<Value> },
+}
+
+struct Msg {
+    command: Command,
+    reply: Option<oneshot::Sender<Result<(), String>>>,
+}
+
+/// A cheap, cloneable handle to the actor.
+#[derive(Clone)]
+pub struct Actor {
+    tx: mpsc::Sender<Msg>,
+    snapshots: watch::Receiver<Arc<Snapshot>>,
+}
+
+impl Actor {
+    pub fn spawn(app: AppHandle, paths: Paths, state: VeilState) -> Actor {
+        let (tx, rx) = mpsc::channel(256);
+        let (snap_tx, snapshots) = watch::channel(Arc::new(state.snapshot()));
+        let task = Task {
+            app,
+            paths,
+            state,
+            snapshots: snap_tx,
+            autostart_applied: None,
+        };
+        tauri::async_runtime::spawn(task.run(rx));
+        Actor { tx, snapshots }
+    }
+
+    /// Sends a command and waits until it has been decided and carried out.
+    pub async fn request(&self, command: Command) -> Result<(), String> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Msg {
+                command,
+                reply: Some(reply),
+            })
+            .await
+            .map_err(|_| "Veil is shutting down".to_string())?;
+        answer
+            .await
+            .map_err(|_| "Veil is shutting down".to_string())?
+    }
+
+    /// Sends an event without waiting (file watchers, OS callbacks).
+    pub async fn post(&self, event: Event) {
+        let _ = self
+            .tx
+            .send(Msg {
+                command: Command::Event(event),
+                reply: None,
+            })
+            .await;
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshots.borrow().clone()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
+        self.snapshots.clone()
+    }
+}
+
+struct Task {
+    app: AppHandle,
+    paths: Paths,
+    state: VeilState,
+    snapshots: watch::Sender<Arc<Snapshot>>,
+    autostart_applied: Option<bool>,
+}
+
+impl Task {
+    async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
+        while let Some(msg) = rx.recv().await {
+            let result = match msg.command {
+                Command::Event(event) => self.handle(event),
+                Command::SetSetting { key, value } => self.set_setting(&key, value.as_ref()),
+            };
+            if let Some(reply) = msg.reply {
+                let _ = reply.send(result);
+            } else if let Err(e) = result {
+                tracing::warn!("{e}");
+            }
+            self.reconcile_autostart();
+            let snap = self.state.snapshot();
+            self.snapshots.send_if_modified(|current| {
+                if **current == snap {
+                    false
+                } else {
+                    *current = Arc::new(snap);
+                    true
+                }
+            });
+        }
+    }
+
+    fn handle(&mut self, event: Event) -> Result<(), String> {
+        let actions = self.state.handle(event).map_err(|d| d.to_string())?;
+        for action in actions {
+            self.execute(action);
+        }
+        Ok(())
+    }
+
+    fn execute(&mut self, action: Action) {
+        match action {
+            Action::SavePrivacyMode(mode) => {
+                let text = match mode {
+                    PrivacyMode::On => "on\n",
+                    PrivacyMode::Off => "off\n",
+                };
+                let path = self.paths.privacy_state_file();
+                if let Err(e) = files::atomic_write(&path, text.as_bytes()) {
+                    tracing::error!("cannot save privacy mode to {}: {e}", path.display());
+                }
+            }
+            Action::CachePolicy(text) => {
+                let path = self.paths.policy_cache_file();
+                if let Err(e) = files::atomic_write(&path, text.as_bytes()) {
+                    tracing::warn!("cannot keep a copy of the policy at {}: {e}", path.display());
+                }
+            }
+            Action::Record(record) => {
+                tracing::info!(
+                    target: "veil::record",
+                    kind = record.kind,
+                    actor = ?record.actor,
+                    details = %record.details,
+                    "privacy event"
+                );
+            }
+            Action::Notify { title, body } => {
+                tracing::warn!("{title}: {body}");
+                use tauri_plugin_notification::NotificationExt;
+                if let Err(e) = self.app.notification().builder().title(title).body(body).show() {
+                    tracing::debug!("notification not shown: {e}");
+                }
+            }
+        }
+    }
+
+    /// Changes one of the agent's settings by rewriting their file (comments
+    /// kept) and applying it at once.
+    fn set_setting(&mut self, key: &str, value: Option<&Value>) -> Result<(), String> {
+        let path = self.paths.settings_file();
+        let current = match files::read_config(&path) {
+            FileRead::Missing => String::new(),
+            FileRead::Text(t) => t,
+            FileRead::Unreadable(why) => {
+                return Err(format!("cannot read your settings file {}: {why}", path.display()))
+            }
+        };
+        let effective = self.state.config().effective();
+        let new_text = edit::set_user_value(
+            &path.display().to_string(),
+            &current,
+            &effective,
+            key,
+            value,
+        )
+        .map_err(|e| e.to_string())?;
+        files::atomic_write(&path, new_text.as_bytes())
+            .map_err(|e| format!("cannot save your settings to {}: {e}", path.display()))?;
+        self.handle(Event::UserFileRead(FileRead::Text(new_text)))
+    }
+
+    /// Keeps the start-at-login entry in line with the effective setting.
+    fn reconcile_autostart(&mut self) {
+        let wanted = self.state.settings().start_at_login;
+        if self.autostart_applied == Some(wanted) {
+            return;
+        }
+        use tauri_plugin_autostart::ManagerExt;
+        let launcher = self.app.autolaunch();
+        let result = if wanted {
+            launcher.enable()
+        } else {
+            launcher.disable()
+        };
+        match result {
+            Ok(()) => self.autostart_applied = Some(wanted),
+            Err(e) => {
+                tracing::warn!("cannot {} start at login: {e}", if wanted { "turn on" } else { "turn off" });
+                // Do not retry on every message; the next settings change will.
+                self.autostart_applied = Some(wanted);
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Starting the desktop app: one instance, state restored, tray, control
+//! channel and file watchers wired to the actor.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tauri::{AppHandle, Emitter, Manager, RunEvent, WindowEvent};
+use veil_core::control::{Request, Response};
+use veil_core::settings::Config;
+use veil_core::state::{Actor as Who, Event, PrivacyMode, VeilState};
+use veil_os::control::{self, ControlServer, Handler};
+use veil_os::instance::InstanceLock;
+use veil_os::paths::Paths;
+
+use crate::actor::{Actor, Command};
+use crate::tray::{self, TrayState};
+use crate::windows::{self, WindowKind};
+use crate::{commands, config_watch, logging};
+
+pub const SNAPSHOT_EVENT: &str = "veil://snapshot";
+
+pub fn run(show: bool) -> ExitCode {
+    let paths = match Paths::from_env() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("veil: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let _log_guard = logging::init_app(&paths.log_dir);
+
+    let lock = match InstanceLock::try_acquire(&paths.runtime_dir) {
+        Ok(Some(lock)) => lock,
+        Ok(None) => return hand_over(&paths),
+        Err(e) => {
+            tracing::error!(
+                "cannot take the instance lock in {}: {e}",
+                paths.runtime_dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let control = match ControlServer::bind(&paths.runtime_dir) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(
+                "cannot open the control channel in {}: {e}",
+                paths.runtime_dir.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let state = initial_state(&paths);
+    tracing::info!(
+        version = veil_core::VERSION,
+        policy = %paths.policy_file.display(),
+        "Veil starting"
+    );
+
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            None,
+        ))
+        .plugin(tauri_plugin_notification::init())
+        .manage(paths.clone())
+        .manage(TrayState::default())
+        .invoke_handler(tauri::generate_handler![
+            commands::get_snapshot,
+            commands::get_about,
+            commands::set_privacy_mode,
+            commands::set_setting,
+        ])
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let actor = Actor::spawn(handle.clone(), paths.clone(), state);
+            app.manage(actor.clone());
+            tray::create(&handle, &actor);
+            spawn_renderers(&handle, &actor);
+            tauri::async_runtime::spawn(control.serve(control_handler(handle.clone(), actor.clone())));
+            config_watch::spawn(actor, paths.policy_file.clone(), paths.settings_file());
+            if show {
+                windows::open(&handle, WindowKind::Main)?;
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { .. } = event {
+                // The window goes; Veil stays in the tray (see RunEvent below).
+                tracing::debug!("window {} closed", window.label());
+            }
+        })
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!("Veil could not start its user interface: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    app.run(|_app, event| {
+        if let RunEvent::ExitRequested { code: None, api, .. } = event {
+            // The last window closed: keep running in the tray. An explicit
+            // exit (Quit Veil) carries a code and goes through.
+            api.prevent_exit();
+        }
+    });
+    drop(lock);
+    ExitCode::SUCCESS
+}
+
+/// Another Veil of this user runs: ask it to show its window, then leave.
+fn hand_over(paths: &Paths) -> ExitCode {
+    // The first instance may still be starting; give it a moment.
+    for _ in 0..50 {
+        match control::request(&paths.runtime_dir, &Request::Open, Duration::from_secs(3)) {
+            Ok(_) => {
+                tracing::info!("Veil is already running; opened its window");
+                return ExitCode::SUCCESS;
+            }
+            Err(control::ClientError::NotRunning) => std::thread::sleep(Duration::from_millis(100)),
+            Err(e) => {
+                tracing::warn!("Veil is already running but did not answer: {e}");
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
+    tracing::warn!("Veil is already running but its control channel is not up yet");
+    ExitCode::SUCCESS
+}
+
+fn initial_state(paths: &Paths) -> VeilState {
+    let chosen = match std::fs::read_to_string(paths.privacy_state_file()) {
+        Ok(t) if t.trim() == "off" => PrivacyMode::Off,
+        Ok(t) if t.trim() == "on" => PrivacyMode::On,
+        // A new install, or an unreadable file: protected is the safe side.
+        Ok(t) => {
+            tracing::warn!(
+                "{} holds {:?}, not on/off; privacy mode starts on",
+                paths.privacy_state_file().display(),
+                t.trim()
+            );
+            PrivacyMode::On
+        }
+        Err(_) => PrivacyMode::On,
+    };
+    let mut config = Config::new(
+        paths.settings_file().display().to_string(),
+        paths.policy_file.display().to_string(),
+    );
+    if let Ok(cached) = std::fs::read_to_string(paths.policy_cache_file()) {
+        config.seed_policy(&cached);
+    }
+    VeilState::new(chosen, config)
+}
+
+/// Keeps the tray and any open window in step with the state.
+fn spawn_renderers(app: &AppHandle, actor: &Actor) {
+    let mut rx = actor.subscribe();
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while rx.changed().await.is_ok() {
+            let snap = rx.borrow_and_update().clone();
+            tray::render(&app, &snap);
+            if app.get_webview_window(WindowKind::Main.label()).is_some() {
+                if let Err(e) = app.emit_to(WindowKind::Main.label(), SNAPSHOT_EVENT, &*snap) {
+                    tracing::debug!("snapshot not sent to the window: {e}");
+                }
+            }
+        }
+    });
+}
+
+fn control_handler(app: AppHandle, actor: Actor) -> Handler {
+    Arc::new(move |req| {
+        let app = app.clone();
+        let actor = actor.clone();
+        Box::pin(async move {
+            let result = match req {
+                Request::Status => Ok(()),
+                Request::Privacy { on } => {
+                    actor
+                        .request(Command::Event(Event::SetPrivacy { on, actor: Who::Cli }))
+                        .await
+                }
+                Request::Open => {
+                    let handle = app.clone();
+                    app.run_on_main_thread(move || {
+                        if let Err(e) = windows::open(&handle, WindowKind::Main) {
+                            tracing::error!("cannot open the Veil window: {e}");
+                        }
+                    })
+                    .map_err(|e| e.to_string())
+                }
+            };
+            match result {
+                Ok(()) => Response::ok(serde_json::to_value(&actor.snapshot().status).ok()),
+                Err(e) => Response::error(e),
+            }
+        })
+    })
+}

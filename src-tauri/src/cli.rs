@@ -1,0 +1,258 @@
+//! `veil <command>`: the same binary, for IT and support scripts.
+//!
+//! Exit codes: 0 success, 1 failure (invalid file, request refused),
+//! 2 usage error, 3 Veil is not running.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use veil_core::control::{Request, Response};
+use veil_core::settings::{Config, Effective, FileState, Layer, Origin, Source};
+use veil_os::control::{self, ClientError};
+use veil_os::files::read_config;
+use veil_os::paths::Paths;
+
+use crate::logging;
+
+pub const EXIT_NOT_RUNNING: u8 = 3;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "veil",
+    version,
+    about = "Veil keeps a remote agent's microphone, camera and screen private.",
+    long_about = "Veil keeps a remote agent's microphone, camera and screen private.\n\n\
+        Run without a command to start Veil in the tray. The commands below are for \
+        IT and support.\n\nExit codes: 0 success, 1 failure, 2 usage error, 3 Veil is not running."
+)]
+pub struct Args {
+    /// Open the Veil window at start (as when launched from the app menu).
+    #[arg(long)]
+    pub show: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Show the running Veil's state.
+    Status {
+        /// Print the stable JSON object support scripts read.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Turn privacy mode on or off in the running Veil.
+    Privacy {
+        #[arg(value_enum)]
+        mode: OnOff,
+    },
+    /// Inspect the managed policy.
+    Policy {
+        #[command(subcommand)]
+        command: PolicyCmd,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCmd {
+    /// Show the effective settings and where each value comes from.
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate a policy file: exit 0 when valid, 1 with file:line errors otherwise.
+    Check { file: PathBuf },
+}
+
+pub fn run(cmd: Cmd) -> ExitCode {
+    logging::init_cli();
+    let paths = match Paths::from_env() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("veil: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cmd {
+        Cmd::Status { json } => status(&paths, json),
+        Cmd::Privacy { mode } => privacy(&paths, matches!(mode, OnOff::On)),
+        Cmd::Policy {
+            command: PolicyCmd::Show { json },
+        } => policy_show(&paths, json),
+        Cmd::Policy {
+            command: PolicyCmd::Check { file },
+        } => policy_check(&file),
+    }
+}
+
+fn ask(paths: &Paths, req: &Request) -> Result<Response, ExitCode> {
+    match control::request(&paths.runtime_dir, req, Duration::from_secs(5)) {
+        Ok(r) => Ok(r),
+        Err(ClientError::NotRunning) => {
+            eprintln!("veil: Veil is not running");
+            Err(ExitCode::from(EXIT_NOT_RUNNING))
+        }
+        Err(e) => {
+            eprintln!("veil: {e}");
+            Err(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn status(paths: &Paths, json: bool) -> ExitCode {
+    let resp = match ask(paths, &Request::Status) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let Some(status) = resp.status.filter(|_| resp.ok) else {
+        eprintln!("veil: {}", resp.error.unwrap_or_else(|| "no status in the answer".into()));
+        return ExitCode::FAILURE;
+    };
+    if json {
+        match serde_json::to_string_pretty(&status) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("veil: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        return ExitCode::SUCCESS;
+    }
+    let field = |k: &str| status[k].as_str().unwrap_or("?").to_string();
+    println!("Veil {}", field("version"));
+    println!("State:        {}", field("state"));
+    let locked = if status["privacy_mode_locked"].as_bool() == Some(true) {
+        " (required by policy)"
+    } else {
+        ""
+    };
+    println!("Privacy mode: {}{locked}", field("privacy_mode"));
+    println!(
+        "Policy:       {} ({})",
+        status["policy_file"]["path"].as_str().unwrap_or("?"),
+        status["policy_file"]["state"].as_str().unwrap_or("?")
+    );
+    if let Some(problems) = status["problems"].as_array().filter(|p| !p.is_empty()) {
+        println!("Problems:");
+        for p in problems {
+            println!(
+                "  - {}: {}",
+                p["source"].as_str().unwrap_or("?"),
+                p["message"].as_str().unwrap_or("?")
+            );
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn privacy(paths: &Paths, on: bool) -> ExitCode {
+    match ask(paths, &Request::Privacy { on }) {
+        Ok(r) if r.ok => {
+            println!("Privacy mode is {}.", if on { "on" } else { "off" });
+            ExitCode::SUCCESS
+        }
+        Ok(r) => {
+            eprintln!("veil: {}", r.error.unwrap_or_else(|| "refused".into()));
+            ExitCode::FAILURE
+        }
+        Err(code) => code,
+    }
+}
+
+/// Effective settings computed from the files on disk, as the running app
+/// would compute them (the CLI does not need Veil to be running for this).
+fn policy_show(paths: &Paths, json: bool) -> ExitCode {
+    let mut config = Config::new(
+        paths.settings_file().display().to_string(),
+        paths.policy_file.display().to_string(),
+    );
+    config.update_policy(read_config(&paths.policy_file));
+    config.update_user(read_config(&paths.settings_file()));
+    let effective: Effective = config.effective();
+    if json {
+        let out = serde_json::json!({
+            "policy_file": config.policy_status(),
+            "settings_file": config.user_status(),
+            "settings": effective.entries.iter().map(|e| serde_json::json!({
+                "key": e.key,
+                "value": e.value,
+                "source": e.source,
+                "locked": e.locked,
+                "line": e.line,
+            })).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        return ExitCode::SUCCESS;
+    }
+    for (label, status) in [("Policy", config.policy_status()), ("Settings", config.user_status())] {
+        let state = match &status.state {
+            FileState::Missing => "not present".to_string(),
+            FileState::Loaded => "in effect".to_string(),
+            FileState::Rejected { errors } => format!("REJECTED ({} error(s), shown below)", errors.len()),
+        };
+        println!("{label:<9} {} — {state}", status.path);
+    }
+    println!();
+    let width = effective.entries.iter().map(|e| e.key.len()).max().unwrap_or(10);
+    for e in &effective.entries {
+        let from = match (e.source, e.line) {
+            (Source::Default, _) => "default".to_string(),
+            (Source::User, Some(l)) => format!("settings:{l}"),
+            (Source::User, None) => "settings".to_string(),
+            (Source::Policy, Some(l)) => format!("policy:{l} (locked)"),
+            (Source::Policy, None) => "policy (locked)".to_string(),
+        };
+        println!("{:<width$}  {:<10}  {from}", e.key, e.value.to_string());
+    }
+    let mut bad = false;
+    for status in [config.policy_status(), config.user_status()] {
+        if let FileState::Rejected { errors } = status.state {
+            bad = true;
+            eprintln!();
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    if bad {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn policy_check(file: &std::path::Path) -> ExitCode {
+    let name = file.display().to_string();
+    match read_config(file) {
+        veil_core::settings::FileRead::Text(text) => match Layer::parse(&name, &text, Origin::Policy) {
+            Ok(layer) => {
+                let n = layer.keys().count();
+                println!("{name}: valid ({n} key{} set)", if n == 1 { "" } else { "s" });
+                ExitCode::SUCCESS
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("{e}");
+                }
+                ExitCode::FAILURE
+            }
+        },
+        veil_core::settings::FileRead::Missing => {
+            eprintln!("{name}: no such file");
+            ExitCode::FAILURE
+        }
+        veil_core::settings::FileRead::Unreadable(why) => {
+            eprintln!("{name}: cannot be read: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! tracing to stderr and to a daily rolling file in the app's log dir.
+//! Never log customer data or audio: only states, device names and errors.
+
+use std::path::Path;
+
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_subscriber::fmt;
+use tracing_subscriber::prelude::*;
+use tracing_subscriber::EnvFilter;
+
+/// Keep the guard alive for the life of the app: dropping it flushes the file.
+pub fn init_app(log_dir: &Path) -> Option<WorkerGuard> {
+    let filter = || EnvFilter::try_from_env("VEIL_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let stderr = fmt::layer().with_writer(std::io::stderr).with_filter(filter());
+    match std::fs::create_dir_all(log_dir).map(|_| {
+        tracing_appender::rolling::Builder::new()
+            .rotation(tracing_appender::rolling::Rotation::DAILY)
+            .filename_prefix("veil")
+            .filename_suffix("log")
+            .max_log_files(14)
+            .build(log_dir)
+    }) {
+        Ok(Ok(appender)) => {
+            let (writer, guard) = tracing_appender::non_blocking(appender);
+            let file = fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer)
+                .with_filter(filter());
+            tracing_subscriber::registry().with(stderr).with(file).init();
+            Some(guard)
+        }
+        Ok(Err(e)) => {
+            tracing_subscriber::registry().with(stderr).init();
+            tracing::warn!("cannot open the log file in {}: {e}", log_dir.display());
+            None
+        }
+        Err(e) => {
+            tracing_subscriber::registry().with(stderr).init();
+            tracing::warn!("cannot create the log directory {}: {e}", log_dir.display());
+            None
+        }
+    }
+}
+
+/// The CLI logs only warnings, to stderr: its stdout is for scripts.
+pub fn init_cli() {
+    let filter = EnvFilter::try_from_env("VEIL_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    tracing_subscriber::registry()
+        .with(fmt::layer().with_writer(std::io::stderr).with_filter(filter))
+        .init();
+}

@@ -1,0 +1,23 @@
+// The Windows GUI build has no console window; the CLI attaches to the
+// parent console when it has one.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod actor;
+mod app;
+mod cli;
+mod commands;
+mod config_watch;
+mod logging;
+mod tray;
+mod windows;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    match args.command {
+        Some(command) => cli::run(command),
+        None => app::run(args.show),
+    }
+}

@@ -1,0 +1,197 @@
+//! The tray icon: the state at a glance and the agent's main controls. It
+//! renders snapshots and forwards clicks to the actor; it decides nothing.
+
+use std::sync::Mutex;
+
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::TrayIconBuilder;
+use tauri::{AppHandle, Manager};
+use veil_core::state::{Actor as Who, Event, PrivacyMode};
+use veil_core::status::{Overall, Snapshot};
+
+use crate::actor::{Actor, Command};
+use crate::windows::{self, WindowKind};
+
+const TRAY_ID: &str = "veil";
+const ID_PRIVACY: &str = "privacy";
+const ID_OPEN: &str = "open";
+const ID_QUIT: &str = "quit";
+
+/// Menu items updated in place as the state changes.
+struct Items {
+    privacy: CheckMenuItem<tauri::Wry>,
+    status: MenuItem<tauri::Wry>,
+    has_quit: bool,
+}
+
+#[derive(Default)]
+pub struct TrayState(Mutex<Option<Items>>);
+
+fn icon(state: Overall) -> tauri::Result<Image<'static>> {
+    let bytes: &[u8] = match state {
+        Overall::Protected => include_bytes!("../../assets/icons/tray-protected.png"),
+        Overall::Attention => include_bytes!("../../assets/icons/tray-attention.png"),
+        Overall::Off => include_bytes!("../../assets/icons/tray-off.png"),
+    };
+    Image::from_bytes(bytes)
+}
+
+fn tooltip(snap: &Snapshot) -> String {
+    let s = &snap.status;
+    match s.problems.first() {
+        Some(p) if s.state == Overall::Attention => {
+            format!("Veil — {}: {}", s.state.label(), short(&p.message))
+        }
+        _ => format!("Veil — {}", s.state.label()),
+    }
+}
+
+fn status_line(snap: &Snapshot) -> String {
+    let s = &snap.status;
+    match (s.state, s.problems.len()) {
+        (Overall::Attention, 1) => format!("Needs attention: {} file has errors", s.problems[0].source),
+        (Overall::Attention, n) => format!("Needs attention: {n} problems"),
+        (state, _) => state.label().to_string(),
+    }
+}
+
+fn short(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(MAX - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wry>, Items)> {
+    let s = &snap.status;
+    let privacy = CheckMenuItem::with_id(
+        app,
+        ID_PRIVACY,
+        "Privacy mode",
+        !(s.privacy_mode_locked && s.privacy_mode == PrivacyMode::On),
+        s.privacy_mode == PrivacyMode::On,
+        None::<&str>,
+    )?;
+    let status = MenuItem::with_id(app, "status", status_line(snap), false, None::<&str>)?;
+    let open = MenuItem::with_id(app, ID_OPEN, "Open Veil", true, None::<&str>)?;
+    let menu = Menu::with_items(
+        app,
+        &[
+            &privacy,
+            &PredefinedMenuItem::separator(app)?,
+            &status,
+            &PredefinedMenuItem::separator(app)?,
+            &open,
+        ],
+    )?;
+    let has_quit = snap.settings.settings().allow_quit;
+    if has_quit {
+        menu.append(&PredefinedMenuItem::separator(app)?)?;
+        menu.append(&MenuItem::with_id(app, ID_QUIT, "Quit Veil", true, None::<&str>)?)?;
+    }
+    Ok((
+        menu,
+        Items {
+            privacy,
+            status,
+            has_quit,
+        },
+    ))
+}
+
+/// Creates the tray icon. A failure is logged, not fatal: the agent can still
+/// open Veil from the app menu, and protection does not depend on the tray.
+pub fn create(app: &AppHandle, actor: &Actor) {
+    if let Err(e) = try_create(app, actor) {
+        tracing::error!("the tray icon could not be created: {e}");
+    }
+}
+
+fn try_create(app: &AppHandle, actor: &Actor) -> tauri::Result<()> {
+    let snap = actor.snapshot();
+    let (menu, items) = build_menu(app, &snap)?;
+    let actor = actor.clone();
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(icon(snap.status.state)?)
+        .tooltip(tooltip(&snap))
+        .menu(&menu)
+        .show_menu_on_left_click(true)
+        .on_menu_event(move |app, event| on_menu(app, &actor, event.id.as_ref()))
+        .build(app)?;
+    if let Some(state) = app.try_state::<TrayState>() {
+        if let Ok(mut slot) = state.0.lock() {
+            *slot = Some(items);
+        }
+    }
+    Ok(())
+}
+
+fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
+    match id {
+        ID_PRIVACY => {
+            let on = actor.snapshot().status.privacy_mode == PrivacyMode::Off;
+            let actor = actor.clone();
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let result = actor
+                    .request(Command::Event(Event::SetPrivacy { on, actor: Who::Agent }))
+                    .await;
+                if let Err(e) = result {
+                    tracing::warn!("privacy mode not changed: {e}");
+                }
+                // The check mark toggles itself on click; put it back to the
+                // real state whatever the outcome.
+                render(&app, &actor.snapshot());
+            });
+        }
+        ID_OPEN => {
+            if let Err(e) = windows::open(app, WindowKind::Main) {
+                tracing::error!("cannot open the Veil window: {e}");
+            }
+        }
+        ID_QUIT => {
+            if actor.snapshot().settings.settings().allow_quit {
+                app.exit(0);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Brings the tray up to date with a snapshot.
+pub fn render(app: &AppHandle, snap: &Snapshot) {
+    let Some(tray) = app.tray_by_id(TRAY_ID) else {
+        return;
+    };
+    let result = (|| -> tauri::Result<()> {
+        tray.set_icon(Some(icon(snap.status.state)?))?;
+        tray.set_tooltip(Some(tooltip(snap)))?;
+        let Some(state) = app.try_state::<TrayState>() else {
+            return Ok(());
+        };
+        let mut slot = state.0.lock().map_err(|_| tauri::Error::FailedToReceiveMessage)?;
+        let rebuild = slot
+            .as_ref()
+            .is_none_or(|items| items.has_quit != snap.settings.settings().allow_quit);
+        if rebuild {
+            let (menu, items) = build_menu(app, snap)?;
+            tray.set_menu(Some(menu))?;
+            *slot = Some(items);
+        } else if let Some(items) = slot.as_ref() {
+            let s = &snap.status;
+            items.privacy.set_checked(s.privacy_mode == PrivacyMode::On)?;
+            items
+                .privacy
+                .set_enabled(!(s.privacy_mode_locked && s.privacy_mode == PrivacyMode::On))?;
+            items.status.set_text(status_line(snap))?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        tracing::warn!("tray not updated: {e}");
+    }
+}

@@ -1,0 +1,360 @@
+//! Helpers for the end-to-end tests. They start the real `veil` binary under
+//! the real desktop that `scripts/e2e-session.sh` sets up (Xvfb, openbox, a
+//! tray, a D-Bus session with a Secret Service) and drive it through its CLI
+//! and, for the windows, through tauri-driver and WebKitWebDriver.
+//!
+//! Each test gets its own home (config, data, runtime dirs and policy path),
+//! so tests never see each other's state or the developer's real Veil.
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// Where the tests write screenshots for the README.
+pub fn screenshot_dir() -> PathBuf {
+    workspace().join("docs").join("screenshots")
+}
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// The app binary under test: `VEIL_BIN`, or the workspace's debug build.
+pub fn binary() -> PathBuf {
+    std::env::var_os("VEIL_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target").join("debug").join("veil"))
+}
+
+/// Fails loudly when the desktop is missing: these tests must never pass by
+/// skipping. Run them through `scripts/test.sh`.
+pub fn require_desktop() {
+    for var in ["DISPLAY", "DBUS_SESSION_BUS_ADDRESS"] {
+        assert!(
+            std::env::var_os(var).is_some(),
+            "{var} is not set: run the end-to-end tests through scripts/test.sh"
+        );
+    }
+    assert!(binary().exists(), "{} is not built", binary().display());
+}
+
+/// One isolated Veil user.
+pub struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        require_desktop();
+        let dir = tempfile::Builder::new()
+            .prefix("veil-e2e-")
+            .tempdir()
+            .expect("temp dir");
+        let home = Home { dir };
+        for d in ["config", "data", "run", "home"] {
+            fs::create_dir_all(home.path().join(d)).expect("mkdir");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(home.path().join("run"), fs::Permissions::from_mode(0o700))
+                .expect("chmod");
+        }
+        home
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn policy_path(&self) -> PathBuf {
+        self.path().join("policy.toml")
+    }
+
+    pub fn settings_path(&self) -> PathBuf {
+        self.path().join("config").join("veil").join("settings.toml")
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.path().join("data").join("veil")
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.path().join("app.log")
+    }
+
+    /// The environment that points Veil at this home.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let p = |s: &str| self.path().join(s).display().to_string();
+        vec![
+            ("HOME".into(), p("home")),
+            ("XDG_CONFIG_HOME".into(), p("config")),
+            ("XDG_DATA_HOME".into(), p("data")),
+            ("XDG_RUNTIME_DIR".into(), p("run")),
+            ("VEIL_POLICY".into(), self.policy_path().display().to_string()),
+            ("VEIL_LOG".into(), "info,veil=debug".into()),
+        ]
+    }
+
+    pub fn write_policy(&self, text: &str) {
+        write_atomically(&self.policy_path(), text);
+    }
+
+    pub fn write_settings(&self, text: &str) {
+        let p = self.settings_path();
+        fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        write_atomically(&p, text);
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(binary());
+        cmd.args(args).envs(self.env());
+        cmd
+    }
+
+    /// Runs `veil ARGS` to completion.
+    pub fn cli(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("run veil")
+    }
+
+    /// `veil status --json`, parsed; `None` when Veil is not running.
+    pub fn status(&self) -> Option<serde_json::Value> {
+        let out = self.cli(&["status", "--json"]);
+        if !out.status.success() {
+            return None;
+        }
+        serde_json::from_slice(&out.stdout).ok()
+    }
+
+    /// Starts the tray app directly (no WebDriver) and waits until it answers.
+    pub fn launch(&self, args: &[&str]) -> App {
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_file())
+            .expect("log");
+        let child = self
+            .command(args)
+            .stdout(Stdio::from(log.try_clone().expect("log")))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start veil");
+        let app = App { child };
+        wait_until(Duration::from_secs(30), "Veil answers veil status", || {
+            self.status().is_some()
+        });
+        app
+    }
+
+    pub fn app_log(&self) -> String {
+        fs::read_to_string(self.log_file()).unwrap_or_default()
+    }
+}
+
+impl Default for Home {
+    fn default() -> Self {
+        Home::new()
+    }
+}
+
+fn write_atomically(path: &Path, text: &str) {
+    let tmp = path.with_extension("tmp-e2e");
+    fs::write(&tmp, text).expect("write");
+    fs::rename(&tmp, path).expect("rename");
+}
+
+/// A Veil process started by a test; killed when dropped.
+pub struct App {
+    pub child: Child,
+}
+
+impl App {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Like a crash or a power cut: no clean-up runs.
+    pub fn kill_hard(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        self.kill_hard();
+    }
+}
+
+/// Polls `check` until it is true, or panics naming `what`.
+pub fn wait_until(timeout: Duration, what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if check() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out after {timeout:?} waiting for: {what}");
+}
+
+/// Windows on the X display whose name matches exactly.
+pub fn x_windows_named(name: &str) -> Vec<String> {
+    let out = Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", &format!("^{name}$")])
+        .output()
+        .expect("xdotool");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// tauri-driver plus a WebDriver session on the real app.
+pub struct Session {
+    pub client: Client,
+    driver: Child,
+}
+
+impl Session {
+    /// Starts Veil for `home` with its main window open, driven by WebDriver.
+    pub async fn start(home: &Home) -> Session {
+        let port = free_port();
+        let native = free_port();
+        let log = fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(home.log_file())
+            .expect("log");
+        let mut driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .envs(home.env())
+            .stdout(Stdio::from(log.try_clone().expect("log")))
+            .stderr(Stdio::from(log))
+            .spawn()
+            .expect("start tauri-driver (installed by scripts/setup.sh)");
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({
+                "application": binary().display().to_string(),
+                "args": ["--show"],
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let client = loop {
+            match ClientBuilder::rustls()
+                .expect("tls")
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if Instant::now() < deadline => {
+                    if let Ok(Some(status)) = driver.try_wait() {
+                        panic!("tauri-driver exited ({status}): {}", home.app_log());
+                    }
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => panic!("no WebDriver session: {e}\n{}", home.app_log()),
+            }
+        };
+        Session { client, driver }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
+        let el = self.client.find(Locator::Css(css)).await.ok()?;
+        el.attr(name).await.ok().flatten()
+    }
+
+    /// Polls until `check` holds, or panics naming `what`.
+    pub async fn eventually<F, Fut>(&self, timeout: Duration, what: &str, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("timed out after {timeout:?} waiting for: {what}");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Saves a screenshot of the window under `docs/screenshots/NAME.png`.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = screenshot_dir();
+        fs::create_dir_all(&dir).expect("mkdir");
+        let path = dir.join(format!("{name}.png"));
+        fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    pub async fn end(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(p);
+    }
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default();
+    let installed = cargo_home.join("bin").join("tauri-driver");
+    if installed.exists() {
+        installed
+    } else {
+        PathBuf::from("tauri-driver")
+    }
+}

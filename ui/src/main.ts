@@ -1,0 +1,95 @@
+import { getAbout, getSnapshot, onSnapshot, setPrivacyMode, setSetting } from "./api";
+import { h } from "./dom";
+import type { About, Snapshot } from "./types";
+import { renderAbout, renderDashboard, renderSettings, stateCopy } from "./view";
+
+type View = "dashboard" | "settings" | "about";
+const TITLES: Record<View, string> = { dashboard: "Dashboard", settings: "Settings", about: "About" };
+
+let snapshot: Snapshot | null = null;
+let about: About | null = null;
+let view: View = "dashboard";
+
+const viewEl = document.getElementById("view") as HTMLElement;
+const titleEl = document.getElementById("page-title") as HTMLElement;
+const toastEl = document.getElementById("toast") as HTMLElement;
+const sideStateEl = document.getElementById("sidebar-state") as HTMLElement;
+const tabs = Array.from(document.querySelectorAll<HTMLButtonElement>("[role=tab]"));
+
+function showError(e: unknown) {
+  toastEl.textContent = String(e);
+  toastEl.hidden = false;
+  window.setTimeout(() => (toastEl.hidden = true), 6000);
+}
+
+function applyTheme(s: Snapshot) {
+  const appearance = s.settings.entries.find((e) => e.key === "appearance")?.value;
+  if (appearance === "light" || appearance === "dark") document.documentElement.dataset.theme = appearance;
+  else delete document.documentElement.dataset.theme;
+}
+
+function render() {
+  if (!snapshot) return;
+  applyTheme(snapshot);
+  // Keep focus on the same control across re-renders (state updates arrive live).
+  const focusedId = document.activeElement?.id;
+  const node =
+    view === "dashboard"
+      ? renderDashboard(snapshot, (on) => setPrivacyMode(on).catch(onFailure))
+      : view === "settings"
+        ? renderSettings(snapshot, (key, value) => setSetting(key, value).catch(onFailure))
+        : about
+          ? renderAbout(about, snapshot)
+          : h("p", { class: "muted" }, "Loading…");
+  viewEl.replaceChildren(node);
+  if (focusedId) document.getElementById(focusedId)?.focus();
+  const copy = stateCopy(snapshot.status);
+  sideStateEl.className = `sidebar-foot tone-${snapshot.status.state}`;
+  sideStateEl.replaceChildren(h("span", { class: "dot" }), copy.title);
+  document.body.dataset.state = snapshot.status.state;
+}
+
+function onFailure(e: unknown) {
+  showError(e);
+  render(); // put controls back to the real state
+}
+
+function select(next: View, focus = false) {
+  view = next;
+  for (const t of tabs) {
+    const on = t.dataset.view === next;
+    t.setAttribute("aria-selected", String(on));
+    t.tabIndex = on ? 0 : -1;
+    if (on && focus) t.focus();
+  }
+  titleEl.textContent = TITLES[next];
+  render();
+}
+
+for (const t of tabs) {
+  t.addEventListener("click", () => select(t.dataset.view as View));
+  t.addEventListener("keydown", (ev) => {
+    const i = tabs.indexOf(t);
+    const move = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[ev.key];
+    if (move) {
+      ev.preventDefault();
+      const next = tabs[(i + move + tabs.length) % tabs.length];
+      select(next.dataset.view as View, true);
+    } else if (ev.key === "Home" || ev.key === "End") {
+      ev.preventDefault();
+      select(tabs[ev.key === "Home" ? 0 : tabs.length - 1].dataset.view as View, true);
+    }
+  });
+}
+
+async function start() {
+  await onSnapshot((s) => {
+    snapshot = s;
+    render();
+  });
+  snapshot = await getSnapshot();
+  about = await getAbout();
+  render();
+}
+
+start().catch(showError);

@@ -1,0 +1,65 @@
+// Mirrors of the Rust types the app sends (veil-core `status` and `settings`).
+
+export type PrivacyMode = "on" | "off";
+export type Overall = "protected" | "attention" | "off";
+
+export interface Problem {
+  source: string;
+  message: string;
+}
+
+export interface FileError {
+  file: string;
+  line: number;
+  column: number;
+  key: string | null;
+  message: string;
+}
+
+export type FileStatus =
+  | { path: string; state: "missing" }
+  | { path: string; state: "loaded" }
+  | { path: string; state: "rejected"; errors: FileError[] };
+
+export interface Status {
+  version: string;
+  privacy_mode: PrivacyMode;
+  state: Overall;
+  privacy_mode_locked: boolean;
+  problems: Problem[];
+  policy_file: FileStatus;
+  settings_file: FileStatus;
+}
+
+export type Kind =
+  | { type: "bool" }
+  | { type: "integer"; min: number; max: number }
+  | { type: "choice"; options: string[] }
+  | { type: "text" };
+
+export type SettingValue = boolean | number | string;
+
+export interface Entry {
+  key: string;
+  title: string;
+  help: string;
+  kind: Kind;
+  scope: "user_and_policy" | "policy_only";
+  value: SettingValue;
+  source: "default" | "user" | "policy";
+  locked: boolean;
+  line: number | null;
+}
+
+export interface Snapshot {
+  status: Status;
+  settings: { entries: Entry[] };
+}
+
+export interface About {
+  version: string;
+  policy_path: string;
+  settings_path: string;
+  log_dir: string;
+  data_dir: string;
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it, vi } from "vitest";
+import type { Snapshot } from "./types";
+import { fileStateText, renderDashboard, renderSettings, stateCopy } from "./view";
+
+function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
+  return {
+    status: {
+      version: "0.1.0",
+      privacy_mode: "on",
+      state: "protected",
+      privacy_mode_locked: false,
+      problems: [],
+      policy_file: { path: "/etc/veil/policy.toml", state: "missing" },
+      settings_file: { path: "/home/a/.config/veil/settings.toml", state: "missing" },
+      ...over,
+    },
+    settings: {
+      entries: [
+        {
+          key: "appearance", title: "Appearance", help: "h", kind: { type: "choice", options: ["system", "light", "dark"] },
+          scope: "user_and_policy", value: "dark", source: "policy", locked: true, line: 3,
+        },
+        {
+          key: "start_at_login", title: "Start", help: "h", kind: { type: "bool" },
+          scope: "user_and_policy", value: true, source: "default", locked: false, line: null,
+        },
+        {
+          key: "allow_quit", title: "Quit", help: "h", kind: { type: "bool" },
+          scope: "policy_only", value: false, source: "policy", locked: true, line: 1,
+        },
+      ],
+    },
+  };
+}
+
+describe("state copy", () => {
+  it("names each state", () => {
+    expect(stateCopy(snap().status).title).toBe("You're protected");
+    expect(stateCopy(snap({ state: "off", privacy_mode: "off" }).status).title).toBe("Privacy mode is off");
+    const two = snap({ state: "attention", problems: [{ source: "policy", message: "a" }, { source: "settings", message: "b" }] });
+    expect(stateCopy(two.status).detail).toContain("2 things");
+  });
+
+  it("describes file states", () => {
+    expect(fileStateText({ path: "p", state: "loaded" }, "none")).toBe("In effect");
+    expect(fileStateText({ path: "p", state: "missing" }, "none")).toBe("none");
+  });
+});
+
+describe("dashboard", () => {
+  it("shows problems as text, never as HTML", () => {
+    const el = renderDashboard(
+      snap({ state: "attention", problems: [{ source: "policy", message: "<img src=x onerror=alert(1)>" }] }),
+      () => {},
+    );
+    expect(el.querySelector("img")).toBeNull();
+    expect(el.querySelector(".problem-message")?.textContent).toBe("<img src=x onerror=alert(1)>");
+    expect(el.querySelector("#state-card")?.getAttribute("data-state")).toBe("attention");
+  });
+
+  it("locks the switch when policy forces privacy mode", () => {
+    const el = renderDashboard(snap({ privacy_mode_locked: true }), () => {});
+    const toggle = el.querySelector<HTMLInputElement>("#privacy-toggle")!;
+    expect(toggle.disabled).toBe(true);
+    expect(el.textContent).toContain("Set by your organization");
+  });
+
+  it("sends the toggle to the app", () => {
+    const on = vi.fn();
+    const el = renderDashboard(snap(), on);
+    const toggle = el.querySelector<HTMLInputElement>("#privacy-toggle")!;
+    toggle.checked = false;
+    toggle.dispatchEvent(new Event("change"));
+    expect(on).toHaveBeenCalledWith(false);
+  });
+});
+
+describe("settings", () => {
+  it("disables locked keys and labels them", () => {
+    const el = renderSettings(snap(), () => {});
+    const appearance = el.querySelector<HTMLSelectElement>("#setting-appearance")!;
+    expect(appearance.disabled).toBe(true);
+    expect(el.querySelector("[data-key=appearance] .lock-badge")?.textContent).toBe("Set by your organization");
+    expect(el.querySelector<HTMLInputElement>("#setting-start_at_login")!.disabled).toBe(false);
+    // Policy-only keys are listed read-only under the organization's section.
+    expect(el.textContent).toContain("Quit");
+  });
+
+  it("reports a change with its key", () => {
+    const change = vi.fn();
+    const el = renderSettings(snap(), change);
+    const box = el.querySelector<HTMLInputElement>("#setting-start_at_login")!;
+    box.checked = false;
+    box.dispatchEvent(new Event("change"));
+    expect(change).toHaveBeenCalledWith("start_at_login", false);
+  });
+});

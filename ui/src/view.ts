@@ -1,0 +1,273 @@
+// What the main window shows for a snapshot. Rendering only: every decision
+// was made by the app before the snapshot was sent.
+import { h, shieldIcon } from "./dom";
+import type { About, Entry, FileStatus, Overall, SettingValue, Snapshot, Status } from "./types";
+
+export interface StateCopy {
+  title: string;
+  detail: string;
+  mark: "check" | "alert" | "off";
+}
+
+export function stateCopy(status: Status): StateCopy {
+  const byState: Record<Overall, StateCopy> = {
+    protected: {
+      title: "You're protected",
+      detail: "Privacy mode is on and everything Veil checks is as it should be.",
+      mark: "check",
+    },
+    attention: {
+      title: "Needs your attention",
+      detail:
+        status.problems.length === 1
+          ? "Privacy mode is on, but one thing needs fixing."
+          : `Privacy mode is on, but ${status.problems.length} things need fixing.`,
+      mark: "alert",
+    },
+    off: {
+      title: "Privacy mode is off",
+      detail: "Turn it on before you take customer calls.",
+      mark: "off",
+    },
+  };
+  return byState[status.state];
+}
+
+export function fileStateText(f: FileStatus, missing: string): string {
+  switch (f.state) {
+    case "missing":
+      return missing;
+    case "loaded":
+      return "In effect";
+    case "rejected":
+      return "Has errors — the last good version is in effect";
+  }
+}
+
+const SOURCE_LABEL: Record<string, string> = {
+  policy: "Organization policy",
+  settings: "Your settings file",
+};
+
+export function renderDashboard(
+  snap: Snapshot,
+  onPrivacy: (on: boolean) => void,
+): HTMLElement {
+  const s = snap.status;
+  const copy = stateCopy(s);
+  const on = s.privacy_mode === "on";
+  const toggle = h("input", {
+    type: "checkbox",
+    role: "switch",
+    id: "privacy-toggle",
+    class: "switch",
+    "aria-describedby": "privacy-help",
+    checked: on,
+    disabled: s.privacy_mode_locked && on,
+  });
+  toggle.addEventListener("change", () => onPrivacy(toggle.checked));
+
+  const hero = h(
+    "section",
+    { class: `hero tone-${s.state}`, "aria-live": "polite", id: "state-card", "data-state": s.state },
+    h("div", { class: "hero-icon" }, shieldIcon(copy.mark)),
+    h(
+      "div",
+      { class: "hero-text" },
+      h("h2", { id: "state-title" }, copy.title),
+      h("p", {}, copy.detail),
+    ),
+  );
+
+  const privacy = h(
+    "section",
+    { class: "card row" },
+    h(
+      "div",
+      {},
+      h("label", { for: "privacy-toggle", class: "card-title" }, "Privacy mode"),
+      h(
+        "p",
+        { id: "privacy-help", class: "muted" },
+        s.privacy_mode_locked
+          ? "Required by your organization. It stays on while you work."
+          : "Keeps your microphone, camera and screen private while you take calls.",
+      ),
+    ),
+    h(
+      "div",
+      { class: "switch-wrap" },
+      s.privacy_mode_locked ? lockBadge() : null,
+      toggle,
+      h("span", { class: "switch-label", id: "privacy-state" }, on ? "On" : "Off"),
+    ),
+  );
+
+  const problems =
+    s.problems.length === 0
+      ? null
+      : h(
+          "section",
+          { class: "card", id: "problems", "aria-label": "Problems" },
+          h("h3", { class: "card-title" }, "What needs attention"),
+          h(
+            "ul",
+            { class: "problem-list" },
+            ...s.problems.map((p) =>
+              h(
+                "li",
+                { class: "problem" },
+                h("span", { class: "problem-source" }, SOURCE_LABEL[p.source] ?? p.source),
+                h("code", { class: "problem-message" }, p.message),
+              ),
+            ),
+          ),
+        );
+
+  const config = h(
+    "section",
+    { class: "card" },
+    h("h3", { class: "card-title" }, "Configuration"),
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Organization policy"),
+      h(
+        "dd",
+        { id: "policy-state" },
+        fileStateText(s.policy_file, "None deployed on this computer"),
+      ),
+      h("dt", {}, "Your settings"),
+      h("dd", {}, fileStateText(s.settings_file, "Defaults (you have not changed anything)")),
+    ),
+  );
+
+  return h("div", { class: "page" }, hero, privacy, problems, config);
+}
+
+function lockBadge(): HTMLElement {
+  return h("span", { class: "lock-badge", title: "Set by your organization" }, "Set by your organization");
+}
+
+export function renderSettings(
+  snap: Snapshot,
+  onChange: (key: string, value: SettingValue | null) => void,
+): HTMLElement {
+  const fileErrors =
+    snap.status.settings_file.state === "rejected"
+      ? h(
+          "section",
+          { class: "card warn" },
+          h("h3", { class: "card-title" }, "Your settings file has an error"),
+          ...snap.status.settings_file.errors.map((e) =>
+            h("code", { class: "problem-message" }, `${e.file}:${e.line}: ${e.key ? `${e.key}: ` : ""}${e.message}`),
+          ),
+          h("p", { class: "muted" }, "Veil keeps your last good settings. Fix the file to change settings here."),
+        )
+      : null;
+
+  const rows = snap.settings.entries
+    .filter((e) => e.scope === "user_and_policy")
+    .map((e) => settingRow(e, onChange));
+  const orgRows = snap.settings.entries.filter((e) => e.scope === "policy_only" && e.locked);
+
+  return h(
+    "div",
+    { class: "page" },
+    fileErrors,
+    h("section", { class: "card list" }, ...rows),
+    orgRows.length
+      ? h(
+          "section",
+          { class: "card list" },
+          h("h3", { class: "card-title" }, "Set by your organization"),
+          ...orgRows.map((e) =>
+            h(
+              "div",
+              { class: "setting" },
+              h("div", { class: "setting-text" }, h("span", { class: "setting-title" }, e.title), h("p", { class: "muted" }, e.help)),
+              h("span", { class: "value-pill" }, formatValue(e.value)),
+            ),
+          ),
+        )
+      : null,
+  );
+}
+
+function settingRow(e: Entry, onChange: (key: string, value: SettingValue | null) => void): HTMLElement {
+  const id = `setting-${e.key.replace(/\./g, "-")}`;
+  let control: HTMLElement;
+  if (e.kind.type === "bool") {
+    const input = h("input", { type: "checkbox", role: "switch", class: "switch", id, checked: e.value === true, disabled: e.locked });
+    input.addEventListener("change", () => onChange(e.key, input.checked));
+    control = input;
+  } else if (e.kind.type === "choice") {
+    const select = h(
+      "select",
+      { id, disabled: e.locked },
+      ...e.kind.options.map((o) => h("option", { value: o, selected: o === e.value }, capitalize(o))),
+    );
+    select.addEventListener("change", () => onChange(e.key, select.value));
+    control = select;
+  } else if (e.kind.type === "integer") {
+    const input = h("input", { type: "number", id, min: e.kind.min, max: e.kind.max, value: String(e.value), disabled: e.locked });
+    input.addEventListener("change", () => onChange(e.key, Number(input.value)));
+    control = input;
+  } else {
+    const input = h("input", { type: "text", id, value: String(e.value), disabled: e.locked });
+    input.addEventListener("change", () => onChange(e.key, input.value));
+    control = input;
+  }
+  return h(
+    "div",
+    { class: `setting${e.locked ? " locked" : ""}`, "data-key": e.key },
+    h(
+      "div",
+      { class: "setting-text" },
+      h("label", { for: id, class: "setting-title" }, e.title),
+      h("p", { class: "muted" }, e.help),
+    ),
+    h("div", { class: "setting-control" }, e.locked ? lockBadge() : null, control),
+  );
+}
+
+export function renderAbout(about: About, snap: Snapshot): HTMLElement {
+  const p = snap.status.policy_file;
+  return h(
+    "div",
+    { class: "page" },
+    h(
+      "section",
+      { class: "card about-hero" },
+      shieldIcon("check", 48),
+      h("div", {}, h("h2", {}, "Veil"), h("p", { class: "muted" }, `Version ${about.version}`)),
+    ),
+    h(
+      "section",
+      { class: "card" },
+      h(
+        "dl",
+        { class: "facts" },
+        h("dt", {}, "Policy file"),
+        h("dd", {}, h("code", { id: "about-policy-path" }, about.policy_path)),
+        h("dt", {}, "Policy status"),
+        h("dd", { id: "about-policy-state" }, fileStateText(p, "Not deployed: Veil's defaults apply")),
+        h("dt", {}, "Your settings"),
+        h("dd", {}, h("code", {}, about.settings_path)),
+        h("dt", {}, "Logs"),
+        h("dd", {}, h("code", {}, about.log_dir)),
+      ),
+    ),
+    h("p", { class: "muted small" }, "Veil keeps your microphone, camera and screen private while you work with customers."),
+  );
+}
+
+export function formatValue(v: SettingValue): string {
+  if (v === true) return "Yes";
+  if (v === false) return "No";
+  return typeof v === "string" ? capitalize(v) : String(v);
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,21 @@
+import { defineConfig } from "vitest/config";
+
+// One HTML entry per window kind; the Rust side (src-tauri/src/windows.rs)
+// names the same files.
+export default defineConfig({
+  clearScreen: false,
+  build: {
+    target: "safari15",
+    outDir: "dist",
+    emptyOutDir: true,
+    rollupOptions: {
+      input: {
+        main: "index.html",
+      },
+    },
+  },
+  test: {
+    environment: "jsdom",
+    globals: true,
+  },
+});
