@@ -136,7 +136,10 @@ impl Task {
             Action::CachePolicy(text) => {
                 let path = self.paths.policy_cache_file();
                 if let Err(e) = files::atomic_write(&path, text.as_bytes()) {
-                    tracing::warn!("cannot keep a copy of the policy at {}: {e}", path.display());
+                    tracing::warn!(
+                        "cannot keep a copy of the policy at {}: {e}",
+                        path.display()
+                    );
                 }
             }
             Action::Record(record) => {
@@ -151,7 +154,14 @@ impl Task {
             Action::Notify { title, body } => {
                 tracing::warn!("{title}: {body}");
                 use tauri_plugin_notification::NotificationExt;
-                if let Err(e) = self.app.notification().builder().title(title).body(body).show() {
+                if let Err(e) = self
+                    .app
+                    .notification()
+                    .builder()
+                    .title(title)
+                    .body(body)
+                    .show()
+                {
                     tracing::debug!("notification not shown: {e}");
                 }
             }
@@ -166,7 +176,10 @@ impl Task {
             FileRead::Missing => String::new(),
             FileRead::Text(t) => t,
             FileRead::Unreadable(why) => {
-                return Err(format!("cannot read your settings file {}: {why}", path.display()))
+                return Err(format!(
+                    "cannot read your settings file {}: {why}",
+                    path.display()
+                ))
             }
         };
         let effective = self.state.config().effective();
@@ -199,7 +212,10 @@ impl Task {
         match result {
             Ok(()) => self.autostart_applied = Some(wanted),
             Err(e) => {
-                tracing::warn!("cannot {} start at login: {e}", if wanted { "turn on" } else { "turn off" });
+                tracing::warn!(
+                    "cannot {} start at login: {e}",
+                    if wanted { "turn on" } else { "turn off" }
+                );
                 // Do not retry on every message; the next settings change will.
                 self.autostart_applied = Some(wanted);
             }

@@ -41,16 +41,18 @@ pub fn run(show: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let control = match ControlServer::bind(&paths.runtime_dir) {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(
-                "cannot open the control channel in {}: {e}",
-                paths.runtime_dir.display()
-            );
-            return ExitCode::FAILURE;
-        }
-    };
+    // The listener registers with the async runtime that will serve it.
+    let control =
+        match tauri::async_runtime::block_on(async { ControlServer::bind(&paths.runtime_dir) }) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(
+                    "cannot open the control channel in {}: {e}",
+                    paths.runtime_dir.display()
+                );
+                return ExitCode::FAILURE;
+            }
+        };
 
     let state = initial_state(&paths);
     tracing::info!(
@@ -79,7 +81,9 @@ pub fn run(show: bool) -> ExitCode {
             app.manage(actor.clone());
             tray::create(&handle, &actor);
             spawn_renderers(&handle, &actor);
-            tauri::async_runtime::spawn(control.serve(control_handler(handle.clone(), actor.clone())));
+            tauri::async_runtime::spawn(
+                control.serve(control_handler(handle.clone(), actor.clone())),
+            );
             config_watch::spawn(actor, paths.policy_file.clone(), paths.settings_file());
             if show {
                 windows::open(&handle, WindowKind::Main)?;
@@ -101,7 +105,10 @@ pub fn run(show: bool) -> ExitCode {
         }
     };
     app.run(|_app, event| {
-        if let RunEvent::ExitRequested { code: None, api, .. } = event {
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
             // The last window closed: keep running in the tray. An explicit
             // exit (Quit Veil) carries a code and goes through.
             api.prevent_exit();
@@ -182,7 +189,10 @@ fn control_handler(app: AppHandle, actor: Actor) -> Handler {
                 Request::Status => Ok(()),
                 Request::Privacy { on } => {
                     actor
-                        .request(Command::Event(Event::SetPrivacy { on, actor: Who::Cli }))
+                        .request(Command::Event(Event::SetPrivacy {
+                            on,
+                            actor: Who::Cli,
+                        }))
                         .await
                 }
                 Request::Open => {

@@ -114,7 +114,11 @@ fn status(paths: &Paths, json: bool) -> ExitCode {
         Err(code) => return code,
     };
     let Some(status) = resp.status.filter(|_| resp.ok) else {
-        eprintln!("veil: {}", resp.error.unwrap_or_else(|| "no status in the answer".into()));
+        eprintln!(
+            "veil: {}",
+            resp.error
+                .unwrap_or_else(|| "no status in the answer".into())
+        );
         return ExitCode::FAILURE;
     };
     if json {
@@ -193,16 +197,26 @@ fn policy_show(paths: &Paths, json: bool) -> ExitCode {
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return ExitCode::SUCCESS;
     }
-    for (label, status) in [("Policy", config.policy_status()), ("Settings", config.user_status())] {
+    for (label, status) in [
+        ("Policy", config.policy_status()),
+        ("Settings", config.user_status()),
+    ] {
         let state = match &status.state {
             FileState::Missing => "not present".to_string(),
             FileState::Loaded => "in effect".to_string(),
-            FileState::Rejected { errors } => format!("REJECTED ({} error(s), shown below)", errors.len()),
+            FileState::Rejected { errors } => {
+                format!("REJECTED ({} error(s), shown below)", errors.len())
+            }
         };
         println!("{label:<9} {} — {state}", status.path);
     }
     println!();
-    let width = effective.entries.iter().map(|e| e.key.len()).max().unwrap_or(10);
+    let width = effective
+        .entries
+        .iter()
+        .map(|e| e.key.len())
+        .max()
+        .unwrap_or(10);
     for e in &effective.entries {
         let from = match (e.source, e.line) {
             (Source::Default, _) => "default".to_string(),
@@ -233,19 +247,24 @@ fn policy_show(paths: &Paths, json: bool) -> ExitCode {
 fn policy_check(file: &std::path::Path) -> ExitCode {
     let name = file.display().to_string();
     match read_config(file) {
-        veil_core::settings::FileRead::Text(text) => match Layer::parse(&name, &text, Origin::Policy) {
-            Ok(layer) => {
-                let n = layer.keys().count();
-                println!("{name}: valid ({n} key{} set)", if n == 1 { "" } else { "s" });
-                ExitCode::SUCCESS
-            }
-            Err(errors) => {
-                for e in errors {
-                    eprintln!("{e}");
+        veil_core::settings::FileRead::Text(text) => {
+            match Layer::parse(&name, &text, Origin::Policy) {
+                Ok(layer) => {
+                    let n = layer.keys().count();
+                    println!(
+                        "{name}: valid ({n} key{} set)",
+                        if n == 1 { "" } else { "s" }
+                    );
+                    ExitCode::SUCCESS
                 }
-                ExitCode::FAILURE
+                Err(errors) => {
+                    for e in errors {
+                        eprintln!("{e}");
+                    }
+                    ExitCode::FAILURE
+                }
             }
-        },
+        }
         veil_core::settings::FileRead::Missing => {
             eprintln!("{name}: no such file");
             ExitCode::FAILURE

@@ -52,7 +52,10 @@ pub async fn set_setting(
     actor: State<'_, Actor>,
 ) -> Result<(), String> {
     if schema::spec(&key).is_none() {
-        return Err(format!("unknown setting `{}`", key.chars().take(64).collect::<String>()));
+        return Err(format!(
+            "unknown setting `{}`",
+            key.chars().take(64).collect::<String>()
+        ));
     }
     if let Some(Value::Text(t)) = &value {
         if t.len() > 4096 {

@@ -22,7 +22,9 @@ pub fn spawn(actor: Actor, policy: std::path::PathBuf, user: std::path::PathBuf)
                     .await;
             }
             if user.changed() {
-                actor.post(Event::UserFileRead(read_config(user.path()))).await;
+                actor
+                    .post(Event::UserFileRead(read_config(user.path())))
+                    .await;
             }
             tokio::time::sleep(POLL).await;
         }

@@ -11,7 +11,9 @@ use tracing_subscriber::EnvFilter;
 /// Keep the guard alive for the life of the app: dropping it flushes the file.
 pub fn init_app(log_dir: &Path) -> Option<WorkerGuard> {
     let filter = || EnvFilter::try_from_env("VEIL_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let stderr = fmt::layer().with_writer(std::io::stderr).with_filter(filter());
+    let stderr = fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_filter(filter());
     match std::fs::create_dir_all(log_dir).map(|_| {
         tracing_appender::rolling::Builder::new()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
@@ -26,7 +28,10 @@ pub fn init_app(log_dir: &Path) -> Option<WorkerGuard> {
                 .with_ansi(false)
                 .with_writer(writer)
                 .with_filter(filter());
-            tracing_subscriber::registry().with(stderr).with(file).init();
+            tracing_subscriber::registry()
+                .with(stderr)
+                .with(file)
+                .init();
             Some(guard)
         }
         Ok(Err(e)) => {
@@ -46,6 +51,10 @@ pub fn init_app(log_dir: &Path) -> Option<WorkerGuard> {
 pub fn init_cli() {
     let filter = EnvFilter::try_from_env("VEIL_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
     tracing_subscriber::registry()
-        .with(fmt::layer().with_writer(std::io::stderr).with_filter(filter))
+        .with(
+            fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(filter),
+        )
         .init();
 }

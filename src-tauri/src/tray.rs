@@ -50,7 +50,9 @@ fn tooltip(snap: &Snapshot) -> String {
 fn status_line(snap: &Snapshot) -> String {
     let s = &snap.status;
     match (s.state, s.problems.len()) {
-        (Overall::Attention, 1) => format!("Needs attention: {} file has errors", s.problems[0].source),
+        (Overall::Attention, 1) => {
+            format!("Needs attention: {} file has errors", s.problems[0].source)
+        }
         (Overall::Attention, n) => format!("Needs attention: {n} problems"),
         (state, _) => state.label().to_string(),
     }
@@ -91,7 +93,13 @@ fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wr
     let has_quit = snap.settings.settings().allow_quit;
     if has_quit {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
-        menu.append(&MenuItem::with_id(app, ID_QUIT, "Quit Veil", true, None::<&str>)?)?;
+        menu.append(&MenuItem::with_id(
+            app,
+            ID_QUIT,
+            "Quit Veil",
+            true,
+            None::<&str>,
+        )?)?;
     }
     Ok((
         menu,
@@ -138,7 +146,10 @@ fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
             let app = app.clone();
             tauri::async_runtime::spawn(async move {
                 let result = actor
-                    .request(Command::Event(Event::SetPrivacy { on, actor: Who::Agent }))
+                    .request(Command::Event(Event::SetPrivacy {
+                        on,
+                        actor: Who::Agent,
+                    }))
                     .await;
                 if let Err(e) = result {
                     tracing::warn!("privacy mode not changed: {e}");
@@ -153,11 +164,9 @@ fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
                 tracing::error!("cannot open the Veil window: {e}");
             }
         }
-        ID_QUIT => {
-            if actor.snapshot().settings.settings().allow_quit {
-                app.exit(0);
-            }
-        }
+        // The item is absent when policy forbids quitting; check again in
+        // case the policy changed while the menu was open.
+        ID_QUIT if actor.snapshot().settings.settings().allow_quit => app.exit(0),
         _ => {}
     }
 }
@@ -173,7 +182,10 @@ pub fn render(app: &AppHandle, snap: &Snapshot) {
         let Some(state) = app.try_state::<TrayState>() else {
             return Ok(());
         };
-        let mut slot = state.0.lock().map_err(|_| tauri::Error::FailedToReceiveMessage)?;
+        let mut slot = state
+            .0
+            .lock()
+            .map_err(|_| tauri::Error::FailedToReceiveMessage)?;
         let rebuild = slot
             .as_ref()
             .is_none_or(|items| items.has_quit != snap.settings.settings().allow_quit);
@@ -183,7 +195,9 @@ pub fn render(app: &AppHandle, snap: &Snapshot) {
             *slot = Some(items);
         } else if let Some(items) = slot.as_ref() {
             let s = &snap.status;
-            items.privacy.set_checked(s.privacy_mode == PrivacyMode::On)?;
+            items
+                .privacy
+                .set_checked(s.privacy_mode == PrivacyMode::On)?;
             items
                 .privacy
                 .set_enabled(!(s.privacy_mode_locked && s.privacy_mode == PrivacyMode::On))?;

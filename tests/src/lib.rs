@@ -79,7 +79,10 @@ impl Home {
     }
 
     pub fn settings_path(&self) -> PathBuf {
-        self.path().join("config").join("veil").join("settings.toml")
+        self.path()
+            .join("config")
+            .join("veil")
+            .join("settings.toml")
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -98,7 +101,10 @@ impl Home {
             ("XDG_CONFIG_HOME".into(), p("config")),
             ("XDG_DATA_HOME".into(), p("data")),
             ("XDG_RUNTIME_DIR".into(), p("run")),
-            ("VEIL_POLICY".into(), self.policy_path().display().to_string()),
+            (
+                "VEIL_POLICY".into(),
+                self.policy_path().display().to_string(),
+            ),
             ("VEIL_LOG".into(), "info,veil=debug".into()),
         ]
     }
@@ -209,16 +215,40 @@ pub fn wait_until(timeout: Duration, what: &str, mut check: impl FnMut() -> bool
     panic!("timed out after {timeout:?} waiting for: {what}");
 }
 
-/// Windows on the X display whose name matches exactly.
-pub fn x_windows_named(name: &str) -> Vec<String> {
+/// Visible application windows (not the 32 px tray icon, which carries the
+/// app's name too) of process `pid` whose name matches, case-insensitively.
+pub fn x_windows_named(pid: u32, name: &str) -> Vec<String> {
     let out = Command::new("xdotool")
-        .args(["search", "--onlyvisible", "--name", &format!("^{name}$")])
+        .args([
+            "search",
+            "--all",
+            "--onlyvisible",
+            "--pid",
+            &pid.to_string(),
+            "--name",
+            &format!("^{name}$"),
+        ])
         .output()
         .expect("xdotool");
     String::from_utf8_lossy(&out.stdout)
         .lines()
+        .filter(|id| x_window_width(id) > 200)
         .map(str::to_string)
         .collect()
+}
+
+fn x_window_width(id: &str) -> u32 {
+    let out = Command::new("xwininfo").args(["-id", id]).output();
+    out.ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout).lines().find_map(|l| {
+                l.trim()
+                    .strip_prefix("Width:")
+                    .map(|w| w.trim().to_string())
+            })
+        })
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0)
 }
 
 fn free_port() -> u16 {
@@ -245,7 +275,12 @@ impl Session {
             .open(home.log_file())
             .expect("log");
         let mut driver = Command::new(tauri_driver())
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
             .envs(home.env())
             .stdout(Stdio::from(log.try_clone().expect("log")))
             .stderr(Stdio::from(log))

@@ -18,7 +18,10 @@ fn cli_version_help_and_not_running() {
     let home = Home::new();
     let v = home.cli(&["--version"]);
     assert!(v.status.success());
-    assert_eq!(stdout(&v).trim(), format!("veil {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&v).trim(),
+        format!("veil {}", env!("CARGO_PKG_VERSION"))
+    );
 
     let help = home.cli(&["--help"]);
     assert!(help.status.success());
@@ -37,24 +40,45 @@ fn cli_version_help_and_not_running() {
 fn policy_check_names_file_line_and_key() {
     let home = Home::new();
     let good = home.path().join("good.toml");
-    std::fs::write(&good, "# IT's rules\nallow_quit = false\nforce_privacy_mode = true\n").unwrap();
+    std::fs::write(
+        &good,
+        "# IT's rules\nallow_quit = false\nforce_privacy_mode = true\n",
+    )
+    .unwrap();
     let o = home.cli(&["policy", "check", good.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("valid (2 keys set)"), "{}", stdout(&o));
 
     let bad = home.path().join("bad.toml");
-    std::fs::write(&bad, "allow_quit = false\n\nappearance = \"purple\"\nstart_at_logn = true\n").unwrap();
+    std::fs::write(
+        &bad,
+        "allow_quit = false\n\nappearance = \"purple\"\nstart_at_logn = true\n",
+    )
+    .unwrap();
     let o = home.cli(&["policy", "check", bad.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains(&format!("{}:3:1: key `appearance`", bad.display())), "{err}");
-    assert!(err.contains(&format!("{}:4:1: key `start_at_logn`: unknown key (did you mean `start_at_login`?)", bad.display())), "{err}");
+    assert!(
+        err.contains(&format!("{}:3:1: key `appearance`", bad.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{}:4:1: key `start_at_logn`: unknown key (did you mean `start_at_login`?)",
+            bad.display()
+        )),
+        "{err}"
+    );
 
     let syntax = home.path().join("syntax.toml");
     std::fs::write(&syntax, "allow_quit = \n").unwrap();
     let o = home.cli(&["policy", "check", syntax.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).starts_with(&format!("{}:1:", syntax.display())), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!("{}:1:", syntax.display())),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -65,9 +89,20 @@ fn policy_show_names_the_source_of_each_value() {
     let o = home.cli(&["policy", "show"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    let line = |key: &str| out.lines().find(|l| l.starts_with(key)).unwrap_or_default().to_string();
-    assert!(line("appearance").contains("\"dark\"") && line("appearance").contains("policy:2 (locked)"), "{out}");
-    assert!(line("start_at_login").contains("false") && line("start_at_login").contains("settings:1"), "{out}");
+    let line = |key: &str| {
+        out.lines()
+            .find(|l| l.starts_with(key))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        line("appearance").contains("\"dark\"") && line("appearance").contains("policy:2 (locked)"),
+        "{out}"
+    );
+    assert!(
+        line("start_at_login").contains("false") && line("start_at_login").contains("settings:1"),
+        "{out}"
+    );
     assert!(line("force_privacy_mode").contains("default"), "{out}");
 }
 
@@ -77,7 +112,10 @@ fn starts_to_tray_single_instance_and_privacy_persists() {
     let mut app = home.launch(&[]);
     // No window at start: Veil lives in the tray.
     std::thread::sleep(Duration::from_millis(500));
-    assert!(x_windows_named("Veil").is_empty(), "a window opened at start");
+    assert!(
+        x_windows_named(app.pid(), "Veil").is_empty(),
+        "a window opened at start"
+    );
 
     let st = home.status().unwrap();
     assert_eq!(st["version"], env!("CARGO_PKG_VERSION"));
@@ -91,7 +129,7 @@ fn starts_to_tray_single_instance_and_privacy_persists() {
     assert!(t.elapsed() < Duration::from_secs(10));
     assert!(app.is_running(), "the first instance must keep running");
     wait_until(Duration::from_secs(10), "the window to open", || {
-        !x_windows_named("Veil").is_empty()
+        !x_windows_named(app.pid(), "Veil").is_empty()
     });
 
     // Privacy mode from the CLI, reflected within a second.
@@ -99,7 +137,8 @@ fn starts_to_tray_single_instance_and_privacy_persists() {
     assert!(o.status.success(), "{}", stderr(&o));
     let t = Instant::now();
     wait_until(Duration::from_secs(1), "status says off", || {
-        home.status().is_some_and(|s| s["privacy_mode"] == "off" && s["state"] == "off")
+        home.status()
+            .is_some_and(|s| s["privacy_mode"] == "off" && s["state"] == "off")
     });
     assert!(t.elapsed() < Duration::from_secs(1));
 
@@ -111,11 +150,16 @@ fn starts_to_tray_single_instance_and_privacy_persists() {
     // Policy can force it on; the CLI cannot turn it off then.
     home.write_policy("force_privacy_mode = true\n");
     wait_until(Duration::from_secs(3), "policy forces privacy on", || {
-        home.status().is_some_and(|s| s["privacy_mode"] == "on" && s["privacy_mode_locked"] == true)
+        home.status()
+            .is_some_and(|s| s["privacy_mode"] == "on" && s["privacy_mode_locked"] == true)
     });
     let o = home.cli(&["privacy", "off"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("required by your organization"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("required by your organization"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(home.status().unwrap()["privacy_mode"], "on");
 }
 
@@ -124,9 +168,11 @@ async fn dashboard_follows_cli_and_screenshots() {
     let home = Home::new();
     home.write_settings("appearance = \"light\"\n");
     let s = Session::start(&home).await;
-    s.eventually(Duration::from_secs(15), "dashboard shows protected", || async {
-        s.attr("#state-card", "data-state").await.as_deref() == Some("protected")
-    })
+    s.eventually(
+        Duration::from_secs(15),
+        "dashboard shows protected",
+        || async { s.attr("#state-card", "data-state").await.as_deref() == Some("protected") },
+    )
     .await;
     assert_eq!(s.text("#state-title").await, "You're protected");
     s.screenshot("dashboard-light").await;
@@ -143,16 +189,21 @@ async fn dashboard_follows_cli_and_screenshots() {
 
     // The dashboard's own switch goes through the same owner.
     s.click("#privacy-toggle").await;
-    s.eventually(Duration::from_secs(2), "privacy back on from the dashboard", || async {
-        home.status().is_some_and(|st| st["privacy_mode"] == "on")
-    })
+    s.eventually(
+        Duration::from_secs(2),
+        "privacy back on from the dashboard",
+        || async { home.status().is_some_and(|st| st["privacy_mode"] == "on") },
+    )
     .await;
 
     // Dark theme, from the agent's setting, applied live.
     home.write_settings("appearance = \"dark\"\n");
     s.eventually(Duration::from_secs(3), "dark theme", || async {
         s.client
-            .execute("return document.documentElement.dataset.theme || ''", vec![])
+            .execute(
+                "return document.documentElement.dataset.theme || ''",
+                vec![],
+            )
             .await
             .ok()
             .and_then(|v| v.as_str().map(str::to_string))
@@ -182,15 +233,27 @@ async fn corrupt_policy_is_named_and_last_good_stays() {
     .await;
 
     home.write_policy("allow_quit = false\nappearance = light\n");
-    s.eventually(Duration::from_secs(3), "the error on the dashboard", || async {
-        s.text("#problems").await.contains(&format!("{}:2:", home.policy_path().display()))
-    })
+    s.eventually(
+        Duration::from_secs(3),
+        "the error on the dashboard",
+        || async {
+            s.text("#problems")
+                .await
+                .contains(&format!("{}:2:", home.policy_path().display()))
+        },
+    )
     .await;
     let st = home.status().unwrap();
     assert_eq!(st["state"], "attention");
     let msg = st["problems"][0]["message"].as_str().unwrap().to_string();
-    assert!(msg.starts_with(&format!("{}:2:", home.policy_path().display())), "{msg}");
-    assert!(home.app_log().contains(&msg) || home.app_log().contains("policy"), "logged");
+    assert!(
+        msg.starts_with(&format!("{}:2:", home.policy_path().display())),
+        "{msg}"
+    );
+    assert!(
+        home.app_log().contains(&msg) || home.app_log().contains("policy"),
+        "logged"
+    );
 
     // Last good policy still in force: appearance stays locked to light.
     let o = home.cli(&["policy", "show", "--json"]);
@@ -237,13 +300,22 @@ async fn locked_setting_is_denied_through_ipc() {
     };
     let denied = call("appearance", serde_json::json!("dark")).await;
     assert!(
-        denied.as_str().unwrap().contains("set by your organization"),
+        denied
+            .as_str()
+            .unwrap()
+            .contains("set by your organization"),
         "{denied}"
     );
     let policy_only = call("allow_quit", serde_json::json!(false)).await;
-    assert!(policy_only.as_str().unwrap().starts_with("denied"), "{policy_only}");
+    assert!(
+        policy_only.as_str().unwrap().starts_with("denied"),
+        "{policy_only}"
+    );
     let settings = std::fs::read_to_string(home.settings_path()).unwrap();
-    assert_eq!(settings, "# mine\nstart_at_login = true\n", "file untouched");
+    assert_eq!(
+        settings, "# mine\nstart_at_login = true\n",
+        "file untouched"
+    );
 
     // An allowed change goes through and keeps the agent's comment.
     let ok = call("start_at_login", serde_json::json!(false)).await;

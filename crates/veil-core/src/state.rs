@@ -67,6 +67,12 @@ pub enum Action {
     },
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ConfigFile {
+    Policy,
+    Settings,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Denied {
     #[error("privacy mode is required by your organization's policy and cannot be turned off")]
@@ -112,17 +118,11 @@ impl VeilState {
             Event::SetPrivacy { on, actor } => self.set_privacy(PrivacyMode::from_on(on), actor),
             Event::UserFileRead(read) => {
                 let change = self.config.update_user(read);
-                Ok(self.after_config_change("settings", change))
+                Ok(self.after_config_change(ConfigFile::Settings, change))
             }
             Event::PolicyFileRead(read) => {
                 let change = self.config.update_policy(read);
-                let mut actions = self.after_config_change("policy", change.clone());
-                if change == ConfigChange::Applied {
-                    if let Some(text) = self.config.policy_text_in_force() {
-                        actions.push(Action::CachePolicy(text.to_string()));
-                    }
-                }
-                Ok(actions)
+                Ok(self.after_config_change(ConfigFile::Policy, change))
             }
         }
     }
@@ -143,47 +143,59 @@ impl VeilState {
         Ok(actions)
     }
 
-    fn after_config_change(&mut self, which: &'static str, change: ConfigChange) -> Vec<Action> {
+    fn after_config_change(&mut self, file: ConfigFile, change: ConfigChange) -> Vec<Action> {
+        let (noun, path) = match file {
+            ConfigFile::Policy => ("policy", self.config.policy_path().to_string()),
+            ConfigFile::Settings => ("settings", self.config.user_path().to_string()),
+        };
         match change {
             ConfigChange::Unchanged => vec![],
             ConfigChange::Rejected(errors) => {
                 let first = errors.first().map(ToString::to_string).unwrap_or_default();
                 vec![
                     Action::Record(Record {
-                        kind: if which == "policy" {
-                            "policy_rejected"
-                        } else {
-                            "settings_rejected"
+                        kind: match file {
+                            ConfigFile::Policy => "policy_rejected",
+                            ConfigFile::Settings => "settings_rejected",
                         },
                         actor: Actor::Veil,
                         details: first.clone(),
                     }),
                     Action::Notify {
-                        title: format!("Veil could not use the {which} file"),
-                        body: format!("{first}. Veil keeps the last good {which}."),
+                        title: format!("Veil could not use the {noun} file"),
+                        body: format!("{first}. Veil keeps the last good {noun}."),
                     },
                 ]
             }
-            ConfigChange::Applied => {
+            ConfigChange::Applied { first, present } => {
                 let before_mode = self.privacy_mode();
-                let before =
-                    std::mem::replace(&mut self.settings, self.config.effective().settings());
-                let mut actions = vec![Action::Record(Record {
-                    kind: if which == "policy" {
-                        "policy_loaded"
-                    } else {
-                        "settings_changed"
-                    },
-                    actor: if which == "policy" {
-                        Actor::Policy
-                    } else {
-                        Actor::Agent
-                    },
-                    details: match which {
-                        "policy" => self.config.policy_path().to_string(),
-                        _ => self.config.user_path().to_string(),
-                    },
-                })];
+                self.settings = self.config.effective().settings();
+                let kind = match (file, first, present) {
+                    (ConfigFile::Policy, true, true) => Some("policy_loaded"),
+                    (ConfigFile::Policy, false, true) => Some("policy_changed"),
+                    (ConfigFile::Policy, false, false) => Some("policy_removed"),
+                    (ConfigFile::Settings, false, _) => Some("settings_changed"),
+                    // Nothing deployed, or the agent's file read at start.
+                    (_, true, _) => None,
+                };
+                let mut actions: Vec<Action> = kind
+                    .map(|kind| {
+                        Action::Record(Record {
+                            kind,
+                            actor: match file {
+                                ConfigFile::Policy => Actor::Policy,
+                                ConfigFile::Settings => Actor::Agent,
+                            },
+                            details: path,
+                        })
+                    })
+                    .into_iter()
+                    .collect();
+                if file == ConfigFile::Policy {
+                    if let Some(text) = self.config.policy_text_in_force() {
+                        actions.push(Action::CachePolicy(text.to_string()));
+                    }
+                }
                 if self.privacy_mode() != before_mode {
                     actions.push(privacy_record(self.privacy_mode(), Actor::Policy));
                 }
@@ -312,6 +324,40 @@ mod tests {
             |a| matches!(a, Action::Record(r) if r.kind == "privacy_on" && r.actor == Actor::Policy)
         ));
         assert!(actions.iter().any(|a| matches!(a, Action::CachePolicy(_))));
+    }
+
+    #[test]
+    fn config_reads_are_recorded_as_what_they_are() {
+        let kinds = |s: &mut VeilState, e: Event| -> Vec<&'static str> {
+            s.handle(e)
+                .unwrap()
+                .into_iter()
+                .filter_map(|a| match a {
+                    Action::Record(r) => Some(r.kind),
+                    _ => None,
+                })
+                .collect()
+        };
+        let mut s = VeilState::new(PrivacyMode::On, Config::new("u", "p"));
+        let policy = |t: &str| Event::PolicyFileRead(FileRead::Text(t.into()));
+        let user = |t: &str| Event::UserFileRead(FileRead::Text(t.into()));
+        assert!(kinds(&mut s, Event::PolicyFileRead(FileRead::Missing)).is_empty());
+        assert!(kinds(&mut s, user("")).is_empty());
+        assert_eq!(
+            kinds(&mut s, policy("allow_quit = false")),
+            ["policy_changed"]
+        );
+        assert_eq!(
+            kinds(&mut s, user("appearance = \"dark\"")),
+            ["settings_changed"]
+        );
+        assert_eq!(kinds(&mut s, policy("allow_quit = ")), ["policy_rejected"]);
+        assert_eq!(
+            kinds(&mut s, Event::PolicyFileRead(FileRead::Missing)),
+            ["policy_removed"]
+        );
+        let mut fresh = VeilState::new(PrivacyMode::On, Config::new("u", "p"));
+        assert_eq!(kinds(&mut fresh, policy("")), ["policy_loaded"]);
     }
 
     #[test]

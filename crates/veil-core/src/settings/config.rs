@@ -41,7 +41,12 @@ pub enum ConfigChange {
     /// Nothing new.
     Unchanged,
     /// The file was taken; effective settings may have changed.
-    Applied,
+    Applied {
+        /// The first read since start: a load, not a change.
+        first: bool,
+        /// The file exists (false: it was removed or never deployed).
+        present: bool,
+    },
     /// The file was rejected; the last good version stays in force.
     Rejected(Vec<FileError>),
 }
@@ -76,6 +81,7 @@ impl Tracked {
         if self.last_read.as_ref() == Some(&read) {
             return ConfigChange::Unchanged;
         }
+        let first = self.last_read.is_none();
         self.last_read = Some(read.clone());
         let parsed = match &read {
             FileRead::Missing => Ok(Layer::default()),
@@ -91,12 +97,13 @@ impl Tracked {
         match parsed {
             Ok(layer) => {
                 self.last_good = layer;
-                self.state = if read == FileRead::Missing {
-                    FileState::Missing
-                } else {
+                let present = read != FileRead::Missing;
+                self.state = if present {
                     FileState::Loaded
+                } else {
+                    FileState::Missing
                 };
-                ConfigChange::Applied
+                ConfigChange::Applied { first, present }
             }
             Err(errors) => {
                 self.state = FileState::Rejected {
@@ -188,7 +195,10 @@ mod tests {
         let mut c = Config::new("user.toml", "policy.toml");
         assert_eq!(
             c.update_policy(text("appearance = \"dark\"")),
-            ConfigChange::Applied
+            ConfigChange::Applied {
+                first: true,
+                present: true
+            }
         );
         assert_eq!(
             c.update_policy(text("appearance = \"dark\"")),
@@ -207,7 +217,10 @@ mod tests {
         assert_eq!(c.policy_text_in_force(), None);
         assert_eq!(
             c.update_policy(text("appearance = \"light\"")),
-            ConfigChange::Applied
+            ConfigChange::Applied {
+                first: false,
+                present: true
+            }
         );
         assert_eq!(c.policy_status().state, FileState::Loaded);
         assert_eq!(c.policy_text_in_force(), Some("appearance = \"light\""));

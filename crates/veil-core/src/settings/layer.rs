@@ -73,7 +73,7 @@ impl Layer {
                     file: file.to_string(),
                     line,
                     column,
-                    key: None,
+                    key: key_on_line(text, line),
                     message: format!("not valid TOML: {}", first_line(e.message())),
                 }]);
             }
@@ -198,6 +198,32 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The dotted key a line assigns (`key = ...` under its `[table]`), if it
+/// reads as one: a syntax error can still name the key it is about.
+fn key_on_line(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let this = lines.get(line.checked_sub(1)?)?;
+    let (name, _) = this.split_once('=')?;
+    let name = name.trim().trim_matches('"');
+    let is_key = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
+    if !is_key {
+        return None;
+    }
+    let table = lines[..line - 1].iter().rev().find_map(|l| {
+        let l = l.trim();
+        l.strip_prefix('[')
+            .and_then(|r| r.strip_suffix(']'))
+            .map(|t| t.trim_matches(['[', ']']).trim().to_string())
+    });
+    Some(match table {
+        Some(t) if !t.is_empty() => format!("{t}.{name}"),
+        _ => name.to_string(),
+    })
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s).trim()
 }
@@ -262,6 +288,9 @@ mod tests {
             errs[0]
         );
         assert!(errs[0].contains("not valid TOML"), "{}", errs[0]);
+        assert!(errs[0].contains("key `start_at_login`"), "{}", errs[0]);
+        let errs = errors("[shield]\nidle_seconds = 1 2\n", Origin::Policy);
+        assert!(errs[0].contains("key `shield.idle_seconds`"), "{}", errs[0]);
     }
 
     #[test]

@@ -49,8 +49,9 @@ pub struct ControlServer {
 }
 
 impl ControlServer {
-    /// Starts listening. The caller must hold the instance lock, so any
-    /// socket left in `runtime_dir` is stale and may be replaced.
+    /// Starts listening; call it inside the Tokio runtime that will serve.
+    /// The caller must hold the instance lock, so any socket left in
+    /// `runtime_dir` is stale and may be replaced.
     pub fn bind(runtime_dir: &Path) -> io::Result<Self> {
         Ok(Self {
             listener: platform::Listener::bind(runtime_dir)?,
