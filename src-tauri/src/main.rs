@@ -15,6 +15,10 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Any argument may mean CLI output (--version, --help, a command).
+    if std::env::args_os().len() > 1 {
+        veil_os::console::attach_parent();
+    }
     let args = cli::Args::parse();
     match args.command {
         Some(command) => cli::run(command),

@@ -147,6 +147,18 @@ fn starts_to_tray_single_instance_and_privacy_persists() {
     let _app = home.launch(&[]);
     assert_eq!(home.status().unwrap()["privacy_mode"], "off");
 
+    // Start at login is a real autostart entry, following the setting live.
+    let entry = home.path().join("home/.config/autostart/Veil.desktop");
+    assert!(entry.exists(), "autostart entry missing");
+    home.write_settings("start_at_login = false\n");
+    wait_until(Duration::from_secs(3), "autostart entry removed", || {
+        !entry.exists()
+    });
+    home.write_settings("");
+    wait_until(Duration::from_secs(3), "autostart entry back", || {
+        entry.exists()
+    });
+
     // Policy can force it on; the CLI cannot turn it off then.
     home.write_policy("force_privacy_mode = true\n");
     wait_until(Duration::from_secs(3), "policy forces privacy on", || {
