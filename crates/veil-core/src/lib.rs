@@ -3,6 +3,7 @@
 //! given its inputs (time comes in through [`clock::Clock`]), so it is tested
 //! table-style without a display or an audio server.
 
+pub mod audit;
 pub mod clock;
 pub mod control;
 pub mod settings;

@@ -7,4 +7,5 @@ pub mod control;
 pub mod files;
 pub mod instance;
 pub mod paths;
+pub mod secrets;
 pub mod watch;

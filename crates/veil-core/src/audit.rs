@@ -1,0 +1,299 @@
+//! The audit log's hash chain. Each entry carries the hash of the one before,
+//! so changing, removing or reordering any entry breaks every hash after it,
+//! and `verify` names the first entry that does not fit. Retention pruning
+//! leaves an anchor (the last pruned entry's number and hash) from which the
+//! chain continues, and records the prune as an entry of its own.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub type Hash = [u8; 32];
+
+/// The hash before the first entry ever written.
+pub const GENESIS: Hash = [0; 32];
+
+/// What is recorded; the store adds the number and the hashes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEntry {
+    /// Milliseconds since the Unix epoch.
+    pub at_ms: i64,
+    /// What happened: `privacy_on`, `policy_rejected`, `audit_pruned`, ...
+    pub kind: String,
+    /// Who did it: `agent`, `cli`, `policy`, `veil`.
+    pub actor: String,
+    /// The OS account Veil runs for.
+    pub user: String,
+    pub details: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub entry: NewEntry,
+    #[serde(with = "hex_hash")]
+    pub prev_hash: Hash,
+    #[serde(with = "hex_hash")]
+    pub hash: Hash,
+}
+
+/// Where the chain starts: genesis, or the last entry retention removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: Hash,
+}
+
+impl Anchor {
+    pub const START: Anchor = Anchor {
+        seq: 0,
+        hash: GENESIS,
+    };
+}
+
+/// The hash of an entry. Fields are length-prefixed so that no two
+/// different entries can serialize to the same bytes.
+pub fn entry_hash(prev: &Hash, seq: i64, e: &NewEntry) -> Hash {
+    let mut h = Sha256::new();
+    h.update(b"veil-audit-v1");
+    h.update(prev);
+    h.update(seq.to_be_bytes());
+    h.update(e.at_ms.to_be_bytes());
+    for field in [&e.kind, &e.actor, &e.user, &e.details] {
+        h.update((field.len() as u64).to_be_bytes());
+        h.update(field.as_bytes());
+    }
+    h.finalize().into()
+}
+
+/// Builds the next entry after `last` (number and hash).
+pub fn chain(last: Anchor, entry: NewEntry) -> Entry {
+    let seq = last.seq + 1;
+    let hash = entry_hash(&last.hash, seq, &entry);
+    Entry {
+        seq,
+        entry,
+        prev_hash: last.hash,
+        hash,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Broken {
+    pub seq: i64,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    pub checked: u64,
+    pub first_broken: Option<Broken>,
+}
+
+/// Details of an `audit_pruned` entry: where the remaining chain starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PruneDetails {
+    pub removed: u64,
+    pub through_seq: i64,
+    pub through_hash: String,
+    pub retain_days: i64,
+}
+
+pub const PRUNED_KIND: &str = "audit_pruned";
+
+/// Checks entries (in number order) against the anchor they continue from.
+pub fn verify(anchor: Anchor, entries: impl IntoIterator<Item = Entry>) -> Verification {
+    let mut expected = anchor;
+    let mut checked = 0;
+    let mut anchor_confirmed = anchor == Anchor::START;
+    for e in entries {
+        let broken = |reason: &str| Verification {
+            checked,
+            first_broken: Some(Broken {
+                seq: e.seq,
+                reason: reason.to_string(),
+            }),
+        };
+        if e.seq != expected.seq + 1 {
+            return Verification {
+                checked,
+                first_broken: Some(Broken {
+                    seq: expected.seq + 1,
+                    reason: format!("missing (the next entry found is #{})", e.seq),
+                }),
+            };
+        }
+        if e.prev_hash != expected.hash {
+            return broken("does not follow the entry before it (removed, reordered or altered)");
+        }
+        if entry_hash(&e.prev_hash, e.seq, &e.entry) != e.hash {
+            return broken("altered after it was written");
+        }
+        if e.entry.kind == PRUNED_KIND {
+            match serde_json::from_str::<PruneDetails>(&e.entry.details) {
+                Ok(p) if p.through_seq == anchor.seq && p.through_hash == hex(&anchor.hash) => {
+                    anchor_confirmed = true
+                }
+                Ok(_) => {}
+                Err(_) => return broken("a pruning record that cannot be read"),
+            }
+        }
+        checked += 1;
+        expected = Anchor {
+            seq: e.seq,
+            hash: e.hash,
+        };
+    }
+    if !anchor_confirmed {
+        return Verification {
+            checked,
+            first_broken: Some(Broken {
+                seq: anchor.seq + 1,
+                reason:
+                    "the log starts after removed entries, and no pruning record accounts for them"
+                        .into(),
+            }),
+        };
+    }
+    Verification {
+        checked,
+        first_broken: None,
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn unhex(s: &str) -> Option<Hash> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, chunk) in s.as_bytes().chunks(2).enumerate() {
+        let pair = std::str::from_utf8(chunk).ok()?;
+        out[i] = u8::from_str_radix(pair, 16).ok()?;
+    }
+    Some(out)
+}
+
+mod hex_hash {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(h: &super::Hash, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::hex(h))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<super::Hash, D::Error> {
+        let s = String::deserialize(d)?;
+        super::unhex(&s).ok_or_else(|| serde::de::Error::custom("not a 32-byte hex hash"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn new(kind: &str, at_ms: i64) -> NewEntry {
+        NewEntry {
+            at_ms,
+            kind: kind.into(),
+            actor: "veil".into(),
+            user: "agent1".into(),
+            details: String::new(),
+        }
+    }
+
+    fn log(n: i64) -> Vec<Entry> {
+        let mut last = Anchor::START;
+        (0..n)
+            .map(|i| {
+                let e = chain(last, new("privacy_on", 1_000 + i));
+                last = Anchor {
+                    seq: e.seq,
+                    hash: e.hash,
+                };
+                e
+            })
+            .collect()
+    }
+
+    #[test]
+    fn intact_log_verifies() {
+        let v = verify(Anchor::START, log(5));
+        assert_eq!(v.checked, 5);
+        assert_eq!(v.first_broken, None);
+    }
+
+    #[test]
+    fn tampering_names_the_first_broken_entry() {
+        type Tamper = fn(&mut Vec<Entry>);
+        let table: &[(&str, Tamper, i64)] = &[
+            ("edit details", |l| l[2].entry.details = "x".into(), 3),
+            ("edit time", |l| l[3].entry.at_ms += 1, 4),
+            (
+                "delete middle",
+                |l| {
+                    l.remove(1);
+                },
+                2,
+            ),
+            ("swap", |l| l.swap(1, 2), 2),
+            (
+                "rehash edited entry",
+                |l| {
+                    l[1].entry.kind = "privacy_off".into();
+                    l[1].hash = entry_hash(&l[1].prev_hash, l[1].seq, &l[1].entry);
+                },
+                3,
+            ),
+        ];
+        for (what, tamper, seq) in table {
+            let mut l = log(5);
+            tamper(&mut l);
+            let v = verify(Anchor::START, l);
+            assert_eq!(v.first_broken.map(|b| b.seq), Some(*seq), "{what}");
+        }
+    }
+
+    #[test]
+    fn verification_passes_across_a_recorded_prune() {
+        let mut l = log(6);
+        let anchor = Anchor {
+            seq: l[2].seq,
+            hash: l[2].hash,
+        };
+        l.drain(..3);
+        let last = Anchor {
+            seq: l[2].seq,
+            hash: l[2].hash,
+        };
+        let details = PruneDetails {
+            removed: 3,
+            through_seq: anchor.seq,
+            through_hash: hex(&anchor.hash),
+            retain_days: 30,
+        };
+        l.push(chain(
+            last,
+            NewEntry {
+                details: serde_json::to_string(&details).unwrap(),
+                ..new(PRUNED_KIND, 9_000)
+            },
+        ));
+        assert_eq!(verify(anchor, l.clone()).first_broken, None);
+        // Deleting old entries without a prune record is caught.
+        let unrecorded: Vec<Entry> = l[..3].to_vec();
+        assert_eq!(
+            verify(anchor, unrecorded).first_broken.map(|b| b.seq),
+            Some(4)
+        );
+    }
+
+    #[test]
+    fn hex_round_trips() {
+        let h = entry_hash(&GENESIS, 1, &new("k", 1));
+        assert_eq!(unhex(&hex(&h)), Some(h));
+        assert_eq!(unhex("zz"), None);
+    }
+}
