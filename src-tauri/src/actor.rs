@@ -13,9 +13,16 @@ use veil_core::status::Snapshot;
 use veil_os::files;
 use veil_os::paths::Paths;
 
+use crate::audit_log::AuditLog;
+
 pub enum Command {
     Event(Event),
-    SetSetting { key: String, value: Option<Value> },
+    SetSetting {
+        key: String,
+        value: Option<Value>,
+    },
+    /// Periodic upkeep: audit retention, retrying an unavailable store.
+    Maintenance,
 }
 
 struct Msg {
@@ -31,16 +38,25 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn spawn(app: AppHandle, paths: Paths, state: VeilState) -> Actor {
+    /// Starts the actor. `initial` are the actions from reading the config
+    /// files at start; they run once the store is open, so they are recorded.
+    pub fn spawn(app: AppHandle, paths: Paths, state: VeilState, initial: Vec<Action>) -> Actor {
         let (tx, rx) = mpsc::channel(256);
         let (snap_tx, snapshots) = watch::channel(Arc::new(state.snapshot()));
-        let task = Task {
+        let mut task = Task {
             app,
             paths,
             state,
             snapshots: snap_tx,
             autostart_applied: None,
+            audit: AuditLog::closed(),
         };
+        task.reconcile_store();
+        for action in initial {
+            task.execute(action);
+        }
+        task.maintain();
+        task.snapshots.send_replace(Arc::new(task.state.snapshot()));
         tauri::async_runtime::spawn(task.run(rx));
         Actor { tx, snapshots }
     }
@@ -61,6 +77,17 @@ impl Actor {
     }
 
     /// Sends an event without waiting (file watchers, OS callbacks).
+    /// Asks for periodic upkeep without waiting.
+    pub async fn maintain(&self) {
+        let _ = self
+            .tx
+            .send(Msg {
+                command: Command::Maintenance,
+                reply: None,
+            })
+            .await;
+    }
+
     pub async fn post(&self, event: Event) {
         let _ = self
             .tx
@@ -86,6 +113,7 @@ struct Task {
     state: VeilState,
     snapshots: watch::Sender<Arc<Snapshot>>,
     autostart_applied: Option<bool>,
+    audit: AuditLog,
 }
 
 impl Task {
@@ -94,12 +122,17 @@ impl Task {
             let result = match msg.command {
                 Command::Event(event) => self.handle(event),
                 Command::SetSetting { key, value } => self.set_setting(&key, value.as_ref()),
+                Command::Maintenance => {
+                    self.maintain();
+                    Ok(())
+                }
             };
             if let Some(reply) = msg.reply {
                 let _ = reply.send(result);
             } else if let Err(e) = result {
                 tracing::warn!("{e}");
             }
+            self.reconcile_store();
             self.reconcile_autostart();
             let snap = self.state.snapshot();
             self.snapshots.send_if_modified(|current| {
@@ -150,6 +183,13 @@ impl Task {
                     details = %record.details,
                     "privacy event"
                 );
+                if let Err(e) = self.audit.record(&record) {
+                    tracing::error!("the audit log failed: {e}");
+                    let mut status = self.state.status().store;
+                    status.state = "unavailable".into();
+                    status.message = Some(e);
+                    let _ = self.state.handle(Event::StoreChanged(status));
+                }
             }
             Action::Notify { title, body } => {
                 tracing::warn!("{title}: {body}");
@@ -194,6 +234,38 @@ impl Task {
         files::atomic_write(&path, new_text.as_bytes())
             .map_err(|e| format!("cannot save your settings to {}: {e}", path.display()))?;
         self.handle(Event::UserFileRead(FileRead::Text(new_text)))
+    }
+
+    /// Opens the store, or re-opens it when the policy's key fallback changed.
+    fn reconcile_store(&mut self) {
+        let fallback = self.state.settings().store_key_fallback;
+        let Some(status) = self.audit.reconcile(&self.paths, fallback) else {
+            return;
+        };
+        let kept = status.kept_aside.clone();
+        let _ = self.state.handle(Event::StoreChanged(status));
+        if let Some(kept) = kept {
+            self.execute(Action::Record(veil_core::state::Record {
+                kind: "store_reset",
+                actor: veil_core::state::Actor::Veil,
+                details: format!(
+                    "the previous store could not be opened with this key; kept at {kept}"
+                ),
+            }));
+            self.execute(Action::Notify {
+                title: "Veil started a new audit log".into(),
+                body: format!("The previous one could not be opened with this computer's key. It was kept at {kept}."),
+            });
+        }
+    }
+
+    /// Audit retention; an unavailable store is tried again.
+    fn maintain(&mut self) {
+        if self.state.status().store.state == "unavailable" {
+            self.audit = AuditLog::closed();
+            self.reconcile_store();
+        }
+        self.audit.prune(self.state.settings().audit_retain_days);
     }
 
     /// Keeps the start-at-login entry in line with the effective setting.

@@ -8,8 +8,9 @@ use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, RunEvent, WindowEvent};
 use veil_core::control::{Request, Response};
 use veil_core::settings::Config;
-use veil_core::state::{Actor as Who, Event, PrivacyMode, VeilState};
+use veil_core::state::{Action, Actor as Who, Event, PrivacyMode, VeilState};
 use veil_os::control::{self, ControlServer, Handler};
+use veil_os::files::read_config;
 use veil_os::instance::InstanceLock;
 use veil_os::paths::Paths;
 
@@ -54,7 +55,7 @@ pub fn run(show: bool) -> ExitCode {
             }
         };
 
-    let state = initial_state(&paths);
+    let (state, initial_actions) = initial_state(&paths);
     tracing::info!(
         version = veil_core::VERSION,
         policy = %paths.policy_file.display(),
@@ -77,8 +78,9 @@ pub fn run(show: bool) -> ExitCode {
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
-            let actor = Actor::spawn(handle.clone(), paths.clone(), state);
+            let actor = Actor::spawn(handle.clone(), paths.clone(), state, initial_actions);
             app.manage(actor.clone());
+            spawn_maintenance(&actor);
             tray::create(&handle, &actor);
             spawn_renderers(&handle, &actor);
             tauri::async_runtime::spawn(
@@ -138,7 +140,22 @@ fn hand_over(paths: &Paths) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn initial_state(paths: &Paths) -> VeilState {
+/// Upkeep every few hours (audit retention; retrying an unavailable store).
+fn spawn_maintenance(actor: &Actor) {
+    let actor = actor.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(6 * 3600));
+        tick.tick().await; // the first tick is immediate; start-up already did it
+        loop {
+            tick.tick().await;
+            actor.maintain().await;
+        }
+    });
+}
+
+/// The state at start, with the config files read (so the store can open
+/// with the policy's rules) and the actions that reading produced.
+fn initial_state(paths: &Paths) -> (VeilState, Vec<Action>) {
     let chosen = match std::fs::read_to_string(paths.privacy_state_file()) {
         Ok(t) if t.trim() == "off" => PrivacyMode::Off,
         Ok(t) if t.trim() == "on" => PrivacyMode::On,
@@ -160,7 +177,15 @@ fn initial_state(paths: &Paths) -> VeilState {
     if let Ok(cached) = std::fs::read_to_string(paths.policy_cache_file()) {
         config.seed_policy(&cached);
     }
-    VeilState::new(chosen, config)
+    let mut state = VeilState::new(chosen, config, &paths.store_file().display().to_string());
+    let mut actions = Vec::new();
+    for event in [
+        Event::PolicyFileRead(read_config(&paths.policy_file)),
+        Event::UserFileRead(read_config(&paths.settings_file())),
+    ] {
+        actions.extend(state.handle(event).unwrap_or_default());
+    }
+    (state, actions)
 }
 
 /// Keeps the tray and any open window in step with the state.

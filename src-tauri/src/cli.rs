@@ -14,7 +14,12 @@ use veil_os::control::{self, ClientError};
 use veil_os::files::read_config;
 use veil_os::paths::Paths;
 
-use crate::logging;
+use std::io::Write;
+
+use veil_core::audit::Entry as AuditEntry;
+use veil_store::AuditQuery;
+
+use crate::{audit_log, logging};
 
 pub const EXIT_NOT_RUNNING: u8 = 3;
 
@@ -54,6 +59,39 @@ pub enum Cmd {
         #[command(subcommand)]
         command: PolicyCmd,
     },
+    /// Read, verify or export the encrypted, tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// List entries, oldest first.
+    Show {
+        /// Only entries from this UTC time on: 2026-11-24, 2026-11-24T16:05, or an age like 12h, 7d.
+        #[arg(long)]
+        since: Option<String>,
+        /// One JSON array of entries.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the hash chain; exit 1 naming the first broken entry.
+    Verify,
+    /// Write every entry to stdout for archiving or a SIEM.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[arg(long)]
+        since: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Jsonl,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -91,6 +129,185 @@ pub fn run(cmd: Cmd) -> ExitCode {
         Cmd::Policy {
             command: PolicyCmd::Check { file },
         } => policy_check(&file),
+        Cmd::Audit { command } => audit(&paths, command),
+    }
+}
+
+/// Settings and policy as the files on disk give them (Veil need not run).
+fn config_from_disk(paths: &Paths) -> Config {
+    let mut config = Config::new(
+        paths.settings_file().display().to_string(),
+        paths.policy_file.display().to_string(),
+    );
+    if let Ok(cached) = std::fs::read_to_string(paths.policy_cache_file()) {
+        config.seed_policy(&cached);
+    }
+    config.update_policy(read_config(&paths.policy_file));
+    config.update_user(read_config(&paths.settings_file()));
+    config
+}
+
+fn audit(paths: &Paths, cmd: AuditCmd) -> ExitCode {
+    let fallback = config_from_disk(paths)
+        .effective()
+        .settings()
+        .store_key_fallback;
+    let store = match audit_log::open_read_only(paths, fallback) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("veil: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let path = paths.store_file();
+    let since = |s: &Option<String>| -> Result<Option<i64>, ExitCode> {
+        match s {
+            None => Ok(None),
+            Some(text) => veil_core::timefmt::parse_since(text, audit_log::now_ms())
+                .map(Some)
+                .map_err(|e| {
+                    eprintln!("veil: --since: {e}");
+                    ExitCode::from(2)
+                }),
+        }
+    };
+    let entries = |since_ms: Option<i64>| -> Result<Vec<AuditEntry>, ExitCode> {
+        match &store {
+            None => Ok(Vec::new()),
+            Some(s) => s.audit(AuditQuery { since_ms }).map_err(|e| {
+                eprintln!("veil: {e}");
+                ExitCode::FAILURE
+            }),
+        }
+    };
+    match cmd {
+        AuditCmd::Show { since: s, json } => {
+            let list = match since(&s).and_then(entries) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).unwrap_or_default()
+                );
+            } else if list.is_empty() {
+                println!(
+                    "No audit entries{}.",
+                    if store.is_none() {
+                        " yet"
+                    } else {
+                        " in that period"
+                    }
+                );
+            } else {
+                for e in &list {
+                    println!(
+                        "#{:<6} {}  {:<20} {:<7} {:<12} {}",
+                        e.seq,
+                        veil_core::timefmt::rfc3339(e.entry.at_ms),
+                        e.entry.kind,
+                        e.entry.actor,
+                        e.entry.user,
+                        e.entry.details
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        AuditCmd::Verify => {
+            let Some(s) = &store else {
+                println!("{}: no audit log yet; nothing to verify.", path.display());
+                return ExitCode::SUCCESS;
+            };
+            match s.verify() {
+                Ok(v) => match v.first_broken {
+                    None => {
+                        println!(
+                            "{}: {} entries verified; the chain is intact.",
+                            path.display(),
+                            v.checked
+                        );
+                        ExitCode::SUCCESS
+                    }
+                    Some(b) => {
+                        eprintln!(
+                            "{}: entry #{} is broken: {} ({} entries before it verified).",
+                            path.display(),
+                            b.seq,
+                            b.reason,
+                            v.checked
+                        );
+                        ExitCode::FAILURE
+                    }
+                },
+                Err(e) => {
+                    eprintln!("veil: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        AuditCmd::Export { format, since: s } => {
+            let list = match since(&s).and_then(entries) {
+                Ok(l) => l,
+                Err(code) => return code,
+            };
+            let mut out = std::io::stdout().lock();
+            let result = match format {
+                ExportFormat::Jsonl => export_jsonl(&mut out, &list),
+                ExportFormat::Csv => export_csv(&mut out, &list),
+            };
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("veil: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}
+
+fn export_jsonl(out: &mut impl Write, list: &[AuditEntry]) -> std::io::Result<()> {
+    for e in list {
+        let mut v = serde_json::to_value(e).map_err(std::io::Error::other)?;
+        v["time"] = veil_core::timefmt::rfc3339(e.entry.at_ms).into();
+        writeln!(out, "{v}")?;
+    }
+    out.flush()
+}
+
+fn export_csv(out: &mut impl Write, list: &[AuditEntry]) -> std::io::Result<()> {
+    writeln!(out, "seq,time,kind,actor,user,details,prev_hash,hash")?;
+    for e in list {
+        let fields = [
+            e.seq.to_string(),
+            veil_core::timefmt::rfc3339(e.entry.at_ms),
+            e.entry.kind.clone(),
+            e.entry.actor.clone(),
+            e.entry.user.clone(),
+            e.entry.details.clone(),
+            veil_core::audit::hex(&e.prev_hash),
+            veil_core::audit::hex(&e.hash),
+        ];
+        let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        writeln!(out, "{}", row.join(","))?;
+    }
+    out.flush()
+}
+
+/// RFC 4180 quoting; a leading = + - @ is prefixed so a spreadsheet never
+/// runs a cell as a formula.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
     }
 }
 
@@ -145,6 +362,16 @@ fn status(paths: &Paths, json: bool) -> ExitCode {
         status["policy_file"]["path"].as_str().unwrap_or("?"),
         status["policy_file"]["state"].as_str().unwrap_or("?")
     );
+    let store = &status["store"];
+    println!(
+        "Audit log:    {} ({}){}",
+        store["state"].as_str().unwrap_or("?"),
+        store["path"].as_str().unwrap_or("?"),
+        store["key_storage"]
+            .as_str()
+            .map(|k| format!(", key in {}", k.replace('_', " ")))
+            .unwrap_or_default()
+    );
     if let Some(problems) = status["problems"].as_array().filter(|p| !p.is_empty()) {
         println!("Problems:");
         for p in problems {
@@ -175,12 +402,7 @@ fn privacy(paths: &Paths, on: bool) -> ExitCode {
 /// Effective settings computed from the files on disk, as the running app
 /// would compute them (the CLI does not need Veil to be running for this).
 fn policy_show(paths: &Paths, json: bool) -> ExitCode {
-    let mut config = Config::new(
-        paths.settings_file().display().to_string(),
-        paths.policy_file.display().to_string(),
-    );
-    config.update_policy(read_config(&paths.policy_file));
-    config.update_user(read_config(&paths.settings_file()));
+    let config = config_from_disk(paths);
     let effective: Effective = config.effective();
     if json {
         let out = serde_json::json!({
@@ -273,5 +495,18 @@ fn policy_check(file: &std::path::Path) -> ExitCode {
             eprintln!("{name}: cannot be read: {why}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
     }
 }

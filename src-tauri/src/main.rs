@@ -4,6 +4,7 @@
 
 mod actor;
 mod app;
+mod audit_log;
 mod cli;
 mod commands;
 mod config_watch;

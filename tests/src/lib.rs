@@ -48,6 +48,7 @@ pub fn require_desktop() {
 /// One isolated Veil user.
 pub struct Home {
     dir: tempfile::TempDir,
+    extra_env: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl Home {
@@ -57,7 +58,10 @@ impl Home {
             .prefix("veil-e2e-")
             .tempdir()
             .expect("temp dir");
-        let home = Home { dir };
+        let home = Home {
+            dir,
+            extra_env: std::sync::Mutex::new(Vec::new()),
+        };
         for d in ["config", "data", "run", "home"] {
             fs::create_dir_all(home.path().join(d)).expect("mkdir");
         }
@@ -93,10 +97,29 @@ impl Home {
         self.path().join("app.log")
     }
 
+    /// Adds (or replaces) a variable in the environment Veil runs with.
+    pub fn set_env(&self, key: &str, value: &str) {
+        let mut extra = self.extra_env.lock().expect("env lock");
+        extra.retain(|(k, _)| k != key);
+        extra.push((key.into(), value.into()));
+    }
+
+    /// Makes the OS credential store unreachable for Veil (no D-Bus session).
+    pub fn without_credential_store(&self) {
+        self.set_env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/veil-test-bus",
+        );
+    }
+
+    pub fn store_path(&self) -> PathBuf {
+        self.data_dir().join("veil.db")
+    }
+
     /// The environment that points Veil at this home.
     pub fn env(&self) -> Vec<(String, String)> {
         let p = |s: &str| self.path().join(s).display().to_string();
-        vec![
+        let mut env = vec![
             ("HOME".into(), p("home")),
             ("XDG_CONFIG_HOME".into(), p("config")),
             ("XDG_DATA_HOME".into(), p("data")),
@@ -106,7 +129,9 @@ impl Home {
                 self.policy_path().display().to_string(),
             ),
             ("VEIL_LOG".into(), "info,veil=debug".into()),
-        ]
+        ];
+        env.extend(self.extra_env.lock().expect("env lock").iter().cloned());
+        env
     }
 
     pub fn write_policy(&self, text: &str) {

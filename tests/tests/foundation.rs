@@ -329,6 +329,41 @@ async fn locked_setting_is_denied_through_ipc() {
         "file untouched"
     );
 
+    // Commands the main window's capability does not grant are refused by
+    // Tauri itself, e.g. a plugin's own command.
+    let script = "const done = arguments[0];\
+        window.__TAURI_INTERNALS__.invoke('plugin:autostart|disable', {})\
+          .then(() => done('ok'), (e) => done('denied: ' + e));";
+    let plugin = s.client.execute_async(script, vec![]).await.unwrap();
+    assert!(plugin.as_str().unwrap().starts_with("denied"), "{plugin}");
+    assert!(home
+        .path()
+        .join("home/.config/autostart/Veil.desktop")
+        .exists());
+
+    // No remote content: the CSP blocks a request even to this machine.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!(
+        "http://127.0.0.1:{}/",
+        listener.local_addr().unwrap().port()
+    );
+    let script = "const [url, done] = arguments;\
+        fetch(url).then(() => done('fetched'), (e) => done('blocked: ' + e));";
+    let fetched = s
+        .client
+        .execute_async(script, vec![serde_json::json!(url)])
+        .await
+        .unwrap();
+    assert!(
+        fetched.as_str().unwrap().starts_with("blocked"),
+        "{fetched}"
+    );
+    assert!(
+        listener.accept().is_err(),
+        "the request reached the network"
+    );
+
     // An allowed change goes through and keeps the agent's comment.
     let ok = call("start_at_login", serde_json::json!(false)).await;
     assert_eq!(ok, "ok");

@@ -9,6 +9,7 @@ pub mod control;
 pub mod settings;
 pub mod state;
 pub mod status;
+pub mod timefmt;
 
 /// The product version, shared by the app, the CLI and `veil status`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::settings::{Config, ConfigChange, FileRead, FileState, Settings};
-use crate::status::{Overall, Problem, Snapshot, Status};
+use crate::settings::{Config, ConfigChange, Effective, FileRead, FileState, Settings};
+use crate::status::{Overall, Problem, Snapshot, Status, StoreStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,9 +40,14 @@ pub enum Actor {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Event {
-    SetPrivacy { on: bool, actor: Actor },
+    SetPrivacy {
+        on: bool,
+        actor: Actor,
+    },
     UserFileRead(FileRead),
     PolicyFileRead(FileRead),
+    /// The store opened, failed, or was reset.
+    StoreChanged(StoreStatus),
 }
 
 /// Something worth keeping in the record of privacy events.
@@ -84,16 +89,21 @@ pub struct VeilState {
     /// The mode the agent chose; policy may force the effective mode on.
     chosen: PrivacyMode,
     config: Config,
+    /// The settings in force; `settings` is its typed view.
+    effective: Effective,
     settings: Settings,
+    store: StoreStatus,
 }
 
 impl VeilState {
-    pub fn new(chosen: PrivacyMode, config: Config) -> Self {
-        let settings = config.effective().settings();
+    pub fn new(chosen: PrivacyMode, config: Config, store_path: &str) -> Self {
+        let effective = config.effective();
         Self {
             chosen,
             config,
-            settings,
+            settings: effective.settings(),
+            effective,
+            store: StoreStatus::starting(store_path),
         }
     }
 
@@ -123,6 +133,10 @@ impl VeilState {
             Event::PolicyFileRead(read) => {
                 let change = self.config.update_policy(read);
                 Ok(self.after_config_change(ConfigFile::Policy, change))
+            }
+            Event::StoreChanged(store) => {
+                self.store = store;
+                Ok(vec![])
             }
         }
     }
@@ -169,7 +183,9 @@ impl VeilState {
             }
             ConfigChange::Applied { first, present } => {
                 let before_mode = self.privacy_mode();
-                self.settings = self.config.effective().settings();
+                let changed = self.config.effective().changes_from(&self.effective);
+                self.effective = self.config.effective();
+                self.settings = self.effective.settings();
                 let kind = match (file, first, present) {
                     (ConfigFile::Policy, true, true) => Some("policy_loaded"),
                     (ConfigFile::Policy, false, true) => Some("policy_changed"),
@@ -186,7 +202,11 @@ impl VeilState {
                                 ConfigFile::Policy => Actor::Policy,
                                 ConfigFile::Settings => Actor::Agent,
                             },
-                            details: path,
+                            details: if changed.is_empty() {
+                                path.clone()
+                            } else {
+                                format!("{path}: {}", changed.join("; "))
+                            },
                         })
                     })
                     .into_iter()
@@ -207,6 +227,18 @@ impl VeilState {
     /// Problems that make the state Attention.
     pub fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
+        if self.store.state == "unavailable" {
+            out.push(Problem {
+                source: "store".into(),
+                message: format!(
+                    "Privacy events cannot be recorded: {}",
+                    self.store
+                        .message
+                        .as_deref()
+                        .unwrap_or("the store is unavailable")
+                ),
+            });
+        }
         for (source, status) in [
             ("policy", self.config.policy_status()),
             ("settings", self.config.user_status()),
@@ -239,13 +271,14 @@ impl VeilState {
             problems,
             policy_file: self.config.policy_status(),
             settings_file: self.config.user_status(),
+            store: self.store.clone(),
         }
     }
 
     pub fn snapshot(&self) -> Snapshot {
         Snapshot {
             status: self.status(),
-            settings: self.config.effective(),
+            settings: self.effective.clone(),
         }
     }
 }
@@ -266,7 +299,7 @@ mod tests {
     use super::*;
 
     fn state(chosen: PrivacyMode, policy: &str) -> VeilState {
-        let mut s = VeilState::new(chosen, Config::new("user.toml", "policy.toml"));
+        let mut s = VeilState::new(chosen, Config::new("user.toml", "policy.toml"), "veil.db");
         s.handle(Event::PolicyFileRead(FileRead::Text(policy.into())))
             .unwrap();
         s
@@ -338,7 +371,7 @@ mod tests {
                 })
                 .collect()
         };
-        let mut s = VeilState::new(PrivacyMode::On, Config::new("u", "p"));
+        let mut s = VeilState::new(PrivacyMode::On, Config::new("u", "p"), "veil.db");
         let policy = |t: &str| Event::PolicyFileRead(FileRead::Text(t.into()));
         let user = |t: &str| Event::UserFileRead(FileRead::Text(t.into()));
         assert!(kinds(&mut s, Event::PolicyFileRead(FileRead::Missing)).is_empty());
@@ -356,7 +389,7 @@ mod tests {
             kinds(&mut s, Event::PolicyFileRead(FileRead::Missing)),
             ["policy_removed"]
         );
-        let mut fresh = VeilState::new(PrivacyMode::On, Config::new("u", "p"));
+        let mut fresh = VeilState::new(PrivacyMode::On, Config::new("u", "p"), "veil.db");
         assert_eq!(kinds(&mut fresh, policy("")), ["policy_loaded"]);
     }
 

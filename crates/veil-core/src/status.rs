@@ -35,6 +35,33 @@ pub struct Problem {
     pub message: String,
 }
 
+/// The encrypted store's health, as `veil status --json` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoreStatus {
+    /// `ok`, `unavailable` (nothing can be recorded) or `starting`.
+    pub state: String,
+    pub path: String,
+    /// `credential_store`, `key_file`, or null when unavailable.
+    pub key_storage: Option<String>,
+    /// Why the store is unavailable, or why the key is not in the
+    /// credential store.
+    pub message: Option<String>,
+    /// An earlier database that could not be opened, kept here.
+    pub kept_aside: Option<String>,
+}
+
+impl StoreStatus {
+    pub fn starting(path: impl Into<String>) -> Self {
+        Self {
+            state: "starting".into(),
+            path: path.into(),
+            key_storage: None,
+            message: None,
+            kept_aside: None,
+        }
+    }
+}
+
 /// `veil status --json`. Support scripts rely on these names: add fields,
 /// never rename or remove them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -46,6 +73,7 @@ pub struct Status {
     pub problems: Vec<Problem>,
     pub policy_file: FileStatus,
     pub settings_file: FileStatus,
+    pub store: StoreStatus,
 }
 
 /// Everything the windows render.
@@ -62,7 +90,7 @@ mod tests {
 
     #[test]
     fn status_json_has_the_contract_keys() {
-        let s = VeilState::new(PrivacyMode::On, Config::new("u", "p"));
+        let s = VeilState::new(PrivacyMode::On, Config::new("u", "p"), "veil.db");
         let v = serde_json::to_value(s.status()).unwrap();
         assert_eq!(v["version"], crate::VERSION);
         assert_eq!(v["privacy_mode"], "on");

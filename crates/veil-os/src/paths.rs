@@ -60,6 +60,16 @@ impl Paths {
         self.data_dir.join("privacy-mode")
     }
 
+    /// The encrypted store: audit log and training records.
+    pub fn store_file(&self) -> PathBuf {
+        self.data_dir.join("veil.db")
+    }
+
+    /// The store's key where no OS credential store can be used (mode 0600).
+    pub fn store_key_file(&self) -> PathBuf {
+        self.data_dir.join("store.key")
+    }
+
     /// A copy of the last valid policy, in force if the policy file breaks.
     pub fn policy_cache_file(&self) -> PathBuf {
         self.data_dir.join("policy-last-good.toml")
@@ -83,4 +93,12 @@ pub fn system_policy_path() -> PathBuf {
     {
         PathBuf::from("/etc/veil/policy.toml")
     }
+}
+
+/// The OS account Veil runs for, as recorded in the audit log.
+pub fn current_user() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "unknown".into())
 }

@@ -64,6 +64,29 @@ impl Effective {
         Effective { entries }
     }
 
+    /// What differs from `before`, as `key: old -> new` lines for the record.
+    pub fn changes_from(&self, before: &Effective) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter_map(|e| {
+                let old = before.entry(e.key)?;
+                (old.value != e.value || old.source != e.source).then(|| {
+                    format!(
+                        "{}: {} -> {} ({})",
+                        e.key,
+                        old.value,
+                        e.value,
+                        match e.source {
+                            Source::Default => "default",
+                            Source::User => "agent's settings",
+                            Source::Policy => "policy",
+                        }
+                    )
+                })
+            })
+            .collect()
+    }
+
     pub fn entry(&self, key: &str) -> Option<&Entry> {
         self.entries.iter().find(|e| e.key == key)
     }
@@ -76,6 +99,16 @@ impl Effective {
         match self.entry(key).map(|e| &e.value) {
             Some(Value::Bool(b)) => *b,
             _ => default_bool(key),
+        }
+    }
+
+    fn int(&self, key: &str) -> i64 {
+        match self.entry(key).map(|e| &e.value) {
+            Some(Value::Integer(i)) => *i,
+            _ => match schema::spec(key).map(|s| Value::from(s.default)) {
+                Some(Value::Integer(i)) => i,
+                _ => 0,
+            },
         }
     }
 
@@ -100,6 +133,11 @@ impl Effective {
             },
             allow_quit: self.bool(schema::ALLOW_QUIT),
             force_privacy_mode: self.bool(schema::FORCE_PRIVACY_MODE),
+            audit_retain_days: self.int(schema::AUDIT_RETAIN_DAYS),
+            store_key_fallback: match self.text(schema::STORE_KEY_FALLBACK).as_str() {
+                "refuse" => KeyFallback::Refuse,
+                _ => KeyFallback::KeyFile,
+            },
         }
     }
 }
@@ -125,6 +163,14 @@ pub enum Appearance {
     Dark,
 }
 
+/// What the store does without an OS credential store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyFallback {
+    KeyFile,
+    Refuse,
+}
+
 /// Effective settings as typed values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Settings {
@@ -132,6 +178,8 @@ pub struct Settings {
     pub appearance: Appearance,
     pub allow_quit: bool,
     pub force_privacy_mode: bool,
+    pub audit_retain_days: i64,
+    pub store_key_fallback: KeyFallback,
 }
 
 impl Default for Settings {

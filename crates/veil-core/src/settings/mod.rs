@@ -8,6 +8,6 @@ pub mod schema;
 pub mod value;
 
 pub use config::{Config, ConfigChange, FileRead, FileState, FileStatus};
-pub use effective::{Appearance, Effective, Entry, Settings, Source};
+pub use effective::{Appearance, Effective, Entry, KeyFallback, Settings, Source};
 pub use layer::{FileError, Layer, Origin};
 pub use value::Value;

@@ -49,6 +49,8 @@ pub const START_AT_LOGIN: &str = "start_at_login";
 pub const APPEARANCE: &str = "appearance";
 pub const ALLOW_QUIT: &str = "allow_quit";
 pub const FORCE_PRIVACY_MODE: &str = "force_privacy_mode";
+pub const AUDIT_RETAIN_DAYS: &str = "audit.retain_days";
+pub const STORE_KEY_FALLBACK: &str = "store.key_fallback";
 
 pub static SETTINGS: &[SettingSpec] = &[
     SettingSpec {
@@ -84,6 +86,24 @@ pub static SETTINGS: &[SettingSpec] = &[
         scope: Scope::PolicyOnly,
         title: "Privacy mode is always on",
         help: "When true, privacy mode is on and agents cannot turn it off.",
+    },
+    SettingSpec {
+        key: AUDIT_RETAIN_DAYS,
+        kind: Kind::Integer { min: 1, max: 3650 },
+        default: DefaultValue::Integer(365),
+        scope: Scope::PolicyOnly,
+        title: "Audit log kept for (days)",
+        help: "Older audit entries are removed; the removal itself is recorded.",
+    },
+    SettingSpec {
+        key: STORE_KEY_FALLBACK,
+        kind: Kind::Choice {
+            options: &["key_file", "refuse"],
+        },
+        default: DefaultValue::Text("key_file"),
+        scope: Scope::PolicyOnly,
+        title: "Without a credential store",
+        help: "Where no OS credential store is available: keep the store's key in a file only the agent can read, or store nothing.",
     },
 ];
 

@@ -1,0 +1,176 @@
+//! The app's side of the audit log: opening the encrypted store with its key,
+//! writing privacy events into it, and retention.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use veil_core::audit::NewEntry;
+use veil_core::settings::KeyFallback;
+use veil_core::state::{Actor, Record};
+use veil_core::status::StoreStatus;
+use veil_os::paths::{current_user, Paths};
+use veil_os::secrets::{self, DbKey, Fallback, KeyError, OsCredentialStore};
+use veil_store::{Access, Store, StoreError};
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn fallback(f: KeyFallback) -> Fallback {
+    match f {
+        KeyFallback::KeyFile => Fallback::KeyFile,
+        KeyFallback::Refuse => Fallback::Refuse,
+    }
+}
+
+pub fn actor_name(a: Actor) -> &'static str {
+    match a {
+        Actor::Agent => "agent",
+        Actor::Cli => "cli",
+        Actor::Policy => "policy",
+        Actor::Veil => "veil",
+    }
+}
+
+/// The store's key, as the app or the CLI finds it.
+pub fn key(paths: &Paths, f: KeyFallback, create: bool) -> Result<secrets::KeyOutcome, KeyError> {
+    secrets::load_or_create(
+        &OsCredentialStore,
+        &secrets::account_for(&paths.data_dir),
+        &paths.store_key_file(),
+        fallback(f),
+        create,
+    )
+}
+
+/// Opens the store for reading (the CLI): never creates anything.
+pub fn open_read_only(paths: &Paths, f: KeyFallback) -> Result<Option<Store>, String> {
+    let path = paths.store_file();
+    if !path.exists() {
+        return Ok(None);
+    }
+    let key: DbKey = key(paths, f, false)
+        .map_err(|e| format!("cannot read the audit log {}: {e}", path.display()))?
+        .key;
+    Store::open(&path, &key, Access::ReadOnly)
+        .map(Some)
+        .map_err(|e: StoreError| e.to_string())
+}
+
+pub struct AuditLog {
+    store: Option<Store>,
+    opened_with: Option<KeyFallback>,
+    user: String,
+}
+
+impl AuditLog {
+    pub fn closed() -> Self {
+        Self {
+            store: None,
+            opened_with: None,
+            user: current_user(),
+        }
+    }
+
+    /// Opens (or re-opens, when the policy's fallback changed) the store.
+    /// Returns the new status when anything was attempted.
+    pub fn reconcile(&mut self, paths: &Paths, f: KeyFallback) -> Option<StoreStatus> {
+        if self.opened_with == Some(f) {
+            return None;
+        }
+        self.opened_with = Some(f);
+        self.store = None;
+        let path = paths.store_file();
+        let path_text = path.display().to_string();
+        let unavailable = |message: String| StoreStatus {
+            state: "unavailable".into(),
+            path: path_text.clone(),
+            key_storage: None,
+            message: Some(message),
+            kept_aside: None,
+        };
+        let key = match key(paths, f, true) {
+            Ok(k) => k,
+            Err(e) => {
+                tracing::error!("audit log unavailable: {e}");
+                return Some(unavailable(e.to_string()));
+            }
+        };
+        match Store::open_or_keep_aside(&path, &key.key, now_ms() / 1000) {
+            Ok((store, kept)) => {
+                if let Some(kept) = &kept {
+                    tracing::error!(
+                        "the store {} could not be opened with this key; it is kept at {} and a new one was started",
+                        path.display(),
+                        kept.display()
+                    );
+                }
+                if let Some(problem) = &key.credential_store_problem {
+                    tracing::warn!(
+                        "no credential store ({problem}); the store key is in {}, readable only by you",
+                        paths.store_key_file().display()
+                    );
+                }
+                self.store = Some(store);
+                Some(StoreStatus {
+                    state: "ok".into(),
+                    path: path_text.clone(),
+                    key_storage: Some(key.storage.as_str().into()),
+                    message: key.credential_store_problem.map(|p| {
+                        format!("No credential store is available ({p}); the key is kept in a file only you can read")
+                    }),
+                    kept_aside: kept.map(|k| k.display().to_string()),
+                })
+            }
+            Err(e) => {
+                tracing::error!("audit log unavailable: {e}");
+                Some(unavailable(e.to_string()))
+            }
+        }
+    }
+
+    /// Writes one record. An error means the store just failed.
+    pub fn record(&mut self, r: &Record) -> Result<(), String> {
+        let Some(store) = self.store.as_mut() else {
+            tracing::warn!(
+                kind = r.kind,
+                "privacy event not recorded: the store is unavailable"
+            );
+            return Ok(());
+        };
+        store
+            .append(NewEntry {
+                at_ms: now_ms(),
+                kind: r.kind.to_string(),
+                actor: actor_name(r.actor).into(),
+                user: self.user.clone(),
+                details: r.details.clone(),
+            })
+            .map(|_| ())
+            .map_err(|e| {
+                self.store = None;
+                e.to_string()
+            })
+    }
+
+    /// Removes entries older than the retention period (and records that).
+    pub fn prune(&mut self, retain_days: i64) {
+        let Some(store) = self.store.as_mut() else {
+            return;
+        };
+        let now = now_ms();
+        let cutoff = now - retain_days.saturating_mul(86_400_000);
+        match store.prune(cutoff, retain_days, now, &self.user) {
+            Ok(out) if out.removed > 0 => {
+                tracing::info!(
+                    "audit retention: removed {} entries older than {retain_days} days",
+                    out.removed
+                )
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!("audit retention failed: {e}"),
+        }
+    }
+}
