@@ -21,6 +21,14 @@ export type FileStatus =
   | { path: string; state: "loaded" }
   | { path: string; state: "rejected"; errors: FileError[] };
 
+export interface StoreStatus {
+  state: "ok" | "unavailable" | "starting";
+  path: string;
+  key_storage: "credential_store" | "key_file" | null;
+  message: string | null;
+  kept_aside: string | null;
+}
+
 export interface Status {
   version: string;
   privacy_mode: PrivacyMode;
@@ -29,6 +37,7 @@ export interface Status {
   problems: Problem[];
   policy_file: FileStatus;
   settings_file: FileStatus;
+  store: StoreStatus;
 }
 
 export type Kind =

@@ -12,6 +12,7 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
       problems: [],
       policy_file: { path: "/etc/veil/policy.toml", state: "missing" },
       settings_file: { path: "/home/a/.config/veil/settings.toml", state: "missing" },
+      store: { state: "ok", path: "/d/veil.db", key_storage: "credential_store", message: null, kept_aside: null },
       ...over,
     },
     settings: {
@@ -72,6 +73,19 @@ describe("dashboard", () => {
     toggle.checked = false;
     toggle.dispatchEvent(new Event("change"));
     expect(on).toHaveBeenCalledWith(false);
+  });
+});
+
+describe("store", () => {
+  it("says where the key is and when an old log was kept aside", () => {
+    const ok = renderDashboard(snap(), () => {});
+    expect(ok.querySelector("#store-state")?.textContent).toContain("credential store");
+    const kept = renderDashboard(
+      snap({ store: { state: "ok", path: "/d/veil.db", key_storage: "key_file", message: "m", kept_aside: "/d/veil.db.damaged-1" } }),
+      () => {},
+    );
+    expect(kept.querySelector("#store-state")?.textContent).toContain("file only you can read");
+    expect(kept.querySelector("#store-kept-aside code")?.textContent).toBe("/d/veil.db.damaged-1");
   });
 });
 

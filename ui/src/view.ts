@@ -1,7 +1,7 @@
 // What the main window shows for a snapshot. Rendering only: every decision
 // was made by the app before the snapshot was sent.
 import { h, shieldIcon } from "./dom";
-import type { About, Entry, FileStatus, Overall, SettingValue, Snapshot, Status } from "./types";
+import type { About, Entry, FileStatus, Overall, SettingValue, Snapshot, Status, StoreStatus } from "./types";
 
 export interface StateCopy {
   title: string;
@@ -47,7 +47,21 @@ export function fileStateText(f: FileStatus, missing: string): string {
 const SOURCE_LABEL: Record<string, string> = {
   policy: "Organization policy",
   settings: "Your settings file",
+  store: "Audit log",
 };
+
+export function storeText(store: StoreStatus): string {
+  switch (store.state) {
+    case "ok":
+      return store.key_storage === "credential_store"
+        ? "Encrypted; key kept in this computer's credential store"
+        : "Encrypted; key kept in a file only you can read (no credential store available)";
+    case "unavailable":
+      return "Not recording — see above";
+    case "starting":
+      return "Opening…";
+  }
+}
 
 export function renderDashboard(
   snap: Snapshot,
@@ -139,7 +153,17 @@ export function renderDashboard(
       ),
       h("dt", {}, "Your settings"),
       h("dd", {}, fileStateText(s.settings_file, "Defaults (you have not changed anything)")),
+      h("dt", {}, "Audit log"),
+      h("dd", { id: "store-state", "data-state": s.store.state }, storeText(s.store)),
     ),
+    s.store.kept_aside
+      ? h(
+          "p",
+          { class: "notice", id: "store-kept-aside" },
+          "An earlier audit log could not be opened with this computer's key. It was kept, not deleted: ",
+          h("code", {}, s.store.kept_aside),
+        )
+      : null,
   );
 
   return h("div", { class: "page" }, hero, privacy, problems, config);
@@ -254,6 +278,8 @@ export function renderAbout(about: About, snap: Snapshot): HTMLElement {
         h("dd", { id: "about-policy-state" }, fileStateText(p, "Not deployed: Veil's defaults apply")),
         h("dt", {}, "Your settings"),
         h("dd", {}, h("code", {}, about.settings_path)),
+        h("dt", {}, "Audit log"),
+        h("dd", {}, h("code", {}, snap.status.store.path)),
         h("dt", {}, "Logs"),
         h("dd", {}, h("code", {}, about.log_dir)),
       ),
