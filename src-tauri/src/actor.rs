@@ -9,7 +9,7 @@ use tauri::AppHandle;
 use tokio::sync::{mpsc, oneshot, watch};
 use veil_core::settings::{edit, FileRead, Value};
 use veil_core::state::{Action, Event, PrivacyMode, VeilState};
-use veil_core::status::Snapshot;
+use veil_core::status::{Snapshot, StoreState, StoreStatus};
 use veil_os::files;
 use veil_os::paths::Paths;
 
@@ -185,10 +185,10 @@ impl Task {
                 );
                 if let Err(e) = self.audit.record(&record) {
                     tracing::error!("the audit log failed: {e}");
-                    let mut status = self.state.status().store;
-                    status.state = "unavailable".into();
-                    status.message = Some(e);
-                    let _ = self.state.handle(Event::StoreChanged(status));
+                    let path = self.paths.store_file().display().to_string();
+                    let _ = self
+                        .state
+                        .handle(Event::StoreChanged(StoreStatus::unavailable(path, e)));
                 }
             }
             Action::Notify { title, body } => {
@@ -261,7 +261,7 @@ impl Task {
 
     /// Audit retention; an unavailable store is tried again.
     fn maintain(&mut self) {
-        if self.state.status().store.state == "unavailable" {
+        if self.state.status().store.state == StoreState::Unavailable {
             self.audit = AuditLog::closed();
             self.reconcile_store();
         }

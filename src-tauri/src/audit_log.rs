@@ -6,7 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use veil_core::audit::NewEntry;
 use veil_core::settings::KeyFallback;
 use veil_core::state::{Actor, Record};
-use veil_core::status::StoreStatus;
+use veil_core::status::{StoreState, StoreStatus};
 use veil_os::paths::{current_user, Paths};
 use veil_os::secrets::{self, DbKey, Fallback, KeyError, OsCredentialStore};
 use veil_store::{Access, Store, StoreError};
@@ -84,13 +84,7 @@ impl AuditLog {
         self.store = None;
         let path = paths.store_file();
         let path_text = path.display().to_string();
-        let unavailable = |message: String| StoreStatus {
-            state: "unavailable".into(),
-            path: path_text.clone(),
-            key_storage: None,
-            message: Some(message),
-            kept_aside: None,
-        };
+        let unavailable = |message: String| StoreStatus::unavailable(path_text.clone(), message);
         let key = match key(paths, f, true) {
             Ok(k) => k,
             Err(e) => {
@@ -115,7 +109,7 @@ impl AuditLog {
                 }
                 self.store = Some(store);
                 Some(StoreStatus {
-                    state: "ok".into(),
+                    state: StoreState::Ok,
                     path: path_text.clone(),
                     key_storage: Some(key.storage.as_str().into()),
                     message: key.credential_store_problem.map(|p| {

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use veil_core::audit::NewEntry;
 use veil_e2e::{wait_until, Home};
-use veil_os::secrets::{account_for, load_or_create, Fallback, OsCredentialStore, SecretStore};
+use veil_os::secrets::{
+    account_for, load_or_create, Fallback, NoCredentialStore, OsCredentialStore,
+};
 use veil_store::{Access, Store};
 
 fn stderr(o: &std::process::Output) -> String {
@@ -219,18 +221,9 @@ fn retention_prunes_and_records_it_and_the_chain_still_verifies() {
     let home = Home::new();
     home.without_credential_store();
     // Old entries, written with the store's own key.
-    struct None_;
-    impl SecretStore for None_ {
-        fn get(&self, _: &str) -> Result<Option<String>, String> {
-            Err("none".into())
-        }
-        fn set(&self, _: &str, _: &str) -> Result<(), String> {
-            Err("none".into())
-        }
-    }
     std::fs::create_dir_all(home.data_dir()).unwrap();
     let key = load_or_create(
-        &None_,
+        &NoCredentialStore,
         "x",
         &home.data_dir().join("store.key"),
         Fallback::KeyFile,

@@ -1,5 +1,6 @@
 import { getAbout, getSnapshot, onSnapshot, setPrivacyMode, setSetting } from "./api";
 import { h } from "./dom";
+import { applyTheme } from "./theme";
 import type { About, Snapshot } from "./types";
 import { renderAbout, renderDashboard, renderSettings, stateCopy } from "./view";
 
@@ -20,12 +21,6 @@ function showError(e: unknown) {
   toastEl.textContent = String(e);
   toastEl.hidden = false;
   window.setTimeout(() => (toastEl.hidden = true), 6000);
-}
-
-function applyTheme(s: Snapshot) {
-  const appearance = s.settings.entries.find((e) => e.key === "appearance")?.value;
-  if (appearance === "light" || appearance === "dark") document.documentElement.dataset.theme = appearance;
-  else delete document.documentElement.dataset.theme;
 }
 
 function render() {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::settings::{Config, ConfigChange, Effective, FileRead, FileState, Settings};
-use crate::status::{Overall, Problem, Snapshot, Status, StoreStatus};
+use crate::status::{Overall, Problem, Snapshot, Status, StoreState, StoreStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -227,7 +227,7 @@ impl VeilState {
     /// Problems that make the state Attention.
     pub fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
-        if self.store.state == "unavailable" {
+        if self.store.state == StoreState::Unavailable {
             out.push(Problem {
                 source: "store".into(),
                 message: format!(
@@ -357,6 +357,43 @@ mod tests {
             |a| matches!(a, Action::Record(r) if r.kind == "privacy_on" && r.actor == Actor::Policy)
         ));
         assert!(actions.iter().any(|a| matches!(a, Action::CachePolicy(_))));
+    }
+
+    #[test]
+    fn an_unavailable_store_means_attention() {
+        let mut s = state(PrivacyMode::On, "");
+        s.handle(Event::StoreChanged(StoreStatus::unavailable(
+            "veil.db",
+            "no credential store",
+        )))
+        .unwrap();
+        let st = s.status();
+        assert_eq!(st.state, Overall::Attention);
+        assert_eq!(st.problems[0].source, "store");
+        assert!(st.problems[0].message.contains("no credential store"));
+    }
+
+    #[test]
+    fn settings_changes_record_what_changed() {
+        let mut s = state(PrivacyMode::On, "");
+        s.handle(Event::UserFileRead(FileRead::Text(String::new())))
+            .unwrap();
+        let actions = s
+            .handle(Event::UserFileRead(FileRead::Text(
+                "appearance = \"dark\"".into(),
+            )))
+            .unwrap();
+        let details = actions
+            .iter()
+            .find_map(|a| match a {
+                Action::Record(r) if r.kind == "settings_changed" => Some(r.details.clone()),
+                _ => None,
+            })
+            .unwrap();
+        assert!(
+            details.ends_with("appearance: \"system\" -> \"dark\" (agent's settings)"),
+            "{details}"
+        );
     }
 
     #[test]

@@ -35,11 +35,19 @@ pub struct Problem {
     pub message: String,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreState {
+    Starting,
+    Ok,
+    /// Nothing can be recorded.
+    Unavailable,
+}
+
 /// The encrypted store's health, as `veil status --json` shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StoreStatus {
-    /// `ok`, `unavailable` (nothing can be recorded) or `starting`.
-    pub state: String,
+    pub state: StoreState,
     pub path: String,
     /// `credential_store`, `key_file`, or null when unavailable.
     pub key_storage: Option<String>,
@@ -51,9 +59,19 @@ pub struct StoreStatus {
 }
 
 impl StoreStatus {
+    pub fn unavailable(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            state: StoreState::Unavailable,
+            path: path.into(),
+            key_storage: None,
+            message: Some(message.into()),
+            kept_aside: None,
+        }
+    }
+
     pub fn starting(path: impl Into<String>) -> Self {
         Self {
-            state: "starting".into(),
+            state: StoreState::Starting,
             path: path.into(),
             key_storage: None,
             message: None,

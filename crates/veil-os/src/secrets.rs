@@ -131,6 +131,20 @@ impl SecretStore for OsCredentialStore {
     }
 }
 
+/// A credential store that is never there: for tools that work only with a
+/// key file, and for tests of the fallback.
+pub struct NoCredentialStore;
+
+impl SecretStore for NoCredentialStore {
+    fn get(&self, _: &str) -> Result<Option<String>, String> {
+        Err("no credential store".into())
+    }
+
+    fn set(&self, _: &str, _: &str) -> Result<(), String> {
+        Err("no credential store".into())
+    }
+}
+
 /// The credential-store account for a store: one per data dir, so two Veil
 /// profiles (or test homes) never share a key.
 pub fn account_for(data_dir: &Path) -> String {

@@ -8,18 +8,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use veil_core::audit::NewEntry;
-use veil_os::secrets::{load_or_create, Fallback, SecretStore};
+use veil_os::secrets::{load_or_create, Fallback, NoCredentialStore};
 use veil_store::{Access, Store};
-
-struct NoStore;
-impl SecretStore for NoStore {
-    fn get(&self, _: &str) -> Result<Option<String>, String> {
-        Err("none".into())
-    }
-    fn set(&self, _: &str, _: &str) -> Result<(), String> {
-        Err("none".into())
-    }
-}
 
 const DIR_ENV: &str = "VEIL_STORE_WRITER_DIR";
 
@@ -29,9 +19,15 @@ const DIR_ENV: &str = "VEIL_STORE_WRITER_DIR";
 #[ignore = "helper process for kill9_during_heavy_writes"]
 fn writer_child() {
     let dir = std::path::PathBuf::from(std::env::var(DIR_ENV).expect("run by the parent test"));
-    let key = load_or_create(&NoStore, "t", &dir.join("key"), Fallback::KeyFile, true)
-        .unwrap()
-        .key;
+    let key = load_or_create(
+        &NoCredentialStore,
+        "t",
+        &dir.join("key"),
+        Fallback::KeyFile,
+        true,
+    )
+    .unwrap()
+    .key;
     let mut store = Store::open(&dir.join("veil.db"), &key, Access::ReadWrite).unwrap();
     let mut out = std::io::stdout().lock();
     for i in 0.. {
@@ -101,7 +97,7 @@ fn kill9_during_heavy_writes() {
         );
 
         let key = load_or_create(
-            &NoStore,
+            &NoCredentialStore,
             "t",
             &dir.path().join("key"),
             Fallback::KeyFile,

@@ -3,25 +3,19 @@
 use std::path::Path;
 
 use veil_core::audit::NewEntry;
-use veil_os::secrets::{load_or_create, DbKey, Fallback, SecretStore};
+use veil_os::secrets::{load_or_create, DbKey, Fallback, NoCredentialStore};
 use veil_store::{Access, AuditQuery, Store, StoreError};
 
-/// Keys for tests, kept in a key file (the real credential store is tested
-/// end to end under a D-Bus session).
-struct NoStore;
-impl SecretStore for NoStore {
-    fn get(&self, _: &str) -> Result<Option<String>, String> {
-        Err("none".into())
-    }
-    fn set(&self, _: &str, _: &str) -> Result<(), String> {
-        Err("none".into())
-    }
-}
-
 fn key(dir: &Path, name: &str) -> DbKey {
-    load_or_create(&NoStore, "t", &dir.join(name), Fallback::KeyFile, true)
-        .unwrap()
-        .key
+    load_or_create(
+        &NoCredentialStore,
+        "t",
+        &dir.join(name),
+        Fallback::KeyFile,
+        true,
+    )
+    .unwrap()
+    .key
 }
 
 fn entry(kind: &str, at_ms: i64) -> NewEntry {
