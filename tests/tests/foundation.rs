@@ -159,6 +159,35 @@ fn starts_to_tray_single_instance_and_privacy_persists() {
         entry.exists()
     });
 
+    // Another OS user cannot use the control channel even when file
+    // permissions would let them reach the socket: the app checks the peer's
+    // uid. (Acting as another user needs root; CI runs as root.)
+    if running_as_root() {
+        use std::os::unix::fs::PermissionsExt;
+        let open = |p: std::path::PathBuf, mode| {
+            std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).unwrap()
+        };
+        open(home.path().to_path_buf(), 0o711);
+        open(home.path().join("run"), 0o711);
+        open(home.path().join("run/veil"), 0o711);
+        open(home.path().join("run/veil/control.sock"), 0o666);
+        let mut cmd = std::process::Command::new("setpriv");
+        cmd.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(veil_e2e::binary())
+            .args(["privacy", "on"])
+            .envs(home.env());
+        let o = cmd.output().unwrap();
+        assert!(!o.status.success(), "another user changed privacy mode");
+        assert!(!stderr(&o).contains("Permission denied"), "{}", stderr(&o));
+        assert_eq!(home.status().unwrap()["privacy_mode"], "off");
+        wait_until(Duration::from_secs(2), "the refusal is logged", || {
+            home.app_log()
+                .contains("refused a control connection from another user")
+        });
+    } else {
+        eprintln!("not root: the other-user check of the control channel was not run");
+    }
+
     // Policy can force it on; the CLI cannot turn it off then.
     home.write_policy("force_privacy_mode = true\n");
     wait_until(Duration::from_secs(3), "policy forces privacy on", || {
@@ -370,4 +399,12 @@ async fn locked_setting_is_denied_through_ipc() {
     let settings = std::fs::read_to_string(home.settings_path()).unwrap();
     assert_eq!(settings, "# mine\nstart_at_login = false\n");
     s.end().await;
+}
+
+fn running_as_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod clock;
 pub mod control;
+pub mod mic;
 pub mod settings;
 pub mod state;
 pub mod status;
