@@ -3,6 +3,7 @@
 //! functions decide.
 
 pub mod classify;
+pub mod plan;
 
 pub use classify::{
     classify, Class, Classification, DeviceFacts, HeadsetRule, Port, PortAvailability,
