@@ -205,7 +205,9 @@ mod tests {
     #[test]
     fn plans() {
         use Class::*;
-        let table: Vec<(&str, View, Vec<Action>, Option<&str>, bool)> = vec![
+        // (what, view, actions, headset, compliant)
+        type Row = (&'static str, View, Vec<Action>, Option<&'static str>, bool);
+        let table: Vec<Row> = vec![
             (
                 "headset plugged: default and mute",
                 view(
