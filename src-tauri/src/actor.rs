@@ -76,23 +76,21 @@ impl Actor {
             .map_err(|_| "Veil is shutting down".to_string())?
     }
 
-    /// Sends an event without waiting (file watchers, OS callbacks).
     /// Asks for periodic upkeep without waiting.
     pub async fn maintain(&self) {
-        let _ = self
-            .tx
-            .send(Msg {
-                command: Command::Maintenance,
-                reply: None,
-            })
-            .await;
+        self.send_nowait(Command::Maintenance).await;
     }
 
+    /// Sends an event without waiting (file watchers, OS callbacks).
     pub async fn post(&self, event: Event) {
+        self.send_nowait(Command::Event(event)).await;
+    }
+
+    async fn send_nowait(&self, command: Command) {
         let _ = self
             .tx
             .send(Msg {
-                command: Command::Event(event),
+                command,
                 reply: None,
             })
             .await;
@@ -261,7 +259,7 @@ impl Task {
 
     /// Audit retention; an unavailable store is tried again.
     fn maintain(&mut self) {
-        if self.state.status().store.state == StoreState::Unavailable {
+        if self.state.store().state == StoreState::Unavailable {
             self.audit = AuditLog::closed();
             self.reconcile_store();
         }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tauri::{AppHandle, Emitter, Manager, RunEvent, WindowEvent};
+use tauri::{AppHandle, Emitter, Manager, RunEvent};
 use veil_core::control::{Request, Response};
 use veil_core::settings::Config;
 use veil_core::state::{Action, Actor as Who, Event, PrivacyMode, VeilState};
@@ -92,12 +92,6 @@ pub fn run(show: bool) -> ExitCode {
             }
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if let WindowEvent::CloseRequested { .. } = event {
-                // The window goes; Veil stays in the tray (see RunEvent below).
-                tracing::debug!("window {} closed", window.label());
-            }
-        })
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {
         Ok(app) => app,
@@ -111,7 +105,8 @@ pub fn run(show: bool) -> ExitCode {
             code: None, api, ..
         } = event
         {
-            // The last window closed: keep running in the tray. An explicit
+            // The last window closed (windows are destroyed on close): keep
+            // running in the tray. An explicit
             // exit (Quit Veil) carries a code and goes through.
             api.prevent_exit();
         }

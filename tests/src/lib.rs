@@ -184,6 +184,16 @@ impl Home {
         app
     }
 
+    /// Veil's own rolling log files (what IT would read on the machine).
+    pub fn rolling_log(&self) -> String {
+        let dir = self.data_dir().join("logs");
+        let mut text = String::new();
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            text.push_str(&fs::read_to_string(entry.path()).unwrap_or_default());
+        }
+        text
+    }
+
     pub fn app_log(&self) -> String {
         fs::read_to_string(self.log_file()).unwrap_or_default()
     }

@@ -119,6 +119,10 @@ impl VeilState {
         &self.settings
     }
 
+    pub fn store(&self) -> &StoreStatus {
+        &self.store
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }
