@@ -44,9 +44,10 @@ export type Kind =
   | { type: "bool" }
   | { type: "integer"; min: number; max: number }
   | { type: "choice"; options: string[] }
-  | { type: "text" };
+  | { type: "text" }
+  | { type: "text_list" };
 
-export type SettingValue = boolean | number | string;
+export type SettingValue = boolean | number | string | string[];
 
 export interface Entry {
   key: string;

@@ -237,6 +237,25 @@ function settingRow(e: Entry, onChange: (key: string, value: SettingValue | null
     const input = h("input", { type: "number", id, min: e.kind.min, max: e.kind.max, value: String(e.value), disabled: e.locked });
     input.addEventListener("change", () => onChange(e.key, Number(input.value)));
     control = input;
+  } else if (e.kind.type === "text_list") {
+    const items = Array.isArray(e.value) ? e.value : [];
+    const input = h("input", {
+      type: "text",
+      id,
+      value: items.join(", "),
+      placeholder: "none",
+      disabled: e.locked,
+    });
+    input.addEventListener("change", () =>
+      onChange(
+        e.key,
+        input.value
+          .split(",")
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      ),
+    );
+    control = input;
   } else {
     const input = h("input", { type: "text", id, value: String(e.value), disabled: e.locked });
     input.addEventListener("change", () => onChange(e.key, input.value));

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Millis;
+use crate::mic::{ChangeKind, MicReport, MicStatus};
 use crate::settings::{Config, ConfigChange, Effective, FileRead, FileState, Settings};
 use crate::status::{Overall, Problem, Snapshot, Status, StoreState, StoreStatus};
 
@@ -48,6 +50,8 @@ pub enum Event {
     PolicyFileRead(FileRead),
     /// The store opened, failed, or was reset.
     StoreChanged(StoreStatus),
+    /// The microphone guard looked at the devices (and maybe changed them).
+    Microphone(MicReport),
 }
 
 /// Something worth keeping in the record of privacy events.
@@ -93,7 +97,13 @@ pub struct VeilState {
     effective: Effective,
     settings: Settings,
     store: StoreStatus,
+    mic: MicStatus,
+    /// When the agent was last told about a microphone correction.
+    last_mic_notice: Option<Millis>,
 }
+
+/// The agent hears about microphone corrections at most this often.
+const MIC_NOTICE_SPACING: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl VeilState {
     pub fn new(chosen: PrivacyMode, config: Config, store_path: &str) -> Self {
@@ -104,7 +114,13 @@ impl VeilState {
             settings: effective.settings(),
             effective,
             store: StoreStatus::starting(store_path),
+            mic: MicStatus::starting(crate::mic::status::native_backend()),
+            last_mic_notice: None,
         }
+    }
+
+    pub fn microphone(&self) -> &MicStatus {
+        &self.mic
     }
 
     pub fn privacy_mode(&self) -> PrivacyMode {
@@ -142,7 +158,40 @@ impl VeilState {
                 self.store = store;
                 Ok(vec![])
             }
+            Event::Microphone(report) => Ok(self.microphone_report(report)),
         }
+    }
+
+    fn microphone_report(&mut self, report: MicReport) -> Vec<Action> {
+        self.mic = report.status;
+        let mut actions: Vec<Action> = report
+            .changes
+            .iter()
+            .map(|c| {
+                Action::Record(Record {
+                    kind: c.kind.record_kind(),
+                    actor: Actor::Veil,
+                    details: format!("{}: {}; {}", c.device, c.what, c.why),
+                })
+            })
+            .collect();
+        let correction = report
+            .changes
+            .iter()
+            .find(|c| c.kind == ChangeKind::Corrected);
+        if let Some(c) = correction {
+            let due = self
+                .last_mic_notice
+                .is_none_or(|last| report.at.since(last) >= MIC_NOTICE_SPACING);
+            if due {
+                self.last_mic_notice = Some(report.at);
+                actions.push(Action::Notify {
+                    title: "Veil put your microphone back".into(),
+                    body: format!("{}: {}, because {}.", c.device, c.what, c.why),
+                });
+            }
+        }
+        actions
     }
 
     fn set_privacy(&mut self, wanted: PrivacyMode, actor: Actor) -> Result<Vec<Action>, Denied> {
@@ -234,6 +283,7 @@ impl VeilState {
         if self.store.state == StoreState::Unavailable {
             out.push(Problem {
                 source: "store".into(),
+                summary: "Audit log not recording".into(),
                 message: format!(
                     "Privacy events cannot be recorded: {}",
                     self.store
@@ -251,9 +301,19 @@ impl VeilState {
                 for e in errors {
                     out.push(Problem {
                         source: source.to_string(),
+                        summary: format!("{source} file has errors"),
                         message: e.to_string(),
                     });
                 }
+            }
+        }
+        if self.privacy_mode() == PrivacyMode::On {
+            if let Some((summary, message)) = self.mic.problem() {
+                out.push(Problem {
+                    source: "microphone".into(),
+                    summary,
+                    message,
+                });
             }
         }
         out
@@ -276,6 +336,7 @@ impl VeilState {
             policy_file: self.config.policy_status(),
             settings_file: self.config.user_status(),
             store: self.store.clone(),
+            microphone: self.mic.clone(),
         }
     }
 
@@ -453,5 +514,95 @@ mod tests {
         )))
         .unwrap();
         assert_eq!(s.status().state, Overall::Protected);
+    }
+
+    fn mic_report(headset: bool, changes: &[ChangeKind], at_s: i64) -> Event {
+        use crate::mic::plan::{Input, View};
+        use crate::mic::{Change, Class};
+        let mut inputs = vec![Input {
+            id: "laptop".into(),
+            name: "Built-in Microphone".into(),
+            class: Class::BuiltIn,
+            rank: None,
+            muted: true,
+        }];
+        if headset {
+            inputs.push(Input {
+                id: "hs".into(),
+                name: "USB Headset".into(),
+                class: Class::Headset,
+                rank: None,
+                muted: false,
+            });
+        }
+        let view = View {
+            default_id: Some(if headset { "hs" } else { "laptop" }.into()),
+            inputs,
+            streams: vec![],
+        };
+        Event::Microphone(MicReport {
+            status: MicStatus::of(&view, "pulseaudio", true, false),
+            changes: changes
+                .iter()
+                .map(|k| Change {
+                    kind: *k,
+                    device: "Built-in Microphone".into(),
+                    what: "muted".into(),
+                    why: "test".into(),
+                })
+                .collect(),
+            at: Millis(at_s * 1000),
+        })
+    }
+
+    #[test]
+    fn microphone_reports_are_recorded_and_told_at_most_once_a_minute() {
+        use ChangeKind::*;
+        let mut s = state(PrivacyMode::On, "");
+        // (at second, changes, records, notified)
+        let rows: &[(i64, &[ChangeKind], usize, bool)] = &[
+            (0, &[Enforced, Enforced], 2, false),
+            (10, &[Corrected], 1, true),
+            (30, &[Corrected], 1, false),
+            (69, &[Corrected], 1, false),
+            (70, &[Corrected], 1, true),
+            (200, &[Restored], 1, false),
+        ];
+        for (at, changes, records, notified) in rows {
+            let actions = s.handle(mic_report(true, changes, *at)).unwrap();
+            let n_rec = actions
+                .iter()
+                .filter(|a| matches!(a, Action::Record(_)))
+                .count();
+            let told = actions.iter().any(|a| matches!(a, Action::Notify { .. }));
+            assert_eq!((n_rec, told), (*records, *notified), "at {at}");
+        }
+    }
+
+    #[test]
+    fn no_headset_needs_attention_only_in_privacy_mode() {
+        let mut s = state(PrivacyMode::On, "");
+        s.handle(mic_report(false, &[], 0)).unwrap();
+        let st = s.status();
+        assert_eq!(st.state, Overall::Attention);
+        assert_eq!(st.problems[0].summary, "Connect your headset");
+        assert_eq!(st.microphone.headset, None);
+        s.handle(Event::SetPrivacy {
+            on: false,
+            actor: Actor::Agent,
+        })
+        .unwrap();
+        assert!(s.status().problems.is_empty());
+        s.handle(Event::SetPrivacy {
+            on: true,
+            actor: Actor::Agent,
+        })
+        .unwrap();
+        s.handle(mic_report(true, &[], 1)).unwrap();
+        assert_eq!(s.status().state, Overall::Protected);
+        assert_eq!(
+            s.status().microphone.headset.as_deref(),
+            Some("USB Headset")
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::mic::MicStatus;
 use crate::settings::{Effective, FileStatus};
 use crate::state::PrivacyMode;
 
@@ -32,6 +33,8 @@ impl Overall {
 pub struct Problem {
     /// Which part of Veil reports it (`policy`, `settings`, `microphone`, ...).
     pub source: String,
+    /// A few words for the tray menu ("Connect your headset").
+    pub summary: String,
     pub message: String,
 }
 
@@ -92,6 +95,7 @@ pub struct Status {
     pub policy_file: FileStatus,
     pub settings_file: FileStatus,
     pub store: StoreStatus,
+    pub microphone: MicStatus,
 }
 
 /// Everything the windows render.
@@ -114,5 +118,8 @@ mod tests {
         assert_eq!(v["privacy_mode"], "on");
         assert_eq!(v["state"], "protected");
         assert_eq!(v["policy_file"]["state"], "missing");
+        for key in ["default", "headset", "muted", "compliant", "backend"] {
+            assert!(v["microphone"].get(key).is_some(), "microphone.{key}");
+        }
     }
 }

@@ -1,10 +1,14 @@
-//! Microphone guard decisions (pure): which input device is what.
-//! The backends (PulseAudio, WASAPI, CoreAudio) report facts; these
-//! functions decide.
+//! Microphone guard decisions (pure): which input device is what, what to
+//! change, and what Veil changed. The backends (PulseAudio, WASAPI,
+//! CoreAudio) report facts and carry out actions; these functions decide.
 
 pub mod classify;
+pub mod guard;
 pub mod plan;
+pub mod status;
 
 pub use classify::{
     classify, Class, Classification, DeviceFacts, HeadsetRule, Port, PortAvailability,
 };
+pub use guard::{Change, ChangeKind, Decision, Guard};
+pub use status::{Connection, MicReport, MicStatus};

@@ -26,6 +26,8 @@ pub struct Input {
 pub struct Stream {
     pub id: u32,
     pub input_id: String,
+    /// The recording application, as the OS names it.
+    pub app: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -184,6 +186,7 @@ mod tests {
                 .map(|(id, on)| Stream {
                     id: *id,
                     input_id: (*on).into(),
+                    app: None,
                 })
                 .collect(),
         }

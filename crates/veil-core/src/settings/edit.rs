@@ -81,6 +81,7 @@ fn to_toml(v: &Value) -> toml_edit::Value {
         Value::Bool(b) => (*b).into(),
         Value::Integer(i) => (*i).into(),
         Value::Text(t) => t.as_str().into(),
+        Value::List(l) => toml_edit::Value::Array(l.iter().map(String::as_str).collect()),
     }
 }
 

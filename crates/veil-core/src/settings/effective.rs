@@ -122,6 +122,16 @@ impl Effective {
         }
     }
 
+    fn list(&self, key: &str) -> Vec<String> {
+        match self.entry(key).map(|e| &e.value) {
+            Some(Value::List(l)) => l.clone(),
+            _ => match schema::spec(key).map(|s| Value::from(s.default)) {
+                Some(Value::List(l)) => l,
+                _ => Vec::new(),
+            },
+        }
+    }
+
     /// The typed view the rest of the app reads.
     pub fn settings(&self) -> Settings {
         Settings {
@@ -138,6 +148,7 @@ impl Effective {
                 "refuse" => KeyFallback::Refuse,
                 _ => KeyFallback::KeyFile,
             },
+            approved_headsets: self.list(schema::MIC_APPROVED_HEADSETS),
         }
     }
 }
@@ -180,6 +191,8 @@ pub struct Settings {
     pub force_privacy_mode: bool,
     pub audit_retain_days: i64,
     pub store_key_fallback: KeyFallback,
+    /// Headset name patterns, most preferred first.
+    pub approved_headsets: Vec<String>,
 }
 
 impl Default for Settings {

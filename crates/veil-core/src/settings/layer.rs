@@ -152,6 +152,21 @@ impl Walker<'_> {
             toml_edit::Value::Boolean(b) => Value::Bool(*b.value()),
             toml_edit::Value::Integer(i) => Value::Integer(*i.value()),
             toml_edit::Value::String(s) => Value::Text(s.value().clone()),
+            toml_edit::Value::Array(a) => {
+                let items: Option<Vec<String>> =
+                    a.iter().map(|v| v.as_str().map(str::to_string)).collect();
+                match items {
+                    Some(items) => Value::List(items),
+                    None => {
+                        self.error(
+                            offset,
+                            Some(key),
+                            format!("expected {}", kind_name(spec.kind)),
+                        );
+                        return;
+                    }
+                }
+            }
             _ => {
                 self.error(
                     offset,
@@ -268,6 +283,16 @@ mod tests {
                 "/etc/veil/policy.toml:1:1: key `start_at_login`: expected true or false",
             ),
             (
+                "[microphone]\napproved_headsets = [\"Jabra*\", 3]\n",
+                Origin::Policy,
+                "/etc/veil/policy.toml:2:1: key `microphone.approved_headsets`: expected a list of quoted strings, like [\"a\", \"b\"]",
+            ),
+            (
+                "microphone.approved_headsets = \"Jabra*\"\n",
+                Origin::Policy,
+                "/etc/veil/policy.toml:1:12: key `microphone.approved_headsets`: expected a list of quoted strings, like [\"a\", \"b\"], found a string",
+            ),
+            (
                 "[nope]\nthing = 1\n",
                 Origin::Policy,
                 "/etc/veil/policy.toml:2:1: key `nope.thing`: unknown key",
@@ -310,6 +335,20 @@ mod tests {
         assert_eq!(layer.get("allow_quit"), Some(&Value::Bool(false)));
         assert_eq!(layer.line_of("appearance"), Some(3));
         assert_eq!(layer.get("start_at_login"), None);
+    }
+
+    #[test]
+    fn lists_keep_their_order() {
+        let layer = Layer::parse(
+            "p",
+            "[microphone]\napproved_headsets = [\"Poly*\", \"Jabra Evolve*\"]\n",
+            Origin::Policy,
+        )
+        .unwrap();
+        assert_eq!(
+            layer.get("microphone.approved_headsets"),
+            Some(&Value::List(vec!["Poly*".into(), "Jabra Evolve*".into()]))
+        );
     }
 
     #[test]

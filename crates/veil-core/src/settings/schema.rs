@@ -9,9 +9,16 @@ use serde::Serialize;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Kind {
     Bool,
-    Integer { min: i64, max: i64 },
-    Choice { options: &'static [&'static str] },
+    Integer {
+        min: i64,
+        max: i64,
+    },
+    Choice {
+        options: &'static [&'static str],
+    },
     Text,
+    /// A list of strings, in order (order can mean rank).
+    TextList,
 }
 
 /// A default, in a form that can live in a `static` table.
@@ -20,6 +27,7 @@ pub enum DefaultValue {
     Bool(bool),
     Integer(i64),
     Text(&'static str),
+    TextList(&'static [&'static str]),
 }
 
 /// Who may set a key. Some keys only make sense as an organization's rule
@@ -51,6 +59,7 @@ pub const ALLOW_QUIT: &str = "allow_quit";
 pub const FORCE_PRIVACY_MODE: &str = "force_privacy_mode";
 pub const AUDIT_RETAIN_DAYS: &str = "audit.retain_days";
 pub const STORE_KEY_FALLBACK: &str = "store.key_fallback";
+pub const MIC_APPROVED_HEADSETS: &str = "microphone.approved_headsets";
 
 pub static SETTINGS: &[SettingSpec] = &[
     SettingSpec {
@@ -105,6 +114,14 @@ pub static SETTINGS: &[SettingSpec] = &[
         title: "Without a credential store",
         help: "Where no OS credential store is available: keep the store's key in a file only the agent can read, or store nothing.",
     },
+    SettingSpec {
+        key: MIC_APPROVED_HEADSETS,
+        kind: Kind::TextList,
+        default: DefaultValue::TextList(&[]),
+        scope: Scope::PolicyOnly,
+        title: "Approved headsets",
+        help: "Name patterns (* matches anything, case ignored) of headsets the microphone guard treats as headsets, most preferred first.",
+    },
 ];
 
 pub fn spec(key: &str) -> Option<&'static SettingSpec> {
@@ -152,6 +169,7 @@ mod tests {
                 (Kind::Integer { min, max }, DefaultValue::Integer(v)) => v >= min && v <= max,
                 (Kind::Choice { options }, DefaultValue::Text(v)) => options.contains(&v),
                 (Kind::Text, DefaultValue::Text(_)) => true,
+                (Kind::TextList, DefaultValue::TextList(_)) => true,
                 _ => false,
             };
             assert!(ok, "default of {} does not fit its kind", s.key);

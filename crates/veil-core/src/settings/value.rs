@@ -10,6 +10,7 @@ pub enum Value {
     Bool(bool),
     Integer(i64),
     Text(String),
+    List(Vec<String>),
 }
 
 impl From<DefaultValue> for Value {
@@ -18,6 +19,7 @@ impl From<DefaultValue> for Value {
             DefaultValue::Bool(b) => Value::Bool(b),
             DefaultValue::Integer(i) => Value::Integer(i),
             DefaultValue::Text(t) => Value::Text(t.to_string()),
+            DefaultValue::TextList(l) => Value::List(l.iter().map(|s| s.to_string()).collect()),
         }
     }
 }
@@ -28,6 +30,10 @@ impl fmt::Display for Value {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Integer(i) => write!(f, "{i}"),
             Value::Text(t) => write!(f, "\"{t}\""),
+            Value::List(l) => {
+                let items: Vec<String> = l.iter().map(|s| format!("\"{s}\"")).collect();
+                write!(f, "[{}]", items.join(", "))
+            }
         }
     }
 }
@@ -37,7 +43,9 @@ impl Value {
     /// "key `x`: ...".
     pub fn check(&self, spec: &SettingSpec) -> Result<(), String> {
         match (spec.kind, self) {
-            (Kind::Bool, Value::Bool(_)) | (Kind::Text, Value::Text(_)) => Ok(()),
+            (Kind::Bool, Value::Bool(_))
+            | (Kind::Text, Value::Text(_))
+            | (Kind::TextList, Value::List(_)) => Ok(()),
             (Kind::Integer { min, max }, Value::Integer(v)) => {
                 if *v < min || *v > max {
                     Err(format!("{v} is out of range; allowed {min} to {max}"))
@@ -70,6 +78,7 @@ pub(crate) fn kind_name(kind: Kind) -> String {
         Kind::Integer { min, max } => format!("a whole number from {min} to {max}"),
         Kind::Choice { options } => format!("one of {}", quoted_list(options)),
         Kind::Text => "a quoted string".into(),
+        Kind::TextList => "a list of quoted strings, like [\"a\", \"b\"]".into(),
     }
 }
 
@@ -78,6 +87,7 @@ fn value_type(v: &Value) -> &'static str {
         Value::Bool(_) => "a boolean",
         Value::Integer(_) => "a number",
         Value::Text(_) => "a string",
+        Value::List(_) => "a list",
     }
 }
 

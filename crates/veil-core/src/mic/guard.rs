@@ -1,0 +1,395 @@
+//! The microphone guard's memory between looks at the devices: what it
+//! changed first (to restore it), whether the devices had settled (so a
+//! change is a correction worth telling the agent about), and how often it
+//! has had to write (so a tool fighting it cannot make it spin).
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::classify::Class;
+use super::plan::{self, Action, Prior, View};
+use crate::clock::Millis;
+
+/// More write rounds than this within [`CONTEST_WINDOW`] means another
+/// program keeps undoing Veil's changes.
+const CONTEST_ROUNDS: usize = 10;
+const CONTEST_WINDOW: Duration = Duration::from_secs(10);
+/// While contested, at most one write round this often.
+const CONTESTED_SPACING: Duration = Duration::from_secs(1);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Privacy mode came on, Veil started, or a headset was plugged in.
+    Enforced,
+    /// The devices had been compliant and something changed them.
+    Corrected,
+    /// Privacy mode off or Veil quitting: the agent's own setup put back.
+    Restored,
+}
+
+impl ChangeKind {
+    /// The audit log's kind for it.
+    pub fn record_kind(self) -> &'static str {
+        match self {
+            ChangeKind::Enforced => "mic_enforced",
+            ChangeKind::Corrected => "mic_corrected",
+            ChangeKind::Restored => "mic_restored",
+        }
+    }
+}
+
+/// One change Veil makes, with the device and the reason, for the audit log
+/// and the agent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub device: String,
+    pub what: String,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Decision {
+    /// Carry these out, in order.
+    pub actions: Vec<Action>,
+    pub changes: Vec<Change>,
+    /// The prior state changed: save it before carrying out the actions, so
+    /// a crash in between cannot lose it.
+    pub save_prior: bool,
+    /// Writes are held back (another program keeps undoing them): look
+    /// again at this time.
+    pub retry_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Guard {
+    prior: Prior,
+    /// The last look needed no writes.
+    settled: bool,
+    rounds: VecDeque<Millis>,
+}
+
+impl Guard {
+    /// `prior` is what an earlier run saved, if Veil stopped before it could
+    /// restore it.
+    pub fn new(prior: Prior) -> Self {
+        Self {
+            prior,
+            settled: false,
+            rounds: VecDeque::new(),
+        }
+    }
+
+    pub fn prior(&self) -> &Prior {
+        &self.prior
+    }
+
+    /// Another program keeps undoing Veil's changes.
+    pub fn contested(&self, now: Millis) -> bool {
+        self.recent_rounds(now) >= CONTEST_ROUNDS
+    }
+
+    /// Forget that the devices had settled: the next change is not a
+    /// correction (privacy mode just came on, or the audio server is new).
+    pub fn unsettle(&mut self) {
+        self.settled = false;
+    }
+
+    fn recent_rounds(&self, now: Millis) -> usize {
+        self.rounds
+            .iter()
+            .filter(|t| now.since(**t) < CONTEST_WINDOW)
+            .count()
+    }
+
+    /// What to do about the devices as they are now. `enforce` is privacy
+    /// mode; when it is off, what Veil changed is put back.
+    pub fn decide(&mut self, view: &View, enforce: bool, now: Millis) -> Decision {
+        while self
+            .rounds
+            .front()
+            .is_some_and(|t| now.since(*t) >= CONTEST_WINDOW)
+        {
+            self.rounds.pop_front();
+        }
+        let (actions, kind) = if enforce {
+            let kind = if self.settled {
+                ChangeKind::Corrected
+            } else {
+                ChangeKind::Enforced
+            };
+            (plan::plan(view).actions, kind)
+        } else {
+            (plan::restore(&self.prior, view), ChangeKind::Restored)
+        };
+        if actions.is_empty() {
+            self.settled = true;
+            let mut decision = Decision::default();
+            if !enforce && self.prior != Prior::default() {
+                // Everything still present is back as it was; what is gone
+                // cannot come back, and must not be "restored" days later.
+                self.prior = Prior::default();
+                decision.save_prior = true;
+            }
+            return decision;
+        }
+        if self.recent_rounds(now) >= CONTEST_ROUNDS {
+            if let Some(last) = self.rounds.back() {
+                let next = last.plus(CONTESTED_SPACING);
+                if now < next {
+                    return Decision {
+                        retry_at: Some(next),
+                        ..Decision::default()
+                    };
+                }
+            }
+        }
+        self.rounds.push_back(now);
+        self.settled = false;
+        let before = self.prior.clone();
+        if enforce {
+            plan::remember(&mut self.prior, view, &actions);
+        }
+        let changes = actions.iter().map(|a| describe(a, view, kind)).collect();
+        Decision {
+            save_prior: self.prior != before,
+            actions,
+            changes,
+            retry_at: None,
+        }
+    }
+}
+
+fn name_of<'a>(view: &'a View, id: &'a str) -> &'a str {
+    view.inputs
+        .iter()
+        .find(|i| i.id == id)
+        .map(|i| i.name.as_str())
+        .unwrap_or(id)
+}
+
+fn class_of(view: &View, id: &str) -> Option<Class> {
+    view.inputs.iter().find(|i| i.id == id).map(|i| i.class)
+}
+
+fn describe(action: &Action, view: &View, kind: ChangeKind) -> Change {
+    let restoring = kind == ChangeKind::Restored;
+    match action {
+        Action::SetDefault { input_id } => {
+            let was = view
+                .default_id
+                .as_deref()
+                .map(|d| name_of(view, d))
+                .unwrap_or("none");
+            Change {
+                kind,
+                device: name_of(view, input_id).to_string(),
+                what: format!("made the default microphone (was {was})"),
+                why: if restoring {
+                    "privacy mode is off: the microphone you had before is back".into()
+                } else {
+                    "in privacy mode you speak through your headset".into()
+                },
+            }
+        }
+        Action::SetMute { input_id, muted } => {
+            let why = if restoring {
+                "privacy mode is off: its mute state is back as it was".to_string()
+            } else if class_of(view, input_id) == Some(Class::Webcam) {
+                "webcam microphones stay muted in privacy mode".to_string()
+            } else {
+                "laptop microphones stay muted in privacy mode, because they keep listening for voice assistants".to_string()
+            };
+            Change {
+                kind,
+                device: name_of(view, input_id).to_string(),
+                what: if *muted { "muted" } else { "unmuted" }.into(),
+                why,
+            }
+        }
+        Action::MoveStream {
+            stream,
+            to_input_id,
+        } => {
+            let s = view.streams.iter().find(|s| s.id == *stream);
+            let app = s.and_then(|s| s.app.as_deref()).unwrap_or("an application");
+            let from = s.map(|s| name_of(view, &s.input_id)).unwrap_or("?");
+            Change {
+                kind,
+                device: from.to_string(),
+                what: format!("recording by {app} moved to {}", name_of(view, to_input_id)),
+                why: "nothing may record from the laptop or webcam microphone in privacy mode"
+                    .into(),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mic::plan::{Input, Stream};
+
+    fn input(id: &str, class: Class, muted: bool) -> Input {
+        Input {
+            id: id.into(),
+            name: format!("{id} name"),
+            class,
+            rank: None,
+            muted,
+        }
+    }
+
+    fn view(laptop_muted: bool, default: &str, headset: bool) -> View {
+        let mut inputs = vec![input("laptop", Class::BuiltIn, laptop_muted)];
+        if headset {
+            inputs.push(input("hs", Class::Headset, false));
+        }
+        View {
+            inputs,
+            default_id: Some(default.into()),
+            streams: vec![],
+        }
+    }
+
+    fn kinds(d: &Decision) -> Vec<ChangeKind> {
+        d.changes.iter().map(|c| c.kind).collect()
+    }
+
+    #[test]
+    fn enforce_then_correct_then_restore() {
+        use ChangeKind::*;
+        let mut g = Guard::default();
+        let t = Millis(1_000_000);
+        // (what, view, enforce, kinds, save_prior)
+        type Row = (&'static str, View, bool, Vec<ChangeKind>, bool);
+        let rows: Vec<Row> = vec![
+            (
+                "first look: enforced",
+                view(false, "laptop", true),
+                true,
+                vec![Enforced, Enforced],
+                true,
+            ),
+            (
+                "compliant: nothing",
+                view(true, "hs", true),
+                true,
+                vec![],
+                false,
+            ),
+            (
+                "user unmutes: corrected",
+                view(false, "hs", true),
+                true,
+                vec![Corrected],
+                false,
+            ),
+            (
+                "compliant again",
+                view(true, "hs", true),
+                true,
+                vec![],
+                false,
+            ),
+            (
+                "privacy off: restored",
+                view(true, "hs", true),
+                false,
+                vec![Restored, Restored],
+                false,
+            ),
+            (
+                "restored: prior cleared",
+                view(false, "laptop", true),
+                false,
+                vec![],
+                true,
+            ),
+            (
+                "off and nothing to do",
+                view(false, "laptop", true),
+                false,
+                vec![],
+                false,
+            ),
+        ];
+        for (i, (what, v, enforce, want, save)) in rows.into_iter().enumerate() {
+            let d = g.decide(&v, enforce, t.plus(Duration::from_secs(i as u64 * 5)));
+            assert_eq!(kinds(&d), want, "{what}");
+            assert_eq!(d.save_prior, save, "{what}");
+        }
+        assert_eq!(g.prior(), &Prior::default());
+    }
+
+    #[test]
+    fn a_fight_is_slowed_to_one_round_a_second() {
+        let mut g = Guard::default();
+        let drifted = view(false, "hs", true);
+        let mut t = Millis(0);
+        let mut wrote = 0;
+        let mut held = 0;
+        // Another tool unmutes the laptop mic every 50 ms for 5 s.
+        for _ in 0..100 {
+            let d = g.decide(&drifted, true, t);
+            if d.actions.is_empty() {
+                assert!(d.retry_at.is_some_and(|r| r > t));
+                held += 1;
+            } else {
+                wrote += 1;
+            }
+            t = t.plus(Duration::from_millis(50));
+        }
+        assert!(g.contested(t));
+        // 10 rounds at full speed, then one a second.
+        assert!((10..=15).contains(&wrote), "wrote {wrote}");
+        assert_eq!(wrote + held, 100);
+        // Quiet for the window: no longer contested.
+        assert!(!g.contested(t.plus(CONTEST_WINDOW)));
+    }
+
+    #[test]
+    fn no_headset_mutes_but_keeps_the_default() {
+        let mut g = Guard::default();
+        let d = g.decide(&view(false, "laptop", false), true, Millis(0));
+        assert_eq!(
+            d.actions,
+            vec![Action::SetMute {
+                input_id: "laptop".into(),
+                muted: true
+            }]
+        );
+        assert_eq!(d.changes[0].device, "laptop name");
+        assert!(d.changes[0].why.contains("voice assistants"));
+    }
+
+    #[test]
+    fn moved_streams_name_the_application() {
+        let mut v = view(true, "hs", true);
+        v.streams.push(Stream {
+            id: 4,
+            input_id: "laptop".into(),
+            app: Some("parecord".into()),
+        });
+        let d = Guard::default().decide(&v, true, Millis(0));
+        assert_eq!(d.changes[0].what, "recording by parecord moved to hs name");
+        assert_eq!(d.changes[0].device, "laptop name");
+    }
+
+    #[test]
+    fn a_saved_prior_is_restored_after_a_crash() {
+        let prior = Prior {
+            default_id: Some("laptop".into()),
+            muted: [("laptop".to_string(), false)].into_iter().collect(),
+        };
+        let mut g = Guard::new(prior);
+        let d = g.decide(&view(true, "hs", true), false, Millis(0));
+        assert_eq!(d.actions.len(), 2);
+        assert!(!d.save_prior, "kept until the restore is seen done");
+        let d = g.decide(&view(false, "laptop", true), false, Millis(10));
+        assert!(d.save_prior && d.actions.is_empty());
+    }
+}

@@ -1,0 +1,135 @@
+//! What `veil status --json` and the dashboard show about the microphones.
+
+use serde::Serialize;
+
+use super::guard::Change;
+use super::plan::{self, View};
+use crate::clock::Millis;
+
+/// The audio backend this build talks to.
+pub fn native_backend() -> &'static str {
+    if cfg!(windows) {
+        "wasapi"
+    } else if cfg!(target_os = "macos") {
+        "coreaudio"
+    } else {
+        "pulseaudio"
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Connection {
+    /// Veil has not reached the audio system yet.
+    Starting,
+    Connected,
+    /// The audio server went away; Veil keeps trying to reconnect.
+    Disconnected,
+}
+
+/// The `microphone` object of `veil status --json`. `default`, `headset`,
+/// `muted`, `compliant` and `backend` are the contract; the rest explains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MicStatus {
+    /// The default input's name.
+    pub default: Option<String>,
+    /// The headset Veil keeps as the default, if one is connected.
+    pub headset: Option<String>,
+    /// Every muted input, by name.
+    pub muted: Vec<String>,
+    /// A headset is the default and no laptop or webcam microphone is open.
+    pub compliant: bool,
+    /// `pulseaudio`, `wasapi` or `coreaudio`.
+    pub backend: String,
+    pub connection: Connection,
+    /// Privacy mode is on, so the guard enforces the rule.
+    pub enforcing: bool,
+    /// Another program keeps undoing Veil's changes.
+    pub contested: bool,
+    /// Why the audio system cannot be reached, when it cannot.
+    pub message: Option<String>,
+}
+
+impl MicStatus {
+    pub fn starting(backend: &str) -> Self {
+        Self {
+            default: None,
+            headset: None,
+            muted: vec![],
+            compliant: false,
+            backend: backend.to_string(),
+            connection: Connection::Starting,
+            enforcing: false,
+            contested: false,
+            message: None,
+        }
+    }
+
+    pub fn disconnected(backend: &str, message: impl Into<String>) -> Self {
+        Self {
+            connection: Connection::Disconnected,
+            message: Some(message.into()),
+            ..Self::starting(backend)
+        }
+    }
+
+    /// The status of the devices as they are now.
+    pub fn of(view: &View, backend: &str, enforcing: bool, contested: bool) -> Self {
+        let plan = plan::plan(view);
+        let name = |id: &str| {
+            view.inputs
+                .iter()
+                .find(|i| i.id == id)
+                .map(|i| i.name.clone())
+                .unwrap_or_else(|| id.to_string())
+        };
+        Self {
+            default: view.default_id.as_deref().map(name),
+            headset: plan.headset.as_deref().map(name),
+            muted: view
+                .inputs
+                .iter()
+                .filter(|i| i.muted)
+                .map(|i| i.name.clone())
+                .collect(),
+            compliant: plan.compliant,
+            backend: backend.to_string(),
+            connection: Connection::Connected,
+            enforcing,
+            contested,
+            message: None,
+        }
+    }
+
+    /// What needs the agent's attention while privacy mode is on, if
+    /// anything: (short line for the tray, full message).
+    pub fn problem(&self) -> Option<(String, String)> {
+        match self.connection {
+            Connection::Starting => None,
+            Connection::Disconnected => Some((
+                "Audio system unreachable".into(),
+                format!(
+                    "Veil cannot reach the audio system ({}); it keeps trying, and re-applies the microphone rules when it is back.",
+                    self.message.as_deref().unwrap_or("no connection")
+                ),
+            )),
+            Connection::Connected if self.headset.is_none() => Some((
+                "Connect your headset".into(),
+                "Connect your headset. Until then the laptop microphone stays muted.".into(),
+            )),
+            Connection::Connected if self.contested => Some((
+                "Microphone settings keep changing".into(),
+                "Another program keeps changing the microphone settings; Veil keeps putting them back.".into(),
+            )),
+            Connection::Connected => None,
+        }
+    }
+}
+
+/// What the microphone guard tells the app after each look at the devices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MicReport {
+    pub status: MicStatus,
+    pub changes: Vec<Change>,
+    pub at: Millis,
+}
