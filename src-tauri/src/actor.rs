@@ -86,6 +86,14 @@ impl Actor {
         self.send_nowait(Command::Event(event)).await;
     }
 
+    /// Sends an event from a plain (non-async) thread without waiting.
+    pub fn post_blocking(&self, event: Event) {
+        let _ = self.tx.blocking_send(Msg {
+            command: Command::Event(event),
+            reply: None,
+        });
+    }
+
     async fn send_nowait(&self, command: Command) {
         let _ = self
             .tx

@@ -15,6 +15,7 @@ use veil_os::instance::InstanceLock;
 use veil_os::paths::Paths;
 
 use crate::actor::{Actor, Command};
+use crate::mic_guard::MicGuard;
 use crate::tray::{self, TrayState};
 use crate::windows::{self, WindowKind};
 use crate::{commands, config_watch, logging};
@@ -80,6 +81,8 @@ pub fn run(show: bool) -> ExitCode {
             let handle = app.handle().clone();
             let actor = Actor::spawn(handle.clone(), paths.clone(), state, initial_actions);
             app.manage(actor.clone());
+            app.manage(MicGuard::spawn(actor.clone(), paths.mic_prior_file()));
+            spawn_signal_handler(&handle);
             spawn_maintenance(&actor);
             tray::create(&handle, &actor);
             spawn_renderers(&handle, &actor);
@@ -100,16 +103,22 @@ pub fn run(show: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    app.run(|_app, event| {
-        if let RunEvent::ExitRequested {
+    app.run(|app, event| match event {
+        RunEvent::ExitRequested {
             code: None, api, ..
-        } = event
-        {
+        } => {
             // The last window closed (windows are destroyed on close): keep
             // running in the tray. An explicit
             // exit (Quit Veil) carries a code and goes through.
             api.prevent_exit();
         }
+        RunEvent::Exit => {
+            // Quitting puts the agent's own microphone setup back.
+            if let Some(mic) = app.try_state::<MicGuard>() {
+                mic.shutdown(Duration::from_secs(3));
+            }
+        }
+        _ => {}
     });
     drop(lock);
     ExitCode::SUCCESS
@@ -133,6 +142,35 @@ fn hand_over(paths: &Paths) -> ExitCode {
     }
     tracing::warn!("Veil is already running but its control channel is not up yet");
     ExitCode::SUCCESS
+}
+
+/// A polite stop (logout, `kill`, Ctrl-C) quits like the tray's Quit, so
+/// the microphone setup is restored; kill -9 is covered by the saved state.
+fn spawn_signal_handler(app: &AppHandle) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::hangup()),
+            ) else {
+                tracing::warn!("cannot listen for stop signals");
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = int.recv() => {}
+                _ = hup.recv() => {}
+            }
+            tracing::info!("stop signal received; quitting");
+            app.exit(0);
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = app;
 }
 
 /// Upkeep every few hours (audit retention; retrying an unavailable store).

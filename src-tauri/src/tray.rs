@@ -41,7 +41,7 @@ fn tooltip(snap: &Snapshot) -> String {
     let s = &snap.status;
     match s.problems.first() {
         Some(p) if s.state == Overall::Attention => {
-            format!("Veil — {}: {}", s.state.label(), short(&p.message))
+            format!("Veil — {}: {}", s.state.label(), short(&p.summary))
         }
         _ => format!("Veil — {}", s.state.label()),
     }
@@ -50,9 +50,7 @@ fn tooltip(snap: &Snapshot) -> String {
 fn status_line(snap: &Snapshot) -> String {
     let s = &snap.status;
     match (s.state, s.problems.len()) {
-        (Overall::Attention, 1) => {
-            format!("Needs attention: {} file has errors", s.problems[0].source)
-        }
+        (Overall::Attention, 1) => format!("Needs attention: {}", s.problems[0].summary),
         (Overall::Attention, n) => format!("Needs attention: {n} problems"),
         (state, _) => state.label().to_string(),
     }

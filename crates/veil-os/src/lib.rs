@@ -2,6 +2,7 @@
 //! behind a small interface; backends for Linux, Windows and macOS live side
 //! by side under `#[cfg(target_os)]` and all type-check in CI.
 
+pub mod audio;
 pub mod console;
 pub mod control;
 pub mod files;

@@ -74,6 +74,12 @@ impl Paths {
     pub fn policy_cache_file(&self) -> PathBuf {
         self.data_dir.join("policy-last-good.toml")
     }
+
+    /// The microphone settings as they were before Veil changed them, kept
+    /// until they are restored (so a crash cannot lose them).
+    pub fn mic_prior_file(&self) -> PathBuf {
+        self.data_dir.join("microphone-before-veil.json")
+    }
 }
 
 /// The system-wide policy path for this OS.

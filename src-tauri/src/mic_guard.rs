@@ -1,0 +1,327 @@
+//! The microphone guard's thread: it keeps a connection to the audio system
+//! (reconnecting with backoff), looks at the devices on every change, lets
+//! veil-core decide, carries out the writes, reads the result back and
+//! reports to the actor. It renders privacy mode and the approved-headset
+//! policy from the actor's snapshots; it never decides on its own.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use veil_core::clock::{Clock, SystemClock};
+use veil_core::mic::plan::{Action, Prior, View};
+use veil_core::mic::{Guard, HeadsetRule, MicReport, MicStatus};
+use veil_core::state::{Event, PrivacyMode};
+use veil_os::audio::{self, AudioBackend, AudioError, Signal};
+use veil_os::files;
+
+use crate::actor::Actor;
+
+/// Reconnect delays grow to this.
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Config {
+    enforce: bool,
+    rules: Vec<HeadsetRule>,
+}
+
+enum Msg {
+    Audio(Signal),
+    Configure(Config),
+    /// Put back what Veil changed and stop; answer when done.
+    Quit(Sender<()>),
+}
+
+#[derive(Clone)]
+pub struct MicGuard {
+    tx: Sender<Msg>,
+}
+
+fn config_of(actor: &Actor) -> Config {
+    let snap = actor.snapshot();
+    Config {
+        enforce: snap.status.privacy_mode == PrivacyMode::On,
+        rules: audio::headset_rules(&snap.settings.settings().approved_headsets),
+    }
+}
+
+impl MicGuard {
+    pub fn spawn(actor: Actor, prior_file: PathBuf) -> MicGuard {
+        let (tx, rx) = mpsc::channel();
+        let config = config_of(&actor);
+        let worker = Worker {
+            tx: tx.clone(),
+            actor: actor.clone(),
+            prior_file,
+            config,
+            guard: Guard::default(),
+            last_status: None,
+            failed_moves: HashSet::new(),
+            retry_at: None,
+        };
+        if let Err(e) = std::thread::Builder::new()
+            .name("veil-mic-guard".into())
+            .spawn(move || worker.run(rx))
+        {
+            tracing::error!("the microphone guard could not start: {e}");
+        }
+        // Privacy mode and policy come from the actor's snapshots.
+        let forward = tx.clone();
+        let mut snapshots = actor.subscribe();
+        tauri::async_runtime::spawn(async move {
+            let mut sent = config_of(&actor);
+            while snapshots.changed().await.is_ok() {
+                let now = config_of(&actor);
+                if now != sent {
+                    sent = now.clone();
+                    if forward.send(Msg::Configure(now)).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+        MicGuard { tx }
+    }
+
+    /// Restores the agent's own microphone setup and stops the guard;
+    /// waits up to `timeout`.
+    pub fn shutdown(&self, timeout: Duration) {
+        let (ack, done) = mpsc::channel();
+        if self.tx.send(Msg::Quit(ack)).is_ok() && done.recv_timeout(timeout).is_err() {
+            tracing::warn!("the microphone guard did not finish restoring in time");
+        }
+    }
+}
+
+enum End {
+    Quit,
+    Lost(String),
+}
+
+struct Worker {
+    tx: Sender<Msg>,
+    actor: Actor,
+    prior_file: PathBuf,
+    config: Config,
+    guard: Guard,
+    last_status: Option<MicStatus>,
+    /// Streams the server refused to move (they record silence from a muted
+    /// input); not tried again.
+    failed_moves: HashSet<u32>,
+    /// Writes held back while another program fights the guard.
+    retry_at: Option<Instant>,
+}
+
+impl Worker {
+    fn run(mut self, rx: Receiver<Msg>) {
+        self.guard = Guard::new(load_prior(&self.prior_file));
+        let backend_name = veil_core::mic::status::native_backend();
+        let mut backoff = Duration::from_millis(100);
+        loop {
+            let tx = self.tx.clone();
+            let notify: audio::Notify = Box::new(move |s| {
+                let _ = tx.send(Msg::Audio(s));
+            });
+            let why = match audio::connect(notify) {
+                Ok(mut backend) => {
+                    backoff = Duration::from_millis(100);
+                    tracing::info!("microphone guard connected to {}", backend.kind());
+                    match self.session(backend.as_mut(), &rx) {
+                        End::Quit => return,
+                        End::Lost(why) => why,
+                    }
+                }
+                Err(e) => e.to_string(),
+            };
+            self.report(MicStatus::disconnected(backend_name, why.clone()), vec![]);
+            tracing::warn!("microphone guard: {why}; retrying in {backoff:?}");
+            // Wait out the backoff, still taking settings and quit.
+            let until = Instant::now() + backoff;
+            while let Some(left) = until.checked_duration_since(Instant::now()) {
+                match rx.recv_timeout(left) {
+                    Ok(Msg::Configure(c)) => self.config = c,
+                    Ok(Msg::Quit(ack)) => {
+                        // Nothing can be restored without the server; the
+                        // saved prior state is restored at the next start.
+                        let _ = ack.send(());
+                        return;
+                    }
+                    Ok(Msg::Audio(_)) => {}
+                    Err(RecvTimeoutError::Timeout) => break,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+        }
+    }
+
+    fn session(&mut self, backend: &mut dyn AudioBackend, rx: &Receiver<Msg>) -> End {
+        // A new connection (or server): changes now are not corrections.
+        self.guard.unsettle();
+        self.failed_moves.clear();
+        if let Err(why) = self.look(backend) {
+            return End::Lost(why);
+        }
+        loop {
+            let msg = match self.retry_at {
+                Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
+                    Ok(m) => Some(m),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return End::Quit,
+                },
+                None => match rx.recv() {
+                    Ok(m) => Some(m),
+                    Err(_) => return End::Quit,
+                },
+            };
+            let mut pending = msg.into_iter().collect::<Vec<_>>();
+            // A change arrives as a burst of events: take them all, look once.
+            pending.extend(rx.try_iter());
+            for m in pending {
+                match m {
+                    Msg::Audio(Signal::Changed) => {}
+                    Msg::Audio(Signal::Lost(why)) => return End::Lost(why),
+                    Msg::Configure(c) => {
+                        if c.enforce && !self.config.enforce {
+                            self.guard.unsettle();
+                        }
+                        self.config = c;
+                    }
+                    Msg::Quit(ack) => {
+                        self.config.enforce = false;
+                        // Two looks: restore, then see it done (which clears
+                        // the saved prior state).
+                        for _ in 0..2 {
+                            let _ = self.look(backend);
+                        }
+                        let _ = ack.send(());
+                        return End::Quit;
+                    }
+                }
+            }
+            if let Err(why) = self.look(backend) {
+                return End::Lost(why);
+            }
+        }
+    }
+
+    /// Reads the devices, decides, writes, reads back and reports.
+    fn look(&mut self, backend: &mut dyn AudioBackend) -> Result<(), String> {
+        let view = self.read(backend)?;
+        let now = SystemClock.now();
+        let decision = self.guard.decide(&view, self.config.enforce, now);
+        self.retry_at = decision.retry_at.map(|at| Instant::now() + at.since(now));
+        if decision.save_prior {
+            save_prior(&self.prior_file, self.guard.prior());
+        }
+        let mut changes = Vec::new();
+        let mut view_now = view;
+        if !decision.actions.is_empty() {
+            let results = backend.apply(&decision.actions);
+            for ((action, result), change) in results.into_iter().zip(decision.changes) {
+                match result {
+                    Ok(()) => changes.push(change),
+                    Err(AudioError::Unreachable(why)) => return Err(why),
+                    Err(e) => {
+                        tracing::warn!("microphone guard: {action:?} failed: {e}");
+                        if let Action::MoveStream { stream, .. } = action {
+                            self.failed_moves.insert(stream);
+                        }
+                    }
+                }
+            }
+            // Read it back: the status shows what the server has now.
+            view_now = self.read(backend)?;
+        }
+        let status = MicStatus::of(
+            &view_now,
+            backend.kind(),
+            self.config.enforce,
+            self.guard.contested(now),
+        );
+        for c in &changes {
+            tracing::info!(
+                kind = c.kind.record_kind(),
+                device = %c.device,
+                "microphone: {}; {}",
+                c.what,
+                c.why
+            );
+        }
+        self.report(status, changes);
+        Ok(())
+    }
+
+    fn read(&mut self, backend: &mut dyn AudioBackend) -> Result<View, String> {
+        let devices = match backend.read() {
+            Ok(d) => d,
+            Err(AudioError::Unreachable(why)) => return Err(why),
+            Err(e) => return Err(e.to_string()),
+        };
+        let mut view = devices.view(&self.config.rules);
+        self.failed_moves
+            .retain(|id| view.streams.iter().any(|s| s.id == *id));
+        view.streams.retain(|s| !self.failed_moves.contains(&s.id));
+        Ok(view)
+    }
+
+    /// Tells the actor, when there is news.
+    fn report(&mut self, status: MicStatus, changes: Vec<veil_core::mic::Change>) {
+        if changes.is_empty() && self.last_status.as_ref() == Some(&status) {
+            return;
+        }
+        self.last_status = Some(status.clone());
+        self.actor.post_blocking(Event::Microphone(MicReport {
+            status,
+            changes,
+            at: SystemClock.now(),
+        }));
+    }
+}
+
+fn load_prior(path: &Path) -> Prior {
+    match std::fs::read_to_string(path) {
+        Ok(text) => match serde_json::from_str(&text) {
+            Ok(prior) => {
+                tracing::info!(
+                    "microphone settings from before Veil found in {}",
+                    path.display()
+                );
+                prior
+            }
+            Err(e) => {
+                let unix = SystemClock.now().0 / 1000;
+                let kept = files::keep_aside(path, unix)
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|_| "(could not move it)".into());
+                tracing::error!(
+                    "{} is damaged ({e}); kept at {kept}. The microphone settings from before Veil cannot be restored from it.",
+                    path.display()
+                );
+                Prior::default()
+            }
+        },
+        Err(_) => Prior::default(),
+    }
+}
+
+fn save_prior(path: &Path, prior: &Prior) {
+    let result = if *prior == Prior::default() {
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    } else {
+        serde_json::to_vec_pretty(prior)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| files::atomic_write(path, &bytes))
+    };
+    if let Err(e) = result {
+        tracing::error!(
+            "cannot save the microphone settings from before Veil to {}: {e}",
+            path.display()
+        );
+    }
+}
