@@ -45,11 +45,7 @@ echo -n "veil-e2e" | gnome-keyring-daemon --unlock --components=secrets >"$LOGS/
 kr=$(pgrep -u "$(id -u)" -n gnome-keyring-d || true)
 [ -n "$kr" ] && pids+=("$kr")
 
-pulseaudio --daemonize=no --exit-idle-time=-1 -n \
-  --load=module-native-protocol-unix --load=module-null-sink \
-  >"$LOGS/pulseaudio.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
+# Each test home starts its own PulseAudio server (tests/src/pulse.rs).
 
 sleep 0.5
 "$@"

@@ -64,6 +64,20 @@ pub enum Cmd {
         #[command(subcommand)]
         command: AuditCmd,
     },
+    /// Inspect the audio devices the microphone guard sees.
+    Audio {
+        #[command(subcommand)]
+        command: AudioCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AudioCmd {
+    /// List every input with its class and the properties that decided it.
+    Devices {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -130,7 +144,84 @@ pub fn run(cmd: Cmd) -> ExitCode {
             command: PolicyCmd::Check { file },
         } => policy_check(&file),
         Cmd::Audit { command } => audit(&paths, command),
+        Cmd::Audio {
+            command: AudioCmd::Devices { json },
+        } => audio_devices(&paths, json),
     }
+}
+
+/// Asks the audio system directly (Veil need not run), classifying with the
+/// policy's approved headsets.
+fn audio_devices(paths: &Paths, json: bool) -> ExitCode {
+    use veil_os::audio;
+    let rules = audio::headset_rules(
+        &config_from_disk(paths)
+            .effective()
+            .settings()
+            .approved_headsets,
+    );
+    let devices = match audio::connect(Box::new(|_| {})).and_then(|mut b| b.read()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("veil: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let rows: Vec<serde_json::Value> = devices
+        .classified(&rules)
+        .into_iter()
+        .map(|(d, c)| {
+            serde_json::json!({
+                "id": d.id,
+                "name": d.name,
+                "class": c.class,
+                "default": devices.default_id.as_deref() == Some(d.id.as_str()),
+                "muted": d.muted,
+                "because": c.because,
+                "properties": d.facts,
+            })
+        })
+        .collect();
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if rows.is_empty() {
+        println!("No audio inputs.");
+    }
+    for r in &rows {
+        let class = match r["class"].as_str().unwrap_or("") {
+            "built_in" => "built-in",
+            other => other,
+        };
+        let flags: Vec<&str> = [
+            (r["default"] == true).then_some("default"),
+            (r["muted"] == true).then_some("muted"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        println!(
+            "{:<9} {}{}",
+            class,
+            r["name"].as_str().unwrap_or(""),
+            if flags.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", flags.join(", "))
+            }
+        );
+        println!("          id: {}", r["id"].as_str().unwrap_or(""));
+        let because: Vec<&str> = r["because"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        println!("          because: {}", because.join("; "));
+    }
+    ExitCode::SUCCESS
 }
 
 /// Settings and policy as the files on disk give them (Veil need not run).

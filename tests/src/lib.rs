@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+pub mod pulse;
+
 /// Where the tests write screenshots for the README.
 pub fn screenshot_dir() -> PathBuf {
     workspace().join("docs").join("screenshots")
@@ -47,6 +49,8 @@ pub fn require_desktop() {
 
 /// One isolated Veil user.
 pub struct Home {
+    // Dropped first: the audio server goes before its runtime dir.
+    pulse: std::sync::Mutex<pulse::Pulse>,
     dir: tempfile::TempDir,
     extra_env: std::sync::Mutex<Vec<(String, String)>>,
 }
@@ -58,24 +62,39 @@ impl Home {
             .prefix("veil-e2e-")
             .tempdir()
             .expect("temp dir");
-        let home = Home {
-            dir,
-            extra_env: std::sync::Mutex::new(Vec::new()),
-        };
+        let path = dir.path().to_path_buf();
         for d in ["config", "data", "run", "home"] {
-            fs::create_dir_all(home.path().join(d)).expect("mkdir");
+            fs::create_dir_all(path.join(d)).expect("mkdir");
         }
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            fs::set_permissions(home.path().join("run"), fs::Permissions::from_mode(0o700))
+            fs::set_permissions(path.join("run"), fs::Permissions::from_mode(0o700))
                 .expect("chmod");
         }
-        home
+        // An agent's laptop with its headset plugged in.
+        let audio = pulse::Pulse::start(
+            &path.join("run"),
+            &path.join("home"),
+            &path.join("pulseaudio.log"),
+        );
+        audio.plug(pulse::LAPTOP);
+        audio.plug(pulse::HEADSET);
+        audio.set_default(pulse::LAPTOP);
+        Home {
+            pulse: std::sync::Mutex::new(audio),
+            dir,
+            extra_env: std::sync::Mutex::new(Vec::new()),
+        }
     }
 
     pub fn path(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// This home's audio server.
+    pub fn pulse(&self) -> std::sync::MutexGuard<'_, pulse::Pulse> {
+        self.pulse.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn policy_path(&self) -> PathBuf {

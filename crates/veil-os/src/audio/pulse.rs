@@ -238,6 +238,9 @@ fn stream(info: &SourceOutputInfo) -> Option<RawStream> {
     if info.resample_method.as_deref() == Some("peaks") {
         return None;
     }
+    // Streams owned by modules (echo cancelling, remapping) are plumbing,
+    // not an application listening; moving them would break the device.
+    info.client?;
     let get = |k: &str| info.proplist.get_str(k);
     Some(RawStream {
         index: info.index,

@@ -1,0 +1,277 @@
+//! The microphone guard end to end: the real app against a real PulseAudio
+//! server with virtual laptop, webcam and headset microphones. Every check
+//! reads the server's own state with pactl.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use veil_e2e::pulse::{HEADSET, LAPTOP, WEBCAM};
+use veil_e2e::{wait_until, Home};
+
+const SOON: Duration = Duration::from_secs(5);
+
+fn mic(home: &Home) -> Value {
+    home.status()
+        .map(|s| s["microphone"].clone())
+        .unwrap_or(Value::Null)
+}
+
+fn audit(home: &Home) -> Vec<(String, String)> {
+    let o = home.cli(&["audit", "show", "--json"]);
+    assert!(o.status.success());
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["kind"].as_str().unwrap_or("").to_string(),
+                e["details"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn wait_compliant(home: &Home) {
+    wait_until(
+        SOON,
+        "the headset is the default and the laptop mic muted",
+        || {
+            let p = home.pulse();
+            p.default_source() == HEADSET && p.muted(LAPTOP)
+        },
+    );
+}
+
+#[test]
+fn headset_is_kept_as_default_and_the_laptop_mic_muted_through_every_change() {
+    let home = Home::new();
+    home.pulse().unplug(HEADSET);
+    let _app = home.launch(&[]);
+
+    // No headset: fail closed.
+    wait_until(SOON, "laptop mic muted with no headset", || {
+        home.pulse().muted(LAPTOP)
+    });
+    assert_eq!(home.pulse().default_source(), LAPTOP);
+    let st = home.status().unwrap();
+    assert_eq!(st["state"], "attention", "{st}");
+    assert_eq!(st["problems"][0]["summary"], "Connect your headset", "{st}");
+    assert_eq!(st["microphone"]["headset"], Value::Null);
+    assert_eq!(st["microphone"]["backend"], "pulseaudio");
+
+    // Plug the headset.
+    home.pulse().plug(HEADSET);
+    wait_compliant(&home);
+    wait_until(SOON, "status compliant", || {
+        let m = mic(&home);
+        m["compliant"] == true && m["headset"] == "Jabra Evolve2 40"
+    });
+    let st = home.status().unwrap();
+    assert_eq!(st["state"], "protected", "{st}");
+    assert_eq!(st["microphone"]["default"], "Jabra Evolve2 40");
+    assert_eq!(
+        st["microphone"]["muted"],
+        serde_json::json!(["Built-in Microphone"])
+    );
+
+    // The user switches the default back: reverted.
+    home.pulse().set_default(LAPTOP);
+    wait_compliant(&home);
+
+    // The user unmutes the laptop mic: muted again.
+    home.pulse().set_muted(LAPTOP, false);
+    wait_compliant(&home);
+
+    // A recorder grabs the laptop mic: moved onto the headset.
+    let mut recorder = home.pulse().record_from(LAPTOP);
+    let headset_index = home.pulse().index_of(HEADSET).unwrap();
+    wait_until(SOON, "the recording moved to the headset", || {
+        let s = home.pulse().stream_sources();
+        !s.is_empty() && s.iter().all(|i| *i == headset_index)
+    });
+    let _ = recorder.kill();
+    let _ = recorder.wait();
+
+    // Compliant and quiet: Veil writes nothing more (no loop).
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        home.pulse().count_changes(Duration::from_secs(2)),
+        0,
+        "writes while already compliant"
+    );
+
+    // Every correction is in the audit log with the device and the reason.
+    let entries = audit(&home);
+    let corrected: Vec<&String> = entries
+        .iter()
+        .filter(|(k, _)| k == "mic_corrected")
+        .map(|(_, d)| d)
+        .collect();
+    assert!(
+        corrected
+            .iter()
+            .any(|d| d.starts_with("Jabra Evolve2 40: made the default microphone")),
+        "{corrected:?}"
+    );
+    assert!(
+        corrected
+            .iter()
+            .any(|d| d.starts_with("Built-in Microphone: muted; laptop microphones")),
+        "{corrected:?}"
+    );
+    assert!(
+        corrected
+            .iter()
+            .any(|d| d.contains("recording by") && d.contains("moved to Jabra Evolve2 40")),
+        "{corrected:?}"
+    );
+
+    // Unplug the headset: the laptop mic stays muted, attention.
+    home.pulse().unplug(HEADSET);
+    wait_until(SOON, "attention without a headset", || {
+        home.status().is_some_and(|s| s["state"] == "attention")
+    });
+    assert!(home.pulse().muted(LAPTOP));
+    // Fiddling without a headset is still corrected.
+    home.pulse().set_muted(LAPTOP, false);
+    wait_until(SOON, "laptop mic muted again", || {
+        home.pulse().muted(LAPTOP)
+    });
+}
+
+#[test]
+fn privacy_off_and_quitting_restore_exactly_what_was_there() {
+    let home = Home::new();
+    home.pulse().plug(WEBCAM);
+    // The agent's own setup: laptop default and open, webcam mic open,
+    // headset muted.
+    home.pulse().set_muted(HEADSET, true);
+    let app = home.launch(&[]);
+    wait_compliant(&home);
+    wait_until(SOON, "webcam mic muted", || home.pulse().muted(WEBCAM));
+
+    assert!(home.cli(&["privacy", "off"]).status.success());
+    wait_until(SOON, "prior state restored", || {
+        let p = home.pulse();
+        p.default_source() == LAPTOP && !p.muted(LAPTOP) && !p.muted(WEBCAM)
+    });
+    assert!(
+        home.pulse().muted(HEADSET),
+        "Veil never touched the headset's mute"
+    );
+    let entries = audit(&home);
+    assert!(
+        entries.iter().any(|(k, _)| k == "mic_restored"),
+        "{entries:?}"
+    );
+    assert!(!home.data_dir().join("microphone-before-veil.json").exists());
+
+    // On again, then quit politely (SIGTERM, as at logout).
+    assert!(home.cli(&["privacy", "on"]).status.success());
+    wait_compliant(&home);
+    assert!(home.data_dir().join("microphone-before-veil.json").exists());
+    let pid = app.pid().to_string();
+    assert!(std::process::Command::new("kill")
+        .arg(&pid)
+        .status()
+        .unwrap()
+        .success());
+    wait_until(SOON, "restored on quit", || {
+        let p = home.pulse();
+        p.default_source() == LAPTOP && !p.muted(LAPTOP) && !p.muted(WEBCAM)
+    });
+}
+
+#[test]
+fn a_crash_keeps_the_prior_state_for_the_next_start() {
+    let home = Home::new();
+    let mut app = home.launch(&[]);
+    wait_compliant(&home);
+    app.kill_hard();
+    // Still enforced (nothing restored a dead app's changes) ...
+    assert_eq!(home.pulse().default_source(), HEADSET);
+
+    // ... and the next start, with privacy on, keeps enforcing.
+    let mut app = home.launch(&[]);
+    home.pulse().set_default(LAPTOP);
+    wait_compliant(&home);
+    app.kill_hard();
+
+    // Started with privacy off (the agent chose it while Veil was down):
+    // the setup from before the first run comes back.
+    std::fs::write(home.data_dir().join("privacy-mode"), "off\n").unwrap();
+    let _app = home.launch(&[]);
+    wait_until(SOON, "restored after the crash", || {
+        let p = home.pulse();
+        p.default_source() == LAPTOP && !p.muted(LAPTOP)
+    });
+}
+
+#[test]
+fn an_audio_server_restart_is_survived() {
+    let home = Home::new();
+    let _app = home.launch(&[]);
+    wait_compliant(&home);
+
+    home.pulse().kill();
+    wait_until(SOON, "attention while the audio server is down", || {
+        home.status().is_some_and(|s| {
+            s["state"] == "attention" && s["microphone"]["connection"] == "disconnected"
+        })
+    });
+    // A new server comes up with the devices as a fresh session has them.
+    {
+        let mut p = home.pulse();
+        p.restart();
+        p.plug(LAPTOP);
+        p.plug(HEADSET);
+        p.set_default(LAPTOP);
+    }
+    wait_until(
+        Duration::from_secs(15),
+        "re-applied after the restart",
+        || {
+            let p = home.pulse();
+            p.default_source() == HEADSET && p.muted(LAPTOP)
+        },
+    );
+    wait_until(SOON, "protected again", || {
+        home.status().is_some_and(|s| s["state"] == "protected")
+    });
+}
+
+#[test]
+fn audio_devices_lists_every_input_with_its_class_and_reasons() {
+    let home = Home::new();
+    home.pulse().plug(WEBCAM);
+    home.write_policy("[microphone]\napproved_headsets = [\"HD Webcam*\"]\n");
+    let o = home.cli(&["audio", "devices", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let class = |id: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .map(|d| (d["class"].clone(), d["because"].clone()))
+            .unwrap_or_else(|| panic!("{id} missing from {v}"))
+    };
+    assert_eq!(class(LAPTOP).0, "built_in");
+    assert_eq!(class(HEADSET).0, "headset");
+    assert!(class(HEADSET)
+        .1
+        .to_string()
+        .contains("device.form_factor=headset"));
+    // Policy approves a device by name pattern.
+    assert_eq!(class(WEBCAM).0, "headset");
+    assert!(class(WEBCAM).1.to_string().contains("approved by policy"));
+    assert_eq!(class("virt_out.monitor").0, "other");
+
+    let text = home.cli(&["audio", "devices"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Built-in Microphone") && text.contains("built-in"),
+        "{text}"
+    );
+}
