@@ -12,12 +12,14 @@ use super::classify::Class;
 use super::plan::{self, Action, Prior, View};
 use crate::clock::Millis;
 
-/// More write rounds than this within [`CONTEST_WINDOW`] means another
-/// program keeps undoing Veil's changes.
-const CONTEST_ROUNDS: usize = 10;
-const CONTEST_WINDOW: Duration = Duration::from_secs(10);
+/// This many write rounds within [`CONTEST_WINDOW`] means another program
+/// keeps undoing Veil's changes (a person fiddling is far slower).
+const CONTEST_ROUNDS: usize = 20;
+const CONTEST_WINDOW: Duration = Duration::from_secs(2);
 /// While contested, at most one write round this often.
 const CONTESTED_SPACING: Duration = Duration::from_secs(1);
+/// Contested ends after this long without a write.
+const CONTEST_QUIET: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -70,6 +72,7 @@ pub struct Guard {
     /// The last look needed no writes.
     settled: bool,
     rounds: VecDeque<Millis>,
+    contested_until: Option<Millis>,
 }
 
 impl Guard {
@@ -80,6 +83,7 @@ impl Guard {
             prior,
             settled: false,
             rounds: VecDeque::new(),
+            contested_until: None,
         }
     }
 
@@ -89,20 +93,13 @@ impl Guard {
 
     /// Another program keeps undoing Veil's changes.
     pub fn contested(&self, now: Millis) -> bool {
-        self.recent_rounds(now) >= CONTEST_ROUNDS
+        self.contested_until.is_some_and(|until| now < until)
     }
 
     /// Forget that the devices had settled: the next change is not a
     /// correction (privacy mode just came on, or the audio server is new).
     pub fn unsettle(&mut self) {
         self.settled = false;
-    }
-
-    fn recent_rounds(&self, now: Millis) -> usize {
-        self.rounds
-            .iter()
-            .filter(|t| now.since(**t) < CONTEST_WINDOW)
-            .count()
     }
 
     /// What to do about the devices as they are now. `enforce` is privacy
@@ -136,7 +133,7 @@ impl Guard {
             }
             return decision;
         }
-        if self.recent_rounds(now) >= CONTEST_ROUNDS {
+        if self.contested(now) {
             if let Some(last) = self.rounds.back() {
                 let next = last.plus(CONTESTED_SPACING);
                 if now < next {
@@ -148,6 +145,9 @@ impl Guard {
             }
         }
         self.rounds.push_back(now);
+        if self.contested(now) || self.rounds.len() >= CONTEST_ROUNDS {
+            self.contested_until = Some(now.plus(CONTEST_QUIET));
+        }
         self.settled = false;
         let before = self.prior.clone();
         if enforce {
@@ -344,11 +344,13 @@ mod tests {
             t = t.plus(Duration::from_millis(50));
         }
         assert!(g.contested(t));
-        // 10 rounds at full speed, then one a second.
-        assert!((10..=15).contains(&wrote), "wrote {wrote}");
+        // 20 rounds at full speed, then one a second.
+        assert!((20..=25).contains(&wrote), "wrote {wrote}");
         assert_eq!(wrote + held, 100);
-        // Quiet for the window: no longer contested.
-        assert!(!g.contested(t.plus(CONTEST_WINDOW)));
+        // Quiet for a while: no longer contested, full speed again.
+        assert!(!g.contested(t.plus(CONTEST_QUIET)));
+        let later = t.plus(CONTEST_QUIET);
+        assert!(!g.decide(&drifted, true, later).actions.is_empty());
     }
 
     #[test]
