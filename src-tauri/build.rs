@@ -6,6 +6,8 @@ fn main() {
         "get_about",
         "set_privacy_mode",
         "set_setting",
+        "start_mic_check",
+        "stop_mic_check",
     ]);
     let attributes = tauri_build::Attributes::new()
         .app_manifest(manifest)

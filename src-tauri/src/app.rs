@@ -15,6 +15,7 @@ use veil_os::instance::InstanceLock;
 use veil_os::paths::Paths;
 
 use crate::actor::{Actor, Command};
+use crate::mic_check::MicCheck;
 use crate::mic_guard::MicGuard;
 use crate::tray::{self, TrayState};
 use crate::windows::{self, WindowKind};
@@ -71,11 +72,14 @@ pub fn run(show: bool) -> ExitCode {
         .plugin(tauri_plugin_notification::init())
         .manage(paths.clone())
         .manage(TrayState::default())
+        .manage(MicCheck::default())
         .invoke_handler(tauri::generate_handler![
             commands::get_snapshot,
             commands::get_about,
             commands::set_privacy_mode,
             commands::set_setting,
+            commands::start_mic_check,
+            commands::stop_mic_check,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -9,6 +9,7 @@ use veil_core::status::Snapshot;
 use veil_os::paths::Paths;
 
 use crate::actor::{Actor, Command};
+use crate::mic_check::MicCheck;
 
 #[derive(Debug, Serialize)]
 pub struct About {
@@ -43,6 +44,17 @@ pub async fn set_privacy_mode(on: bool, actor: State<'_, Actor>) -> Result<(), S
             actor: Who::Agent,
         }))
         .await
+}
+
+/// Starts the dashboard's live microphone level (the mic check).
+#[tauri::command]
+pub fn start_mic_check(app: tauri::AppHandle, check: State<'_, MicCheck>) {
+    check.start(&app);
+}
+
+#[tauri::command]
+pub fn stop_mic_check(check: State<'_, MicCheck>) {
+    check.stop();
 }
 
 #[tauri::command]

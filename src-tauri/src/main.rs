@@ -9,6 +9,7 @@ mod cli;
 mod commands;
 mod config_watch;
 mod logging;
+mod mic_check;
 mod mic_guard;
 mod tray;
 mod windows;

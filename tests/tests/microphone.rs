@@ -275,3 +275,46 @@ fn audio_devices_lists_every_input_with_its_class_and_reasons() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dashboard_shows_the_guard_and_the_mic_check_records_from_the_headset() {
+    use veil_e2e::Session;
+    let home = Home::new();
+    home.write_settings("appearance = \"light\"\n");
+    let s = Session::start(&home).await;
+    s.eventually(SOON, "microphone card says the headset is used", || async {
+        s.text("#mic-summary").await == "You speak through Jabra Evolve2 40"
+    })
+    .await;
+    assert_eq!(s.text("#mic-muted").await, "Built-in Microphone");
+
+    s.click("#mic-check-button").await;
+    s.eventually(SOON, "mic check running", || async {
+        s.text("#mic-check-note").await == "Speak now: Jabra Evolve2 40"
+            || s.text("#mic-check-note").await.starts_with("Speak now")
+    })
+    .await;
+    // Veil's own level meter records from the headset, nowhere else.
+    let headset = home.pulse().index_of(HEADSET).unwrap();
+    let on_headset = || {
+        let streams = home.pulse().stream_sources();
+        !streams.is_empty() && streams.iter().all(|i| *i == headset)
+    };
+    wait_until(SOON, "the meter's stream is on the headset", on_headset);
+    s.screenshot("dashboard-microphone").await;
+    s.click("#mic-check-button").await;
+    wait_until(SOON, "the meter closed the microphone", || {
+        home.pulse().stream_sources().is_empty()
+    });
+
+    // Unplugged: the card says what to do.
+    home.pulse().unplug(HEADSET);
+    s.eventually(SOON, "card asks for the headset", || async {
+        s.text("#mic-summary")
+            .await
+            .starts_with("Connect your headset")
+    })
+    .await;
+    s.screenshot("dashboard-connect-headset").await;
+    s.end().await;
+}

@@ -1,7 +1,16 @@
-import { getAbout, getSnapshot, onSnapshot, setPrivacyMode, setSetting } from "./api";
+import {
+  getAbout,
+  getSnapshot,
+  onMicLevel,
+  onSnapshot,
+  setPrivacyMode,
+  setSetting,
+  startMicCheck,
+  stopMicCheck,
+} from "./api";
 import { h } from "./dom";
 import { applyTheme } from "./theme";
-import type { About, Snapshot } from "./types";
+import type { About, MicLevel, Snapshot } from "./types";
 import { renderAbout, renderDashboard, renderSettings, stateCopy } from "./view";
 
 type View = "dashboard" | "settings" | "about";
@@ -10,6 +19,28 @@ const TITLES: Record<View, string> = { dashboard: "Dashboard", settings: "Settin
 let snapshot: Snapshot | null = null;
 let about: About | null = null;
 let view: View = "dashboard";
+let micLevel: MicLevel | null = null;
+
+const micCheck = {
+  get level() {
+    return micLevel;
+  },
+  onStart: () => startMicCheck().catch(showError),
+  onStop: () => stopMicCheck().catch(showError),
+};
+
+/** Level updates arrive 20 times a second: move the meter, re-render only
+ * when the check starts or ends. */
+function onLevel(l: MicLevel) {
+  const wasRunning = micLevel?.state === "running";
+  micLevel = l;
+  if (l.state === "running" && wasRunning) {
+    const meter = document.getElementById("mic-level") as HTMLMeterElement | null;
+    if (meter) meter.value = l.level;
+    return;
+  }
+  render();
+}
 
 const viewEl = document.getElementById("view") as HTMLElement;
 const titleEl = document.getElementById("page-title") as HTMLElement;
@@ -30,7 +61,7 @@ function render() {
   const focusedId = document.activeElement?.id;
   const node =
     view === "dashboard"
-      ? renderDashboard(snapshot, (on) => setPrivacyMode(on).catch(onFailure))
+      ? renderDashboard(snapshot, (on) => setPrivacyMode(on).catch(onFailure), micCheck)
       : view === "settings"
         ? renderSettings(snapshot, (key, value) => setSetting(key, value).catch(onFailure))
         : about
@@ -78,6 +109,9 @@ for (const t of tabs) {
 }
 
 async function start() {
+  await onMicLevel(onLevel);
+  // Leaving the window ends the test: the microphone is not held open.
+  window.addEventListener("beforeunload", () => void stopMicCheck());
   await onSnapshot((s) => {
     snapshot = s;
     render();

@@ -5,6 +5,7 @@ export type Overall = "protected" | "attention" | "off";
 
 export interface Problem {
   source: string;
+  summary: string;
   message: string;
 }
 
@@ -38,7 +39,26 @@ export interface Status {
   policy_file: FileStatus;
   settings_file: FileStatus;
   store: StoreStatus;
+  microphone: MicStatus;
 }
+
+export interface MicStatus {
+  default: string | null;
+  headset: string | null;
+  muted: string[];
+  compliant: boolean;
+  backend: "pulseaudio" | "wasapi" | "coreaudio";
+  connection: "starting" | "connected" | "disconnected";
+  enforcing: boolean;
+  contested: boolean;
+  message: string | null;
+}
+
+/** The mic check's live level, as the app sends it. */
+export type MicLevel =
+  | { state: "running"; device: string; level: number }
+  | { state: "stopped" }
+  | { state: "failed"; message: string };
 
 export type Kind =
   | { type: "bool" }

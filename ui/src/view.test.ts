@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Snapshot } from "./types";
-import { fileStateText, renderDashboard, renderSettings, stateCopy } from "./view";
+import { fileStateText, micSummary, renderDashboard, renderSettings, stateCopy } from "./view";
 
 function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
   return {
@@ -13,6 +13,10 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
       policy_file: { path: "/etc/veil/policy.toml", state: "missing" },
       settings_file: { path: "/home/a/.config/veil/settings.toml", state: "missing" },
       store: { state: "ok", path: "/d/veil.db", key_storage: "credential_store", message: null, kept_aside: null },
+      microphone: {
+        default: "Jabra Evolve2 40", headset: "Jabra Evolve2 40", muted: ["Built-in Microphone"], compliant: true,
+        backend: "pulseaudio", connection: "connected", enforcing: true, contested: false, message: null,
+      },
       ...over,
     },
     settings: {
@@ -38,7 +42,7 @@ describe("state copy", () => {
   it("names each state", () => {
     expect(stateCopy(snap().status).title).toBe("You're protected");
     expect(stateCopy(snap({ state: "off", privacy_mode: "off" }).status).title).toBe("Privacy mode is off");
-    const two = snap({ state: "attention", problems: [{ source: "policy", message: "a" }, { source: "settings", message: "b" }] });
+    const two = snap({ state: "attention", problems: [{ source: "policy", summary: "a", message: "a" }, { source: "settings", summary: "b", message: "b" }] });
     expect(stateCopy(two.status).detail).toContain("2 things");
   });
 
@@ -51,7 +55,7 @@ describe("state copy", () => {
 describe("dashboard", () => {
   it("shows problems as text, never as HTML", () => {
     const el = renderDashboard(
-      snap({ state: "attention", problems: [{ source: "policy", message: "<img src=x onerror=alert(1)>" }] }),
+      snap({ state: "attention", problems: [{ source: "policy", summary: "x", message: "<img src=x onerror=alert(1)>" }] }),
       () => {},
     );
     expect(el.querySelector("img")).toBeNull();
@@ -107,5 +111,39 @@ describe("settings", () => {
     box.checked = false;
     box.dispatchEvent(new Event("change"));
     expect(change).toHaveBeenCalledWith("start_at_login", false);
+  });
+});
+
+describe("microphone card", () => {
+  const base = snap().status.microphone;
+  it("says what the guard is doing", () => {
+    const rows: [Partial<typeof base>, boolean, string, string][] = [
+      [{}, true, "You speak through Jabra Evolve2 40", "ok"],
+      [{ headset: null }, true, "Connect your headset — the laptop microphone stays muted until then", "alert"],
+      [{ connection: "disconnected" }, true, "Cannot reach the audio system; Veil keeps trying", "alert"],
+      [{}, false, "Not guarded while privacy mode is off", "off"],
+      [{ contested: true }, true, "Another program keeps changing your microphone settings", "alert"],
+    ];
+    for (const [over, on, text, tone] of rows) {
+      expect(micSummary({ ...base, ...over }, on)).toEqual({ text, tone });
+    }
+  });
+
+  it("runs the mic check from its button", () => {
+    const onStart = vi.fn();
+    const onStop = vi.fn();
+    const idle = renderDashboard(snap(), () => {}, { level: null, onStart, onStop });
+    const button = idle.querySelector<HTMLButtonElement>("#mic-check-button")!;
+    expect(button.textContent).toBe("Test microphone");
+    button.click();
+    expect(onStart).toHaveBeenCalledOnce();
+    const running = renderDashboard(snap(), () => {}, {
+      level: { state: "running", device: "Jabra Evolve2 40", level: 0.4 },
+      onStart,
+      onStop,
+    });
+    expect(running.querySelector<HTMLMeterElement>("#mic-level")!.getAttribute("value")).toBe("0.4");
+    running.querySelector<HTMLButtonElement>("#mic-check-button")!.click();
+    expect(onStop).toHaveBeenCalledOnce();
   });
 });

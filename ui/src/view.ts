@@ -1,7 +1,18 @@
 // What the main window shows for a snapshot. Rendering only: every decision
 // was made by the app before the snapshot was sent.
 import { h, shieldIcon } from "./dom";
-import type { About, Entry, FileStatus, Overall, SettingValue, Snapshot, Status, StoreStatus } from "./types";
+import type {
+  About,
+  Entry,
+  FileStatus,
+  MicLevel,
+  MicStatus,
+  Overall,
+  SettingValue,
+  Snapshot,
+  Status,
+  StoreStatus,
+} from "./types";
 
 export interface StateCopy {
   title: string;
@@ -45,6 +56,7 @@ export function fileStateText(f: FileStatus, missing: string): string {
 }
 
 const SOURCE_LABEL: Record<string, string> = {
+  microphone: "Microphone",
   policy: "Organization policy",
   settings: "Your settings file",
   store: "Audit log",
@@ -63,9 +75,78 @@ export function storeText(store: StoreStatus): string {
   }
 }
 
+/** One line on what the microphone guard is doing. */
+export function micSummary(m: MicStatus, privacyOn: boolean): { text: string; tone: "ok" | "alert" | "off" } {
+  if (m.connection === "starting") return { text: "Checking your microphones…", tone: "off" };
+  if (m.connection === "disconnected")
+    return { text: "Cannot reach the audio system; Veil keeps trying", tone: privacyOn ? "alert" : "off" };
+  if (!privacyOn) return { text: "Not guarded while privacy mode is off", tone: "off" };
+  if (!m.headset) return { text: "Connect your headset — the laptop microphone stays muted until then", tone: "alert" };
+  if (m.contested) return { text: "Another program keeps changing your microphone settings", tone: "alert" };
+  return { text: `You speak through ${m.headset}`, tone: "ok" };
+}
+
+export interface MicCheckView {
+  level: MicLevel | null;
+  onStart: () => void;
+  onStop: () => void;
+}
+
+function micCard(s: Status, check: MicCheckView): HTMLElement {
+  const m = s.microphone;
+  const summary = micSummary(m, s.privacy_mode === "on");
+  const running = check.level?.state === "running";
+  const button = h(
+    "button",
+    { type: "button", id: "mic-check-button", class: "button" },
+    running ? "Stop test" : "Test microphone",
+  );
+  button.addEventListener("click", () => (running ? check.onStop() : check.onStart()));
+  const level = check.level;
+  const meterNote =
+    level?.state === "running"
+      ? `Speak now: ${level.device}`
+      : level?.state === "failed"
+        ? level.message
+        : "See that your headset hears you before a call.";
+  return h(
+    "section",
+    { class: "card", id: "mic-card", "aria-labelledby": "mic-title" },
+    h("h3", { class: "card-title", id: "mic-title" }, "Microphone"),
+    h("p", { class: `mic-summary tone-${summary.tone}`, id: "mic-summary" }, summary.text),
+    m.connection === "connected"
+      ? h(
+          "dl",
+          { class: "facts" },
+          h("dt", {}, "Default microphone"),
+          h("dd", { id: "mic-default" }, m.default ?? "None"),
+          h("dt", {}, "Muted"),
+          h("dd", { id: "mic-muted" }, m.muted.length ? m.muted.join(", ") : "None"),
+        )
+      : null,
+    h(
+      "div",
+      { class: "mic-check" },
+      h("meter", {
+        id: "mic-level",
+        min: 0,
+        max: 1,
+        low: 0.05,
+        high: 0.9,
+        optimum: 0.3,
+        value: level?.state === "running" ? level.level : 0,
+        "aria-label": "Microphone level",
+      }),
+      button,
+    ),
+    h("p", { class: "muted", id: "mic-check-note" }, meterNote),
+  );
+}
+
 export function renderDashboard(
   snap: Snapshot,
   onPrivacy: (on: boolean) => void,
+  check: MicCheckView = { level: null, onStart: () => {}, onStop: () => {} },
 ): HTMLElement {
   const s = snap.status;
   const copy = stateCopy(s);
@@ -166,7 +247,7 @@ export function renderDashboard(
       : null,
   );
 
-  return h("div", { class: "page" }, hero, privacy, problems, config);
+  return h("div", { class: "page" }, hero, privacy, problems, micCard(s, check), config);
 }
 
 function lockBadge(): HTMLElement {

@@ -38,8 +38,7 @@ fn report(what: &str, mut ms: Vec<f64>) -> f64 {
 }
 
 fn compliant(d: &Devices) -> bool {
-    d.default_id.as_deref() == Some(HEADSET)
-        && d.inputs.iter().any(|i| i.id == LAPTOP && i.muted)
+    d.default_id.as_deref() == Some(HEADSET) && d.inputs.iter().any(|i| i.id == LAPTOP && i.muted)
 }
 
 /// Waits, woken by the server's change events, until `done` holds.
@@ -122,11 +121,7 @@ fn main() {
     }
 
     println!("Veil microphone guard: event to corrected state on the PulseAudio server");
-    let all: Vec<f64> = default_ms
-        .iter()
-        .chain(&unmute_ms)
-        .copied()
-        .collect();
+    let all: Vec<f64> = default_ms.iter().chain(&unmute_ms).copied().collect();
     report("default switched back (drift)", default_ms);
     report("laptop mic unmuted (drift)", unmute_ms);
     let p95 = report("all drift trials", all);

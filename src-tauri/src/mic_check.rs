@@ -1,0 +1,84 @@
+//! The dashboard's mic check: a live input level for the default
+//! microphone, sent to the main window until stopped or for at most 30 s
+//! (the microphone is not held open longer than the agent needs).
+
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter};
+use veil_os::audio::meter::LevelMeter;
+
+use crate::windows::WindowKind;
+
+pub const LEVEL_EVENT: &str = "veil://mic-level";
+const LONGEST: Duration = Duration::from_secs(30);
+const TICK: Duration = Duration::from_millis(50);
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Level {
+    Running { device: String, level: f32 },
+    Stopped,
+    Failed { message: String },
+}
+
+#[derive(Default)]
+pub struct MicCheck {
+    stop: Mutex<Option<Sender<()>>>,
+}
+
+impl MicCheck {
+    pub fn start(&self, app: &AppHandle) {
+        let mut slot = self.stop.lock().unwrap_or_else(|e| e.into_inner());
+        if slot.is_some() {
+            return;
+        }
+        let (tx, rx) = mpsc::channel();
+        *slot = Some(tx);
+        let app = app.clone();
+        let spawned = std::thread::Builder::new()
+            .name("veil-mic-check".into())
+            .spawn(move || {
+                let send = |l: Level| {
+                    let _ = app.emit_to(WindowKind::Main.label(), LEVEL_EVENT, l);
+                };
+                match LevelMeter::start() {
+                    Err(message) => send(Level::Failed { message }),
+                    Ok(meter) => {
+                        let until = Instant::now() + LONGEST;
+                        while Instant::now() < until {
+                            match rx.recv_timeout(TICK) {
+                                Err(RecvTimeoutError::Timeout) => send(Level::Running {
+                                    device: meter.device().to_string(),
+                                    level: meter.take_peak(),
+                                }),
+                                _ => break,
+                            }
+                        }
+                        drop(meter);
+                        send(Level::Stopped);
+                    }
+                }
+                if let Some(check) = app_state(&app) {
+                    check.stop.lock().unwrap_or_else(|e| e.into_inner()).take();
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!("the mic check could not start: {e}");
+            slot.take();
+        }
+    }
+
+    pub fn stop(&self) {
+        if let Some(tx) = self.stop.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn app_state(app: &AppHandle) -> Option<tauri::State<'_, MicCheck>> {
+    use tauri::Manager;
+    app.try_state::<MicCheck>()
+}
