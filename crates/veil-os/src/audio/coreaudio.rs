@@ -317,10 +317,7 @@ impl AudioBackend for CoreAudioBackend {
                             ))
                         })
                     }),
-                    Action::MoveStream { .. } => Err(AudioError::Failed(
-                        "macOS cannot move one application's recording to another microphone"
-                            .into(),
-                    )),
+                    Action::MoveStream { .. } => Err(super::stream_move_unsupported("macOS")),
                 };
                 (action.clone(), result)
             })

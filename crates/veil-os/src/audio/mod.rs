@@ -118,6 +118,15 @@ impl fmt::Display for AudioError {
 
 impl std::error::Error for AudioError {}
 
+/// Windows and macOS have no public way to move one application's
+/// recording to another input.
+#[cfg_attr(target_os = "linux", allow(dead_code))]
+pub(crate) fn stream_move_unsupported(os: &str) -> AudioError {
+    AudioError::Failed(format!(
+        "{os} cannot move one application's recording to another microphone"
+    ))
+}
+
 /// What a backend tells the guard between reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signal {

@@ -184,8 +184,8 @@ impl WasapiBackend {
     }
 
     fn device(&self, id: &str) -> Result<IMMDevice, AudioError> {
-        let wide: Vec<u16> = id.encode_utf16().chain(std::iter::once(0)).collect();
-        unsafe { self.enumerator.GetDevice(PCWSTR(wide.as_ptr())) }.map_err(failed)
+        let id = wide(id);
+        unsafe { self.enumerator.GetDevice(PCWSTR(id.as_ptr())) }.map_err(failed)
     }
 
     fn default_id(&self, role: ERole) -> Option<String> {
@@ -324,10 +324,7 @@ impl AudioBackend for WasapiBackend {
                             unsafe { d.Activate(CLSCTX_ALL, None) }.map_err(failed)?;
                         unsafe { volume.SetMute(*muted, std::ptr::null()) }.map_err(failed)
                     }),
-                    Action::MoveStream { .. } => Err(AudioError::Failed(
-                        "Windows cannot move one application's recording to another microphone"
-                            .into(),
-                    )),
+                    Action::MoveStream { .. } => Err(super::stream_move_unsupported("Windows")),
                 };
                 (action.clone(), result)
             })
