@@ -8,6 +8,7 @@ pub mod clock;
 pub mod control;
 pub mod mic;
 pub mod settings;
+pub mod shield;
 pub mod state;
 pub mod status;
 pub mod timefmt;
