@@ -118,7 +118,8 @@ mod tests {
     #[test]
     fn layouts_are_covered_exactly() {
         // (what, monitors, overlay count, logical size of the first)
-        let table: Vec<(&str, Vec<Monitor>, usize, (u32, u32))> = vec![
+        type Row = (&'static str, Vec<Monitor>, usize, (u32, u32));
+        let table: Vec<Row> = vec![
             (
                 "one laptop screen",
                 vec![mon("eDP-1", 0, 0, 1920, 1080, 1.0)],
