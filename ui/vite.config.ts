@@ -11,6 +11,8 @@ export default defineConfig({
     rollupOptions: {
       input: {
         main: "index.html",
+        shield: "shield.html",
+        warning: "warning.html",
       },
     },
   },

@@ -17,6 +17,7 @@ use veil_os::paths::Paths;
 use crate::actor::{Actor, Command};
 use crate::mic_check::MicCheck;
 use crate::mic_guard::MicGuard;
+use crate::shield::{LiveIdle, ShieldHandle};
 use crate::tray::{self, TrayState};
 use crate::windows::{self, WindowKind};
 use crate::{commands, config_watch, logging};
@@ -86,6 +87,13 @@ pub fn run(show: bool) -> ExitCode {
             let actor = Actor::spawn(handle.clone(), paths.clone(), state, initial_actions);
             app.manage(actor.clone());
             app.manage(MicGuard::spawn(actor.clone(), paths.mic_prior_file()));
+            let live_idle = LiveIdle::default();
+            app.manage(crate::shield::spawn(
+                handle.clone(),
+                actor.clone(),
+                live_idle.clone(),
+            ));
+            app.manage(live_idle);
             spawn_signal_handler(&handle);
             spawn_maintenance(&actor);
             tray::create(&handle, &actor);
@@ -257,6 +265,10 @@ fn control_handler(app: AppHandle, actor: Actor) -> Handler {
                         }))
                         .await
                 }
+                Request::ShieldNow => {
+                    app.state::<ShieldHandle>().shield_now();
+                    Ok(())
+                }
                 Request::Open => {
                     let handle = app.clone();
                     app.run_on_main_thread(move || {
@@ -268,7 +280,18 @@ fn control_handler(app: AppHandle, actor: Actor) -> Handler {
                 }
             };
             match result {
-                Ok(()) => Response::ok(serde_json::to_value(&actor.snapshot().status).ok()),
+                Ok(()) => {
+                    let mut status = serde_json::to_value(&actor.snapshot().status).ok();
+                    // Idle time is read live, not kept in every snapshot.
+                    if let Some(idle) = status.as_mut().and_then(|s| s.get_mut("shield")) {
+                        let live = app
+                            .state::<LiveIdle>()
+                            .0
+                            .load(std::sync::atomic::Ordering::Relaxed);
+                        idle["idle_seconds"] = live.into();
+                    }
+                    Response::ok(status)
+                }
                 Err(e) => Response::error(e),
             }
         })

@@ -64,11 +64,22 @@ pub enum Cmd {
         #[command(subcommand)]
         command: AuditCmd,
     },
+    /// The idle privacy shield.
+    Shield {
+        #[command(subcommand)]
+        command: ShieldCmd,
+    },
     /// Inspect the audio devices the microphone guard sees.
     Audio {
         #[command(subcommand)]
         command: AudioCmd,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShieldCmd {
+    /// Cover every monitor now, in the running Veil.
+    Now,
 }
 
 #[derive(Debug, Subcommand)]
@@ -147,6 +158,19 @@ pub fn run(cmd: Cmd) -> ExitCode {
         Cmd::Audio {
             command: AudioCmd::Devices { json },
         } => audio_devices(&paths, json),
+        Cmd::Shield {
+            command: ShieldCmd::Now,
+        } => match ask(&paths, &Request::ShieldNow) {
+            Ok(r) if r.ok => {
+                println!("The screen is covered; move the mouse to continue.");
+                ExitCode::SUCCESS
+            }
+            Ok(r) => {
+                eprintln!("veil: {}", r.error.unwrap_or_else(|| "refused".into()));
+                ExitCode::FAILURE
+            }
+            Err(code) => code,
+        },
     }
 }
 

@@ -11,6 +11,7 @@ mod config_watch;
 mod logging;
 mod mic_check;
 mod mic_guard;
+mod shield;
 mod tray;
 mod windows;
 

@@ -16,6 +16,7 @@ use crate::windows::{self, WindowKind};
 const TRAY_ID: &str = "veil";
 const ID_PRIVACY: &str = "privacy";
 const ID_OPEN: &str = "open";
+const ID_SHIELD: &str = "shield-now";
 const ID_QUIT: &str = "quit";
 
 /// Menu items updated in place as the state changes.
@@ -78,6 +79,7 @@ fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wr
     )?;
     let status = MenuItem::with_id(app, "status", status_line(snap), false, None::<&str>)?;
     let open = MenuItem::with_id(app, ID_OPEN, "Open Veil", true, None::<&str>)?;
+    let shield = MenuItem::with_id(app, ID_SHIELD, "Shield screen now", true, None::<&str>)?;
     let menu = Menu::with_items(
         app,
         &[
@@ -85,6 +87,7 @@ fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wr
             &PredefinedMenuItem::separator(app)?,
             &status,
             &PredefinedMenuItem::separator(app)?,
+            &shield,
             &open,
         ],
     )?;
@@ -156,6 +159,10 @@ fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
                 // real state whatever the outcome.
                 render(&app, &actor.snapshot());
             });
+        }
+        ID_SHIELD => {
+            use tauri::Manager;
+            app.state::<crate::shield::ShieldHandle>().shield_now();
         }
         ID_OPEN => {
             if let Err(e) = windows::open(app, WindowKind::Main) {

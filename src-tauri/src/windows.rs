@@ -44,3 +44,103 @@ pub fn open(app: &AppHandle, kind: WindowKind) -> tauri::Result<()> {
     }
     Ok(())
 }
+
+/// The shield's windows: one overlay per monitor (`shield-0`, `shield-1`,
+/// ...) and the countdown banner. capabilities/shield.json grants them
+/// only event listening.
+pub const SHIELD_PREFIX: &str = "shield-";
+pub const WARNING_LABEL: &str = "shield-warning";
+const SHIELD_PAGE: &str = "shield.html";
+const WARNING_PAGE: &str = "warning.html";
+/// The overlay's color before and behind its page: never see-through.
+const SHIELD_BACKGROUND: tauri::window::Color = tauri::window::Color(14, 17, 22, 255);
+
+pub fn overlay_label(index: usize) -> String {
+    format!("{SHIELD_PREFIX}{index}")
+}
+
+/// Covers one monitor (`frame` in physical pixels) with an opaque,
+/// borderless, always-on-top window that stays out of the taskbar and out
+/// of screen captures. Returns once the window is mapped.
+pub fn show_overlay(
+    app: &AppHandle,
+    index: usize,
+    frame: veil_core::shield::Rect,
+) -> tauri::Result<()> {
+    use tauri::{PhysicalPosition, PhysicalSize};
+    let label = overlay_label(index);
+    let window = match app.get_webview_window(&label) {
+        Some(w) => w,
+        None => WebviewWindowBuilder::new(app, &label, WebviewUrl::App(SHIELD_PAGE.into()))
+            .title("Veil privacy shield")
+            .decorations(false)
+            .resizable(false)
+            .skip_taskbar(true)
+            .always_on_top(true)
+            .visible_on_all_workspaces(true)
+            .content_protected(true)
+            .shadow(false)
+            .background_color(SHIELD_BACKGROUND)
+            .visible(false)
+            .build()?,
+    };
+    window.set_position(PhysicalPosition::new(frame.x, frame.y))?;
+    window.set_size(PhysicalSize::new(frame.width, frame.height))?;
+    window.show()?;
+    window.set_always_on_top(true)?;
+    window.set_focus()?;
+    Ok(())
+}
+
+/// Removes every overlay (destroyed, so no web view idles in memory).
+pub fn hide_overlays(app: &AppHandle) {
+    for (label, w) in app.webview_windows() {
+        if label.starts_with(SHIELD_PREFIX) && label != WARNING_LABEL {
+            if let Err(e) = w.destroy() {
+                tracing::warn!("cannot remove the shield window {label}: {e}");
+            }
+        }
+    }
+}
+
+/// Keeps the overlays above anything that popped up (notifications).
+pub fn raise_overlays(app: &AppHandle) {
+    for (label, w) in app.webview_windows() {
+        if label.starts_with(SHIELD_PREFIX) && label != WARNING_LABEL {
+            let _ = w.set_always_on_top(true);
+        }
+    }
+}
+
+/// The countdown banner at the top of the primary monitor.
+pub fn show_warning(app: &AppHandle, seconds: u64) -> tauri::Result<()> {
+    use tauri::Emitter;
+    if app.get_webview_window(WARNING_LABEL).is_some() {
+        app.emit_to(WARNING_LABEL, "veil://shield-countdown", seconds)?;
+        return Ok(());
+    }
+    let url = format!("{WARNING_PAGE}?seconds={seconds}");
+    let w = WebviewWindowBuilder::new(app, WARNING_LABEL, WebviewUrl::App(url.into()))
+        .title("Veil")
+        .decorations(false)
+        .resizable(false)
+        .skip_taskbar(true)
+        .always_on_top(true)
+        .focused(false)
+        .inner_size(460.0, 56.0)
+        .visible(false)
+        .build()?;
+    if let Some(m) = app.primary_monitor()? {
+        let size = w.outer_size()?;
+        let x = m.position().x + (m.size().width as i32 - size.width as i32) / 2;
+        w.set_position(tauri::PhysicalPosition::new(x, m.position().y + 48))?;
+    }
+    w.show()?;
+    Ok(())
+}
+
+pub fn hide_warning(app: &AppHandle) {
+    if let Some(w) = app.get_webview_window(WARNING_LABEL) {
+        let _ = w.destroy();
+    }
+}

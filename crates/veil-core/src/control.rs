@@ -12,6 +12,8 @@ pub enum Request {
     Privacy { on: bool },
     /// Open the main window (a second launch hands over with this).
     Open,
+    /// Cover every monitor now.
+    ShieldNow,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

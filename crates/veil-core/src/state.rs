@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::Millis;
 use crate::mic::{ChangeKind, MicReport, MicStatus};
 use crate::settings::{Config, ConfigChange, Effective, FileRead, FileState, Settings};
+use crate::shield::ShieldStatus;
 use crate::status::{Overall, Problem, Snapshot, Status, StoreState, StoreStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -52,6 +53,11 @@ pub enum Event {
     StoreChanged(StoreStatus),
     /// The microphone guard looked at the devices (and maybe changed them).
     Microphone(MicReport),
+    /// The idle shield's state, and what to record about a change.
+    Shield {
+        status: ShieldStatus,
+        record: Option<(&'static str, String)>,
+    },
 }
 
 /// Something worth keeping in the record of privacy events.
@@ -98,6 +104,7 @@ pub struct VeilState {
     settings: Settings,
     store: StoreStatus,
     mic: MicStatus,
+    shield: ShieldStatus,
     /// When the agent was last told about a microphone correction.
     last_mic_notice: Option<Millis>,
 }
@@ -116,7 +123,13 @@ impl VeilState {
             store: StoreStatus::starting(store_path),
             mic: MicStatus::starting(crate::mic::status::native_backend()),
             last_mic_notice: None,
+            shield: ShieldStatus::starting(),
         }
+    }
+
+    /// The idle shield runs: privacy mode on, or policy keeps it on.
+    pub fn shield_enabled(&self) -> bool {
+        self.privacy_mode() == PrivacyMode::On || self.settings.shield_always_on
     }
 
     pub fn microphone(&self) -> &MicStatus {
@@ -159,6 +172,19 @@ impl VeilState {
                 Ok(vec![])
             }
             Event::Microphone(report) => Ok(self.microphone_report(report)),
+            Event::Shield { status, record } => {
+                self.shield = status;
+                Ok(record
+                    .map(|(kind, details)| {
+                        Action::Record(Record {
+                            kind,
+                            actor: Actor::Veil,
+                            details,
+                        })
+                    })
+                    .into_iter()
+                    .collect())
+            }
         }
     }
 
@@ -307,6 +333,17 @@ impl VeilState {
                 }
             }
         }
+        if self.shield_enabled() && self.shield.idle_source == "none" {
+            if let Some(why) = &self.shield.message {
+                out.push(Problem {
+                    source: "shield".into(),
+                    summary: "Screen not covered when idle".into(),
+                    message: format!(
+                        "Veil cannot tell when you are away ({why}), so it cannot cover your screen on its own. Use \"Shield screen now\" or lock the computer when you step away."
+                    ),
+                });
+            }
+        }
         if self.privacy_mode() == PrivacyMode::On {
             if let Some((summary, message)) = self.mic.problem() {
                 out.push(Problem {
@@ -337,6 +374,7 @@ impl VeilState {
             settings_file: self.config.user_status(),
             store: self.store.clone(),
             microphone: self.mic.clone(),
+            shield: self.shield.clone(),
         }
     }
 

@@ -96,6 +96,7 @@ pub struct Status {
     pub settings_file: FileStatus,
     pub store: StoreStatus,
     pub microphone: MicStatus,
+    pub shield: crate::shield::ShieldStatus,
 }
 
 /// Everything the windows render.
@@ -120,6 +121,9 @@ mod tests {
         assert_eq!(v["policy_file"]["state"], "missing");
         for key in ["default", "headset", "muted", "compliant", "backend"] {
             assert!(v["microphone"].get(key).is_some(), "microphone.{key}");
+        }
+        for key in ["state", "idle_seconds", "idle_source"] {
+            assert!(v["shield"].get(key).is_some(), "shield.{key}");
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod audio;
 pub mod console;
 pub mod control;
 pub mod files;
+pub mod idle;
 pub mod instance;
 pub mod paths;
 pub mod secrets;

@@ -48,6 +48,8 @@ pub struct MicStatus {
     pub contested: bool,
     /// Why the audio system cannot be reached, when it cannot.
     pub message: Option<String>,
+    /// An application is recording (a call is likely under way).
+    pub recording: bool,
 }
 
 impl MicStatus {
@@ -62,6 +64,7 @@ impl MicStatus {
             enforcing: false,
             contested: false,
             message: None,
+            recording: false,
         }
     }
 
@@ -98,6 +101,7 @@ impl MicStatus {
             enforcing,
             contested,
             message: None,
+            recording: !view.streams.is_empty(),
         }
     }
 

@@ -149,6 +149,15 @@ impl Effective {
                 _ => KeyFallback::KeyFile,
             },
             approved_headsets: self.list(schema::MIC_APPROVED_HEADSETS),
+            shield: crate::shield::ShieldTimes {
+                idle: secs(self.int(schema::SHIELD_IDLE_SECONDS)),
+                warning: secs(self.int(schema::SHIELD_WARNING_SECONDS)),
+                lock_after: secs(self.int(schema::SHIELD_LOCK_AFTER_SECONDS)),
+                max_call: secs(self.int(schema::SHIELD_MAX_CALL_SECONDS)),
+                overlay_deadline: std::time::Duration::from_secs(1),
+            },
+            shield_always_on: self.bool(schema::SHIELD_ALWAYS_ON),
+            shield_lock_command: self.text(schema::SHIELD_LOCK_COMMAND),
         }
     }
 }
@@ -193,6 +202,14 @@ pub struct Settings {
     pub store_key_fallback: KeyFallback,
     /// Headset name patterns, most preferred first.
     pub approved_headsets: Vec<String>,
+    pub shield: crate::shield::ShieldTimes,
+    pub shield_always_on: bool,
+    /// Empty: the OS's own lock.
+    pub shield_lock_command: String,
+}
+
+fn secs(n: i64) -> std::time::Duration {
+    std::time::Duration::from_secs(n.max(0) as u64)
 }
 
 impl Default for Settings {

@@ -60,6 +60,12 @@ pub const FORCE_PRIVACY_MODE: &str = "force_privacy_mode";
 pub const AUDIT_RETAIN_DAYS: &str = "audit.retain_days";
 pub const STORE_KEY_FALLBACK: &str = "store.key_fallback";
 pub const MIC_APPROVED_HEADSETS: &str = "microphone.approved_headsets";
+pub const SHIELD_IDLE_SECONDS: &str = "shield.idle_seconds";
+pub const SHIELD_WARNING_SECONDS: &str = "shield.warning_seconds";
+pub const SHIELD_LOCK_AFTER_SECONDS: &str = "shield.lock_after_seconds";
+pub const SHIELD_MAX_CALL_SECONDS: &str = "shield.max_call_seconds";
+pub const SHIELD_ALWAYS_ON: &str = "shield.always_on";
+pub const SHIELD_LOCK_COMMAND: &str = "shield.lock_command";
 
 pub static SETTINGS: &[SettingSpec] = &[
     SettingSpec {
@@ -121,6 +127,54 @@ pub static SETTINGS: &[SettingSpec] = &[
         scope: Scope::PolicyOnly,
         title: "Approved headsets",
         help: "Name patterns (* matches anything, case ignored) of headsets the microphone guard treats as headsets, most preferred first.",
+    },
+    SettingSpec {
+        key: SHIELD_IDLE_SECONDS,
+        kind: Kind::Integer { min: 5, max: 3600 },
+        default: DefaultValue::Integer(60),
+        scope: Scope::UserAndPolicy,
+        title: "Cover the screen after (seconds idle)",
+        help: "When you step away this long, the screen dims with a countdown, then every monitor is covered.",
+    },
+    SettingSpec {
+        key: SHIELD_WARNING_SECONDS,
+        kind: Kind::Integer { min: 1, max: 60 },
+        default: DefaultValue::Integer(10),
+        scope: Scope::UserAndPolicy,
+        title: "Countdown before covering (seconds)",
+        help: "How long the dimmed countdown lasts before the screen is covered.",
+    },
+    SettingSpec {
+        key: SHIELD_LOCK_AFTER_SECONDS,
+        kind: Kind::Integer { min: 10, max: 86400 },
+        default: DefaultValue::Integer(300),
+        scope: Scope::UserAndPolicy,
+        title: "Lock the computer after (seconds idle)",
+        help: "After this long away the computer locks, so your password is needed.",
+    },
+    SettingSpec {
+        key: SHIELD_MAX_CALL_SECONDS,
+        kind: Kind::Integer { min: 60, max: 14400 },
+        default: DefaultValue::Integer(1800),
+        scope: Scope::PolicyOnly,
+        title: "Longest idle time during a call (seconds)",
+        help: "While the microphone or camera is in use, the screen is covered only after this long without input.",
+    },
+    SettingSpec {
+        key: SHIELD_ALWAYS_ON,
+        kind: Kind::Bool,
+        default: DefaultValue::Bool(false),
+        scope: Scope::PolicyOnly,
+        title: "Screen shield even with privacy mode off",
+        help: "When true, the idle shield works whether or not privacy mode is on.",
+    },
+    SettingSpec {
+        key: SHIELD_LOCK_COMMAND,
+        kind: Kind::Text,
+        default: DefaultValue::Text(""),
+        scope: Scope::PolicyOnly,
+        title: "Lock command",
+        help: "A command that locks the session, for desktops where the system's own lock does not work; empty uses the system's.",
     },
 ];
 

@@ -4,5 +4,34 @@
 pub mod layout;
 pub mod stage;
 
+use serde::Serialize;
+
+/// The `shield` object of `veil status --json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShieldStatus {
+    /// `active`, `warning`, `shielded` or `locked`.
+    pub state: Stage,
+    /// Seconds since the last keyboard or mouse input.
+    pub idle_seconds: u64,
+    /// `x11`, `windows`, `macos`, `mutter`, `ext-idle-notify` or `none`.
+    pub idle_source: String,
+    /// The idle shield is on (privacy mode on, or forced by policy).
+    pub enabled: bool,
+    /// Why idle time is not available, or why the shield failed.
+    pub message: Option<String>,
+}
+
+impl ShieldStatus {
+    pub fn starting() -> Self {
+        Self {
+            state: Stage::Active,
+            idle_seconds: 0,
+            idle_source: "none".into(),
+            enabled: false,
+            message: None,
+        }
+    }
+}
+
 pub use layout::{cover, covers_all, Monitor, Overlay, Rect};
 pub use stage::{Input, Output, Shield, ShieldTimes, Stage};

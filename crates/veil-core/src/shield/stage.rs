@@ -24,7 +24,7 @@ pub enum Stage {
     Locked,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct ShieldTimes {
     /// Idle time before the warning.
     pub idle: Duration,

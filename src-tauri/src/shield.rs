@@ -1,0 +1,297 @@
+//! The idle privacy shield's loop: reads the OS idle time, feeds veil-core's
+//! stage machine and carries out what it says (countdown banner, overlays on
+//! every monitor, session lock). It sleeps until the next moment that can
+//! matter: up to a second while the agent is active, 50 ms while the
+//! countdown or the shield is up (so input lifts it at once).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tauri::AppHandle;
+use tokio::sync::mpsc;
+use veil_core::clock::{Clock, SystemClock};
+use veil_core::shield::{cover, Input, Monitor, Output, Rect, Shield, ShieldStatus, Stage};
+use veil_core::state::Event;
+use veil_os::idle::{self, IdleSource};
+
+use crate::actor::Actor;
+use crate::windows;
+
+const FAST: Duration = Duration::from_millis(50);
+const SLOW: Duration = Duration::from_secs(1);
+
+/// Seconds since the last input, read live by `veil status`.
+#[derive(Default, Clone)]
+pub struct LiveIdle(pub Arc<AtomicU64>);
+
+#[derive(Clone)]
+pub struct ShieldHandle {
+    now: mpsc::UnboundedSender<()>,
+}
+
+impl ShieldHandle {
+    /// Covers every monitor at once.
+    pub fn shield_now(&self) {
+        let _ = self.now.send(());
+    }
+}
+
+pub fn spawn(app: AppHandle, actor: Actor, live: LiveIdle) -> ShieldHandle {
+    let (tx, rx) = mpsc::unbounded_channel();
+    tauri::async_runtime::spawn(run(app, actor, live, rx));
+    ShieldHandle { now: tx }
+}
+
+struct Runner {
+    app: AppHandle,
+    actor: Actor,
+    live: LiveIdle,
+    source: Box<dyn IdleSource>,
+    machine: Shield,
+    enabled: bool,
+    lock_command: String,
+    reported: Option<ShieldStatus>,
+    message: Option<String>,
+    /// Monitors covered now, to notice one plugged in while shielded.
+    covered: Vec<Rect>,
+    ticks_shielded: u32,
+}
+
+async fn run(
+    app: AppHandle,
+    actor: Actor,
+    live: LiveIdle,
+    mut now_rx: mpsc::UnboundedReceiver<()>,
+) {
+    let mut source = idle::source();
+    let message = match source.name() {
+        "none" => source.idle().err(),
+        _ => None,
+    };
+    let settings = actor.snapshot().settings.settings();
+    let mut r = Runner {
+        machine: Shield::new(settings.shield, false, SystemClock.now()),
+        app,
+        actor,
+        live,
+        source,
+        enabled: false,
+        lock_command: settings.shield_lock_command,
+        reported: None,
+        message,
+        covered: Vec::new(),
+        ticks_shielded: 0,
+    };
+    loop {
+        r.configure();
+        let wait = r.tick().await;
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            Some(()) = now_rx.recv() => {
+                let out = r.machine.handle(Input::ShieldNow, SystemClock.now());
+                r.carry_out(out, "shield now").await;
+            }
+        }
+    }
+}
+
+impl Runner {
+    /// Follows privacy mode and the settings.
+    fn configure(&mut self) {
+        let snap = self.actor.snapshot();
+        let settings = snap.settings.settings();
+        let enabled = snap.status.privacy_mode == veil_core::state::PrivacyMode::On
+            || settings.shield_always_on;
+        self.machine.set_times(settings.shield);
+        self.lock_command = settings.shield_lock_command;
+        if enabled != self.enabled {
+            self.enabled = enabled;
+            let out = self
+                .machine
+                .handle(Input::Enabled(enabled), SystemClock.now());
+            self.hide_all(&out);
+        }
+    }
+
+    fn hide_all(&mut self, out: &[Output]) {
+        for o in out {
+            match o {
+                Output::HideShield => {
+                    windows::hide_overlays(&self.app);
+                    self.covered.clear();
+                }
+                Output::HideWarning => windows::hide_warning(&self.app),
+                _ => {}
+            }
+        }
+    }
+
+    /// One look at the idle time; returns how long to sleep.
+    async fn tick(&mut self) -> Duration {
+        let now = SystemClock.now();
+        let call = self.actor.snapshot().status.microphone.recording;
+        match self.source.idle() {
+            Ok(idle) => {
+                self.live.0.store(idle.as_secs(), Ordering::Relaxed);
+                let out = self.machine.handle(Input::Tick { idle, call }, now);
+                self.carry_out(out, "idle").await;
+            }
+            Err(e) => {
+                if self.message.as_deref() != Some(e.as_str()) {
+                    tracing::warn!("idle time unavailable: {e}");
+                    self.message = Some(e);
+                }
+                // Without idle time, a shield raised by hand is still
+                // checked against its overlay deadline.
+                let out = self.machine.handle(
+                    Input::Tick {
+                        idle: self.machine.idle_seen(),
+                        call,
+                    },
+                    now,
+                );
+                self.carry_out(out, "idle").await;
+            }
+        }
+        if self.machine.stage() == Stage::Shielded {
+            self.keep_covered().await;
+        }
+        self.report(None);
+        match self.machine.stage() {
+            Stage::Warning | Stage::Shielded => FAST,
+            Stage::Active | Stage::Locked => {
+                let times = self.actor.snapshot().settings.settings().shield;
+                let idle = self.machine.idle_seen();
+                times.idle.saturating_sub(idle).clamp(FAST, SLOW)
+            }
+        }
+    }
+
+    /// Re-raises the overlays (above notifications) and covers a monitor
+    /// plugged in while shielded.
+    async fn keep_covered(&mut self) {
+        self.ticks_shielded += 1;
+        if self.ticks_shielded.is_multiple_of(10) {
+            windows::raise_overlays(&self.app);
+        }
+        let frames: Vec<Rect> = cover(&monitors(&self.app))
+            .iter()
+            .map(|o| o.frame)
+            .collect();
+        if frames != self.covered {
+            if let Err(e) = self.show_overlays() {
+                tracing::error!("a new monitor could not be covered: {e}; locking instead");
+                let out = self
+                    .machine
+                    .handle(Input::OverlaysFailed, SystemClock.now());
+                self.carry_out(out, "overlay failed").await;
+            }
+        }
+    }
+
+    fn show_overlays(&mut self) -> Result<(), String> {
+        let overlays = cover(&monitors(&self.app));
+        if overlays.is_empty() {
+            return Err("no monitor reported".into());
+        }
+        for (i, o) in overlays.iter().enumerate() {
+            windows::show_overlay(&self.app, i, o.frame).map_err(|e| e.to_string())?;
+        }
+        self.covered = overlays.iter().map(|o| o.frame).collect();
+        Ok(())
+    }
+
+    async fn carry_out(&mut self, out: Vec<Output>, why: &str) {
+        for o in out {
+            match o {
+                Output::ShowWarning { seconds } => {
+                    if let Err(e) = windows::show_warning(&self.app, seconds) {
+                        tracing::warn!("the shield countdown could not be shown: {e}");
+                    }
+                }
+                Output::HideWarning => windows::hide_warning(&self.app),
+                Output::ShowShield => {
+                    self.ticks_shielded = 0;
+                    match self.show_overlays() {
+                        Ok(()) => {
+                            let more = self.machine.handle(Input::OverlaysShown, SystemClock.now());
+                            debug_assert!(more.is_empty());
+                            self.report(Some(("shield_shown", format!("screen covered ({why})"))));
+                        }
+                        Err(e) => {
+                            tracing::error!(
+                                "the shield could not cover the screen: {e}; locking instead"
+                            );
+                            let more = self
+                                .machine
+                                .handle(Input::OverlaysFailed, SystemClock.now());
+                            Box::pin(self.carry_out(more, "overlay failed")).await;
+                        }
+                    }
+                }
+                Output::HideShield => {
+                    windows::hide_overlays(&self.app);
+                    self.covered.clear();
+                    if self.machine.stage() == Stage::Active {
+                        self.report(Some(("shield_lifted", "the agent is back".into())));
+                    }
+                }
+                Output::LockSession => {
+                    let command = self.lock_command.clone();
+                    let result =
+                        tauri::async_runtime::spawn_blocking(move || idle::lock_session(&command))
+                            .await
+                            .unwrap_or_else(|e| Err(e.to_string()));
+                    match result {
+                        Ok(()) => self.report(Some((
+                            "session_locked",
+                            format!("the computer was locked ({why})"),
+                        ))),
+                        Err(e) => {
+                            tracing::error!("the session could not be locked: {e}");
+                            self.report(Some(("session_lock_failed", e)));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Tells the actor when the state changed (idle seconds are read live).
+    fn report(&mut self, record: Option<(&'static str, String)>) {
+        let status = ShieldStatus {
+            state: self.machine.stage(),
+            idle_seconds: 0,
+            idle_source: self.source.name().to_string(),
+            enabled: self.enabled,
+            message: self.message.clone(),
+        };
+        if record.is_none() && self.reported.as_ref() == Some(&status) {
+            return;
+        }
+        self.reported = Some(status.clone());
+        let actor = self.actor.clone();
+        tauri::async_runtime::spawn(async move {
+            actor.post(Event::Shield { status, record }).await;
+        });
+    }
+}
+
+fn monitors(app: &AppHandle) -> Vec<Monitor> {
+    app.available_monitors()
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| Monitor {
+            name: m.name().cloned().unwrap_or_else(|| format!("monitor {i}")),
+            frame: Rect {
+                x: m.position().x,
+                y: m.position().y,
+                width: m.size().width,
+                height: m.size().height,
+            },
+            scale: m.scale_factor(),
+        })
+        .collect()
+}

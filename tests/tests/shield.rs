@@ -1,0 +1,188 @@
+//! The idle privacy shield end to end on the real X server: a window with a
+//! card number on screen, no input, then the countdown, the shield (a
+//! screenshot shows none of the window's pixels), input lifts it; "shield
+//! now" from the CLI; the lock stage runs the policy's lock command.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use veil_e2e::{screenshot_dir, wait_until, x_windows_named, Home};
+
+/// Colors no Veil window uses: if any shows in a screenshot, the text
+/// window behind the shield is visible.
+const TEXT_BG: &str = "#FF00FF";
+const TEXT_FG: &str = "#00FF00";
+
+fn text_window() -> Child {
+    let child = Command::new("xmessage")
+        .args([
+            "-geometry",
+            "1280x800+0+0",
+            "-bg",
+            TEXT_BG,
+            "-fg",
+            TEXT_FG,
+            "-center",
+            "CARD 4111 1111 1111 1111   CVV 123   Jane Customer",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("xmessage (x11-utils)");
+    wait_until(Duration::from_secs(5), "the text window is up", || {
+        colors_on_screen("before").iter().any(|c| c == TEXT_BG)
+    });
+    child
+}
+
+/// The distinct colors of a screenshot of the whole screen.
+fn colors_on_screen(name: &str) -> Vec<String> {
+    let path = screenshot_dir().join(format!("shield-test-{name}.png"));
+    let _ = std::fs::create_dir_all(screenshot_dir());
+    let ok = Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "screenshot");
+    let out = Command::new("convert")
+        .arg(&path)
+        .args(["-format", "%c", "histogram:info:-"])
+        .output()
+        .expect("convert");
+    let _ = std::fs::remove_file(&path);
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.starts_with('#'))
+                .map(|w| w[..7].to_uppercase())
+        })
+        .collect()
+}
+
+fn mouse(x: u32, y: u32) {
+    let _ = Command::new("xdotool")
+        .args(["mousemove", &x.to_string(), &y.to_string()])
+        .status();
+}
+
+fn shield_state(home: &Home) -> String {
+    home.status()
+        .map(|s| s["shield"]["state"].as_str().unwrap_or("").to_string())
+        .unwrap_or_default()
+}
+
+fn policy(home: &Home, lock_after: u32, lock_file: &std::path::Path) {
+    home.write_policy(&format!(
+        "[shield]\nidle_seconds = 5\nwarning_seconds = 2\nlock_after_seconds = {lock_after}\nlock_command = \"touch {}\"\n",
+        lock_file.display()
+    ));
+}
+
+#[test]
+fn idle_warns_then_covers_every_pixel_and_input_lifts_it() {
+    let home = Home::new();
+    let lock_file = home.path().join("locked");
+    policy(&home, 600, &lock_file);
+    let app = home.launch(&[]);
+    let mut text = text_window();
+    mouse(400, 300);
+
+    let st = home.status().unwrap();
+    assert_eq!(st["shield"]["idle_source"], "x11", "{st}");
+    wait_until(Duration::from_secs(10), "the countdown", || {
+        shield_state(&home) == "warning"
+    });
+    let _ = Command::new("import")
+        .args(["-window", "root"])
+        .arg(screenshot_dir().join("shield-warning.png"))
+        .status();
+    wait_until(Duration::from_secs(5), "the shield", || {
+        shield_state(&home) == "shielded"
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let colors = colors_on_screen("shielded");
+    assert!(
+        !colors.iter().any(|c| c == TEXT_BG || c == TEXT_FG),
+        "the text window shows through: {colors:?}"
+    );
+    assert_eq!(
+        x_windows_named(app.pid(), "Veil privacy shield").len(),
+        1,
+        "one overlay for the one Xvfb screen"
+    );
+    assert!(
+        colors.iter().any(|c| c == "#0E1116"),
+        "the shield's color: {colors:?}"
+    );
+    let _ = Command::new("import")
+        .args(["-window", "root"])
+        .arg(screenshot_dir().join("shield.png"))
+        .status();
+
+    mouse(600, 500);
+    wait_until(Duration::from_secs(2), "input lifts the shield", || {
+        shield_state(&home) == "active"
+    });
+    wait_until(Duration::from_secs(2), "the text is back", || {
+        colors_on_screen("after").iter().any(|c| c == TEXT_BG)
+    });
+    assert!(!lock_file.exists(), "no lock before lock_after_seconds");
+    let _ = text.kill();
+    let _ = text.wait();
+}
+
+#[test]
+fn shield_now_from_the_cli_covers_at_once() {
+    let home = Home::new();
+    home.write_policy("[shield]\nidle_seconds = 3600\n");
+    let _app = home.launch(&[]);
+    let mut text = text_window();
+    mouse(300, 300);
+    let o = home.cli(&["shield", "now"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    wait_until(Duration::from_secs(2), "shielded", || {
+        shield_state(&home) == "shielded"
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let colors = colors_on_screen("shield-now");
+    assert!(
+        !colors.iter().any(|c| c == TEXT_BG || c == TEXT_FG),
+        "{colors:?}"
+    );
+    // The request itself is not input; later input is.
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(shield_state(&home), "shielded");
+    mouse(500, 400);
+    wait_until(Duration::from_secs(2), "lifted", || {
+        shield_state(&home) == "active"
+    });
+    let _ = text.kill();
+    let _ = text.wait();
+}
+
+#[test]
+fn a_long_absence_locks_the_session() {
+    let home = Home::new();
+    let lock_file = home.path().join("locked");
+    policy(&home, 10, &lock_file);
+    let _app = home.launch(&[]);
+    mouse(200, 200);
+    wait_until(Duration::from_secs(20), "the lock command ran", || {
+        lock_file.exists()
+    });
+    wait_until(Duration::from_secs(2), "locked", || {
+        shield_state(&home) == "locked"
+    });
+    let o = home.cli(&["audit", "show", "--json"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("shield_shown") && text.contains("session_locked"),
+        "{text}"
+    );
+    mouse(300, 300);
+    wait_until(Duration::from_secs(2), "back to active", || {
+        shield_state(&home) == "active"
+    });
+}
