@@ -57,6 +57,7 @@ export function fileStateText(f: FileStatus, missing: string): string {
 
 const SOURCE_LABEL: Record<string, string> = {
   microphone: "Microphone",
+  shield: "Screen shield",
   policy: "Organization policy",
   settings: "Your settings file",
   store: "Audit log",
