@@ -127,7 +127,10 @@ pub fn show_warning(app: &AppHandle, seconds: u64) -> tauri::Result<()> {
         .skip_taskbar(true)
         .always_on_top(true)
         .focused(false)
+        .background_color(tauri::window::Color(27, 33, 48, 255))
         .inner_size(460.0, 56.0)
+        .min_inner_size(460.0, 56.0)
+        .max_inner_size(460.0, 56.0)
         .visible(false)
         .build()?;
     if let Some(m) = app.primary_monitor()? {

@@ -94,6 +94,7 @@ fn idle_warns_then_covers_every_pixel_and_input_lifts_it() {
     wait_until(Duration::from_secs(10), "the countdown", || {
         shield_state(&home) == "warning"
     });
+    std::thread::sleep(Duration::from_millis(800));
     let _ = Command::new("import")
         .args(["-window", "root"])
         .arg(screenshot_dir().join("shield-warning.png"))
