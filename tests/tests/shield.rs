@@ -61,6 +61,14 @@ fn colors_on_screen(name: &str) -> Vec<String> {
         .collect()
 }
 
+/// Keeps a screenshot of the whole screen for the README.
+fn save_screenshot(name: &str) {
+    let _ = Command::new("import")
+        .args(["-window", "root"])
+        .arg(screenshot_dir().join(format!("{name}.png")))
+        .status();
+}
+
 fn mouse(x: u32, y: u32) {
     let _ = Command::new("xdotool")
         .args(["mousemove", &x.to_string(), &y.to_string()])
@@ -95,10 +103,7 @@ fn idle_warns_then_covers_every_pixel_and_input_lifts_it() {
         shield_state(&home) == "warning"
     });
     std::thread::sleep(Duration::from_millis(800));
-    let _ = Command::new("import")
-        .args(["-window", "root"])
-        .arg(screenshot_dir().join("shield-warning.png"))
-        .status();
+    save_screenshot("shield-warning");
     wait_until(Duration::from_secs(5), "the shield", || {
         shield_state(&home) == "shielded"
     });
@@ -117,10 +122,7 @@ fn idle_warns_then_covers_every_pixel_and_input_lifts_it() {
         colors.iter().any(|c| c == "#0E1116"),
         "the shield's color: {colors:?}"
     );
-    let _ = Command::new("import")
-        .args(["-window", "root"])
-        .arg(screenshot_dir().join("shield.png"))
-        .status();
+    save_screenshot("shield");
 
     mouse(600, 500);
     wait_until(Duration::from_secs(2), "input lifts the shield", || {
