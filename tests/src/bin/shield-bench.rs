@@ -31,7 +31,10 @@ impl Screen {
     fn open() -> Screen {
         unsafe {
             let display = x11::xlib::XOpenDisplay(std::ptr::null());
-            assert!(!display.is_null(), "no X display: run through scripts/bench-shield.sh");
+            assert!(
+                !display.is_null(),
+                "no X display: run through scripts/bench-shield.sh"
+            );
             let screen = x11::xlib::XDefaultScreen(display);
             Screen {
                 display,
@@ -68,7 +71,10 @@ impl Screen {
             if want(self.center()) {
                 return Instant::now();
             }
-            assert!(Instant::now() < end, "the screen did not change in {limit:?}");
+            assert!(
+                Instant::now() < end,
+                "the screen did not change in {limit:?}"
+            );
             std::thread::sleep(Duration::from_millis(2));
         }
     }
@@ -142,7 +148,14 @@ fn main() {
     ));
     let app = home.launch(&[]);
     let mut text = Command::new("xmessage")
-        .args(["-geometry", "1280x800+0+0", "-bg", "#ff00ff", "-center", "CARD 4111 1111 1111 1111"])
+        .args([
+            "-geometry",
+            "1280x800+0+0",
+            "-bg",
+            "#ff00ff",
+            "-center",
+            "CARD 4111 1111 1111 1111",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -173,7 +186,8 @@ fn main() {
     // Idle in the tray: no window, the shield far off.
     home.write_policy("[shield]\nidle_seconds = 3600\n");
     wait_until(Duration::from_secs(5), "policy applied", || {
-        home.status().is_some_and(|s| s["policy_file"]["state"] == "loaded")
+        home.status()
+            .is_some_and(|s| s["policy_file"]["state"] == "loaded")
     });
     std::thread::sleep(Duration::from_secs(5));
     let pid = app.pid();
@@ -197,6 +211,10 @@ fn main() {
         "resident memory, {} process(es), no window open: {:.1} MB (target <= 80 MB: {})",
         procs.len(),
         rss as f64 / 1024.0,
-        if rss as f64 / 1024.0 <= 80.0 { "met" } else { "NOT met" }
+        if rss as f64 / 1024.0 <= 80.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
 }
