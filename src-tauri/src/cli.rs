@@ -184,7 +184,7 @@ fn audio_devices(paths: &Paths, json: bool) -> ExitCode {
             .settings()
             .approved_headsets,
     );
-    let devices = match audio::connect(Box::new(|_| {})).and_then(|mut b| b.read()) {
+    let devices = match audio::connect(Box::new(|| {})).and_then(|mut b| b.read()) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("veil: {e}");

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tauri::{AppHandle, Emitter};
+use tauri::{AppHandle, Emitter, Manager};
 use veil_os::audio::meter::LevelMeter;
 
 use crate::windows::WindowKind;
@@ -61,7 +61,7 @@ impl MicCheck {
                         send(Level::Stopped);
                     }
                 }
-                if let Some(check) = app_state(&app) {
+                if let Some(check) = app.try_state::<MicCheck>() {
                     check.stop.lock().unwrap_or_else(|e| e.into_inner()).take();
                 }
             });
@@ -76,9 +76,4 @@ impl MicCheck {
             let _ = tx.send(());
         }
     }
-}
-
-fn app_state(app: &AppHandle) -> Option<tauri::State<'_, MicCheck>> {
-    use tauri::Manager;
-    app.try_state::<MicCheck>()
 }

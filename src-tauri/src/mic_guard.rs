@@ -13,7 +13,7 @@ use veil_core::clock::{Clock, SystemClock};
 use veil_core::mic::plan::{Action, Prior, View};
 use veil_core::mic::{Guard, HeadsetRule, MicReport, MicStatus};
 use veil_core::state::{Event, PrivacyMode};
-use veil_os::audio::{self, AudioBackend, AudioError, Signal};
+use veil_os::audio::{self, AudioBackend, AudioError};
 use veil_os::files;
 
 use crate::actor::Actor;
@@ -28,7 +28,8 @@ struct Config {
 }
 
 enum Msg {
-    Audio(Signal),
+    /// The audio system reports a change.
+    AudioChanged,
     Configure(Config),
     /// Put back what Veil changed and stop; answer when done.
     Quit(Sender<()>),
@@ -54,9 +55,9 @@ impl MicGuard {
         let worker = Worker {
             tx: tx.clone(),
             actor: actor.clone(),
-            prior_file,
+            prior_file: prior_file.clone(),
             config,
-            guard: Guard::default(),
+            guard: Guard::new(load_prior(&prior_file)),
             last_status: None,
             failed_moves: HashSet::new(),
             retry_at: None,
@@ -116,13 +117,12 @@ struct Worker {
 
 impl Worker {
     fn run(mut self, rx: Receiver<Msg>) {
-        self.guard = Guard::new(load_prior(&self.prior_file));
         let backend_name = veil_core::mic::status::native_backend();
         let mut backoff = Duration::from_millis(100);
         loop {
             let tx = self.tx.clone();
-            let notify: audio::Notify = Box::new(move |s| {
-                let _ = tx.send(Msg::Audio(s));
+            let notify: audio::Notify = Box::new(move || {
+                let _ = tx.send(Msg::AudioChanged);
             });
             let why = match audio::connect(notify) {
                 Ok(mut backend) => {
@@ -148,7 +148,7 @@ impl Worker {
                         let _ = ack.send(());
                         return;
                     }
-                    Ok(Msg::Audio(_)) => {}
+                    Ok(Msg::AudioChanged) => {}
                     Err(RecvTimeoutError::Timeout) => break,
                     Err(RecvTimeoutError::Disconnected) => return,
                 }
@@ -181,8 +181,7 @@ impl Worker {
             pending.extend(rx.try_iter());
             for m in pending {
                 match m {
-                    Msg::Audio(Signal::Changed) => {}
-                    Msg::Audio(Signal::Lost(why)) => return End::Lost(why),
+                    Msg::AudioChanged => {}
                     Msg::Configure(c) => {
                         if c.enforce && !self.config.enforce {
                             self.guard.unsettle();

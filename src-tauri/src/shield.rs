@@ -11,7 +11,9 @@ use std::time::Duration;
 use tauri::AppHandle;
 use tokio::sync::mpsc;
 use veil_core::clock::{Clock, SystemClock};
-use veil_core::shield::{cover, Input, Monitor, Output, Rect, Shield, ShieldStatus, Stage};
+use veil_core::shield::{
+    cover, Input, Monitor, Output, Overlay, Rect, Shield, ShieldStatus, Stage,
+};
 use veil_core::state::Event;
 use veil_os::idle::{self, IdleSource};
 
@@ -50,6 +52,8 @@ struct Runner {
     source: Box<dyn IdleSource>,
     machine: Shield,
     enabled: bool,
+    /// An application records from the microphone (a call).
+    call: bool,
     lock_command: String,
     reported: Option<ShieldStatus>,
     message: Option<String>,
@@ -77,6 +81,7 @@ async fn run(
         live,
         source,
         enabled: false,
+        call: false,
         lock_command: settings.shield_lock_command,
         reported: None,
         message,
@@ -97,12 +102,13 @@ async fn run(
 }
 
 impl Runner {
-    /// Follows privacy mode and the settings.
+    /// Follows privacy mode, the settings and whether a call is on, from
+    /// one snapshot a tick.
     fn configure(&mut self) {
         let snap = self.actor.snapshot();
         let settings = snap.settings.settings();
-        let enabled = snap.status.privacy_mode == veil_core::state::PrivacyMode::On
-            || settings.shield_always_on;
+        let enabled = veil_core::state::shield_enabled(snap.status.privacy_mode, &settings);
+        self.call = snap.status.microphone.recording;
         self.machine.set_times(settings.shield);
         self.lock_command = settings.shield_lock_command;
         if enabled != self.enabled {
@@ -129,13 +135,10 @@ impl Runner {
 
     /// One look at the idle time; returns how long to sleep.
     async fn tick(&mut self) -> Duration {
-        let now = SystemClock.now();
-        let call = self.actor.snapshot().status.microphone.recording;
-        match self.source.idle() {
+        let idle = match self.source.idle() {
             Ok(idle) => {
                 self.live.0.store(idle.as_secs(), Ordering::Relaxed);
-                let out = self.machine.handle(Input::Tick { idle, call }, now);
-                self.carry_out(out, "idle").await;
+                idle
             }
             Err(e) => {
                 if self.message.as_deref() != Some(e.as_str()) {
@@ -144,27 +147,27 @@ impl Runner {
                 }
                 // Without idle time, a shield raised by hand is still
                 // checked against its overlay deadline.
-                let out = self.machine.handle(
-                    Input::Tick {
-                        idle: self.machine.idle_seen(),
-                        call,
-                    },
-                    now,
-                );
-                self.carry_out(out, "idle").await;
+                self.machine.idle_seen()
             }
-        }
+        };
+        let tick = Input::Tick {
+            idle,
+            call: self.call,
+        };
+        let out = self.machine.handle(tick, SystemClock.now());
+        self.carry_out(out, "idle").await;
         if self.machine.stage() == Stage::Shielded {
             self.keep_covered().await;
         }
         self.report(None);
         match self.machine.stage() {
             Stage::Warning | Stage::Shielded => FAST,
-            Stage::Active | Stage::Locked => {
-                let times = self.actor.snapshot().settings.settings().shield;
-                let idle = self.machine.idle_seen();
-                times.idle.saturating_sub(idle).clamp(FAST, SLOW)
-            }
+            Stage::Active | Stage::Locked => self
+                .machine
+                .times()
+                .idle
+                .saturating_sub(self.machine.idle_seen())
+                .clamp(FAST, SLOW),
         }
     }
 
@@ -175,12 +178,13 @@ impl Runner {
         if self.ticks_shielded.is_multiple_of(10) {
             windows::raise_overlays(&self.app);
         }
-        let frames: Vec<Rect> = cover(&monitors(&self.app))
+        let overlays = cover(&monitors(&self.app));
+        if overlays
             .iter()
             .map(|o| o.frame)
-            .collect();
-        if frames != self.covered {
-            if let Err(e) = self.show_overlays() {
+            .ne(self.covered.iter().copied())
+        {
+            if let Err(e) = self.show_overlays(overlays) {
                 tracing::error!("a new monitor could not be covered: {e}; locking instead");
                 let out = self
                     .machine
@@ -190,8 +194,7 @@ impl Runner {
         }
     }
 
-    fn show_overlays(&mut self) -> Result<(), String> {
-        let overlays = cover(&monitors(&self.app));
+    fn show_overlays(&mut self, overlays: Vec<Overlay>) -> Result<(), String> {
         if overlays.is_empty() {
             return Err("no monitor reported".into());
         }
@@ -213,7 +216,7 @@ impl Runner {
                 Output::HideWarning => windows::hide_warning(&self.app),
                 Output::ShowShield => {
                     self.ticks_shielded = 0;
-                    match self.show_overlays() {
+                    match self.show_overlays(cover(&monitors(&self.app))) {
                         Ok(()) => {
                             let more = self.machine.handle(Input::OverlaysShown, SystemClock.now());
                             debug_assert!(more.is_empty());

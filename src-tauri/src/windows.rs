@@ -92,23 +92,25 @@ pub fn show_overlay(
     Ok(())
 }
 
+fn overlays(app: &AppHandle) -> impl Iterator<Item = (String, tauri::WebviewWindow)> {
+    app.webview_windows()
+        .into_iter()
+        .filter(|(label, _)| label.starts_with(SHIELD_PREFIX) && label != WARNING_LABEL)
+}
+
 /// Removes every overlay (destroyed, so no web view idles in memory).
 pub fn hide_overlays(app: &AppHandle) {
-    for (label, w) in app.webview_windows() {
-        if label.starts_with(SHIELD_PREFIX) && label != WARNING_LABEL {
-            if let Err(e) = w.destroy() {
-                tracing::warn!("cannot remove the shield window {label}: {e}");
-            }
+    for (label, w) in overlays(app) {
+        if let Err(e) = w.destroy() {
+            tracing::warn!("cannot remove the shield window {label}: {e}");
         }
     }
 }
 
 /// Keeps the overlays above anything that popped up (notifications).
 pub fn raise_overlays(app: &AppHandle) {
-    for (label, w) in app.webview_windows() {
-        if label.starts_with(SHIELD_PREFIX) && label != WARNING_LABEL {
-            let _ = w.set_always_on_top(true);
-        }
+    for (_, w) in overlays(app) {
+        let _ = w.set_always_on_top(true);
     }
 }
 

@@ -447,3 +447,10 @@ fn tauri_driver() -> PathBuf {
         PathBuf::from("tauri-driver")
     }
 }
+
+/// The `p` quantile (0.0 to 1.0) of an ascending, non-empty list, for the
+/// benchmarks.
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}

@@ -290,8 +290,7 @@ async fn dashboard_shows_the_guard_and_the_mic_check_records_from_the_headset() 
 
     s.click("#mic-check-button").await;
     s.eventually(SOON, "mic check running", || async {
-        s.text("#mic-check-note").await == "Speak now: Jabra Evolve2 40"
-            || s.text("#mic-check-note").await.starts_with("Speak now")
+        s.text("#mic-check-note").await.starts_with("Speak now")
     })
     .await;
     // Veil's own level meter records from the headset, nowhere else.

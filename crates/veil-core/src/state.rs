@@ -127,9 +127,8 @@ impl VeilState {
         }
     }
 
-    /// The idle shield runs: privacy mode on, or policy keeps it on.
     pub fn shield_enabled(&self) -> bool {
-        self.privacy_mode() == PrivacyMode::On || self.settings.shield_always_on
+        shield_enabled(self.privacy_mode(), &self.settings)
     }
 
     pub fn microphone(&self) -> &MicStatus {
@@ -384,6 +383,11 @@ impl VeilState {
             settings: self.effective.clone(),
         }
     }
+}
+
+/// The idle shield runs when privacy mode is on, or policy keeps it on.
+pub fn shield_enabled(mode: PrivacyMode, settings: &Settings) -> bool {
+    mode == PrivacyMode::On || settings.shield_always_on
 }
 
 fn privacy_record(mode: PrivacyMode, actor: Actor) -> Action {

@@ -1,6 +1,6 @@
 //! Microphone guard latency: the time from a plug or drift event to the
 //! PulseAudio server showing the corrected state, measured against the
-//! real Veil app. Run it with `scripts/bench-mic.sh` (it needs the desktop
+//! real Veil app. Run it with `scripts/bench.sh mic` (it needs the desktop
 //! that scripts/e2e-session.sh provides).
 //!
 //! Drift trials make the change through this process's own PulseAudio
@@ -13,16 +13,11 @@ use std::time::{Duration, Instant};
 
 use veil_core::mic::plan::Action;
 use veil_e2e::pulse::{HEADSET, LAPTOP};
-use veil_e2e::{wait_until, Home};
+use veil_e2e::{percentile, wait_until, Home};
 use veil_os::audio::{self, AudioBackend, Devices};
 
 const DRIFT_TRIALS: usize = 100;
 const PLUG_TRIALS: usize = 30;
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 fn report(what: &str, mut ms: Vec<f64>) -> f64 {
     ms.sort_by(|a, b| a.total_cmp(b));
@@ -73,7 +68,7 @@ fn main() {
     });
 
     let (tx, events) = mpsc::channel();
-    let mut backend = audio::connect(Box::new(move |_| {
+    let mut backend = audio::connect(Box::new(move || {
         let _ = tx.send(());
     }))
     .expect("connect to PulseAudio");

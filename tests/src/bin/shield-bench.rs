@@ -1,5 +1,5 @@
 //! Idle shield figures, measured against the real Veil app on the real X
-//! server (run it with `scripts/bench-shield.sh`):
+//! server (run it with `scripts/bench.sh shield`):
 //! - idle threshold crossed → the overlay is mapped and painted (the pixel
 //!   at the center of the screen turns the shield's color);
 //! - input → the overlay is gone (the pixel shows the window behind again);
@@ -12,7 +12,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use veil_e2e::{wait_until, Home};
+use veil_e2e::{percentile, wait_until, Home};
 
 const TRIALS: usize = 30;
 const IDLE: u64 = 5;
@@ -33,7 +33,7 @@ impl Screen {
             let display = x11::xlib::XOpenDisplay(std::ptr::null());
             assert!(
                 !display.is_null(),
-                "no X display: run through scripts/bench-shield.sh"
+                "no X display: run through scripts/bench.sh shield"
             );
             let screen = x11::xlib::XDefaultScreen(display);
             Screen {
@@ -88,7 +88,7 @@ fn mouse(x: u32, y: u32) {
 
 fn percentiles(what: &str, mut ms: Vec<f64>, target: f64) {
     ms.sort_by(|a, b| a.total_cmp(b));
-    let at = |p: f64| ms[(((ms.len() - 1) as f64) * p).round() as usize];
+    let at = |p: f64| percentile(&ms, p);
     println!(
         "{what:<40} n={:<3} p50={:>6.1} ms  p95={:>6.1} ms  (target <= {target} ms: {})",
         ms.len(),

@@ -115,6 +115,10 @@ impl Shield {
         self.stage
     }
 
+    pub fn times(&self) -> ShieldTimes {
+        self.times
+    }
+
     pub fn set_times(&mut self, times: ShieldTimes) {
         self.times = times;
     }

@@ -23,7 +23,7 @@ use objc2_core_foundation::{CFRetained, CFString};
 use veil_core::mic::plan::Action;
 use veil_core::mic::DeviceFacts;
 
-use super::{AudioBackend, AudioError, Devices, InputDevice, Notify, Signal};
+use super::{AudioBackend, AudioError, Devices, InputDevice, Notify};
 
 const SYSTEM: AudioObjectID = kAudioObjectSystemObject as AudioObjectID;
 
@@ -152,7 +152,7 @@ unsafe extern "C-unwind" fn on_change(
     client: *mut c_void,
 ) -> i32 {
     if let Some(notify) = unsafe { client.cast::<Notify>().as_ref() } {
-        notify(Signal::Changed);
+        notify();
     }
     0
 }

@@ -127,17 +127,10 @@ pub(crate) fn stream_move_unsupported(os: &str) -> AudioError {
     ))
 }
 
-/// What a backend tells the guard between reads.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Signal {
-    /// Something about the inputs, the default or the streams changed.
-    Changed,
-    /// The connection is gone; reconnect.
-    Lost(String),
-}
-
-/// Called from the backend's own thread; must be cheap.
-pub type Notify = Box<dyn Fn(Signal) + Send + Sync>;
+/// Called from the backend's own thread whenever the inputs, the default
+/// or the streams changed; must be cheap. (A lost connection shows up as
+/// a failed read, so there is nothing else to tell.)
+pub type Notify = Box<dyn Fn() + Send + Sync>;
 
 /// A live connection to the audio system. Not `Send`: it is created and
 /// used on the guard's thread.

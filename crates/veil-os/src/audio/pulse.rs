@@ -20,7 +20,7 @@ use pa::proplist::{properties, Proplist};
 use veil_core::mic::plan::Action;
 use veil_core::mic::{DeviceFacts, Port, PortAvailability};
 
-use super::{AudioBackend, AudioError, Devices, InputDevice, Notify, RecordingStream, Signal};
+use super::{AudioBackend, AudioError, Devices, InputDevice, Notify, RecordingStream};
 
 /// How long one request may take before the server counts as gone.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(3);
@@ -50,13 +50,13 @@ impl PulseBackend {
             context.set_state_callback(Some(Box::new(move || {
                 let _ = state_tx.send(());
                 // The guard re-reads; a read on a dead context reports Lost.
-                notify(Signal::Changed);
+                notify();
             })));
         }
         {
             let notify = notify.clone();
             context.set_subscribe_callback(Some(Box::new(move |_, _, _| {
-                notify(Signal::Changed);
+                notify();
             })));
         }
         context

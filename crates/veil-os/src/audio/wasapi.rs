@@ -30,7 +30,7 @@ use windows::Win32::System::Com::{
     CoCreateInstance, CoInitializeEx, CoTaskMemFree, CLSCTX_ALL, COINIT_MULTITHREADED, STGM_READ,
 };
 
-use super::{AudioBackend, AudioError, Devices, InputDevice, Notify, Signal};
+use super::{AudioBackend, AudioError, Devices, InputDevice, Notify};
 
 /// CLSID of the class that implements IPolicyConfig.
 const CLSID_POLICY_CONFIG_CLIENT: GUID = GUID::from_u128(0x870af99c_171d_4f9e_af0d_e63df40c2bc9);
@@ -104,15 +104,15 @@ struct EndpointEvents {
 
 impl IMMNotificationClient_Impl for EndpointEvents_Impl {
     fn OnDeviceStateChanged(&self, _: &PCWSTR, _: DEVICE_STATE) -> windows::core::Result<()> {
-        (self.notify)(Signal::Changed);
+        (self.notify)();
         Ok(())
     }
     fn OnDeviceAdded(&self, _: &PCWSTR) -> windows::core::Result<()> {
-        (self.notify)(Signal::Changed);
+        (self.notify)();
         Ok(())
     }
     fn OnDeviceRemoved(&self, _: &PCWSTR) -> windows::core::Result<()> {
-        (self.notify)(Signal::Changed);
+        (self.notify)();
         Ok(())
     }
     fn OnDefaultDeviceChanged(
@@ -122,7 +122,7 @@ impl IMMNotificationClient_Impl for EndpointEvents_Impl {
         _: &PCWSTR,
     ) -> windows::core::Result<()> {
         if flow == eCapture {
-            (self.notify)(Signal::Changed);
+            (self.notify)();
         }
         Ok(())
     }
@@ -138,7 +138,7 @@ struct MuteEvents {
 
 impl IAudioEndpointVolumeCallback_Impl for MuteEvents_Impl {
     fn OnNotify(&self, _: *mut AUDIO_VOLUME_NOTIFICATION_DATA) -> windows::core::Result<()> {
-        (self.notify)(Signal::Changed);
+        (self.notify)();
         Ok(())
     }
 }

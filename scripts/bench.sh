@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Benchmarks against the real app (release build) on the headless desktop of
+# scripts/e2e-session.sh. The measuring program itself is a debug build: it
+# only waits on the server or the screen.
+#   scripts/bench.sh mic     microphone guard latency (100 drift, 30 plug trials)
+#   scripts/bench.sh shield  idle shield latency (30 trials), CPU idle, memory
+set -euo pipefail
+cd "$(dirname "$0")/.."
+case "${1:-}" in
+  mic|shield) ;;
+  *) echo "usage: scripts/bench.sh mic|shield" >&2; exit 2 ;;
+esac
+(cd ui && npm run build --silent)
+cargo build --release -p veil
+cargo build -p veil-e2e --bin "$1-bench"
+exec dbus-run-session -- scripts/e2e-session.sh \
+  env VEIL_BIN="$PWD/target/release/veil" "target/debug/$1-bench"
