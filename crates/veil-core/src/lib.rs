@@ -4,6 +4,7 @@
 //! table-style without a display or an audio server.
 
 pub mod audit;
+pub mod camera;
 pub mod clock;
 pub mod control;
 pub mod mic;

@@ -1,0 +1,150 @@
+//! Camera and microphone use detection (pure): who uses which device, the
+//! sessions that makes, what the allow-list says, and what the dashboard and
+//! `veil status` show. The detectors in veil-os report what they see; these
+//! functions decide what it means.
+
+pub mod consent;
+pub mod cover;
+pub mod pipewire;
+pub mod sessions;
+pub mod status;
+
+use serde::{Deserialize, Serialize};
+
+pub use sessions::{AllowList, Session, SessionEvent, Sessions};
+pub use status::{CameraStatus, CoverCheck, Detection};
+
+/// A camera, as a detector names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CameraDevice {
+    pub name: String,
+    /// The device node on Linux, the device id elsewhere.
+    pub path: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UseKind {
+    Camera,
+    Microphone,
+}
+
+impl UseKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            UseKind::Camera => "camera",
+            UseKind::Microphone => "microphone",
+        }
+    }
+}
+
+/// One process using one device, as a detector saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceUse {
+    pub kind: UseKind,
+    /// The device's path or id.
+    pub device: String,
+    /// The device's name, for people.
+    pub device_name: String,
+    /// 0 when the OS does not say (Windows' consent store for packaged apps).
+    pub pid: u32,
+    /// The executable's full path, or its name when the path is hidden.
+    pub exe: String,
+    /// The account the process runs as, when known.
+    pub user: Option<String>,
+}
+
+impl DeviceUse {
+    /// The program's file name ("chrome" for /opt/google/chrome/chrome).
+    pub fn app(&self) -> String {
+        app_name(&self.exe)
+    }
+}
+
+/// The file name of an executable path, without `.exe`, for people and for
+/// allow-list matching. Both `/` and `\` separate folders.
+pub fn app_name(exe: &str) -> String {
+    let base = exe.rsplit(['/', '\\']).next().unwrap_or(exe);
+    let lower = base.to_ascii_lowercase();
+    if lower.ends_with(".exe") {
+        base[..base.len() - 4].to_string()
+    } else {
+        base.to_string()
+    }
+}
+
+/// Whether one way of detecting use works on this machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceCheck {
+    /// `procfs`, `inotify`, `pipewire`, `consent_store`, `sensor_monitor`,
+    /// `coremediaio`, `coreaudio_processes`, `pulseaudio`.
+    pub name: String,
+    pub ok: bool,
+    /// Why it does not work, or what it cannot see.
+    pub message: Option<String>,
+}
+
+impl SourceCheck {
+    pub fn ok(name: &str) -> Self {
+        Self {
+            name: name.into(),
+            ok: true,
+            message: None,
+        }
+    }
+
+    pub fn failed(name: &str, why: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ok: false,
+            message: Some(why.into()),
+        }
+    }
+}
+
+/// What the camera detector saw in one look.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CameraScan {
+    pub devices: Vec<CameraDevice>,
+    /// Camera uses, and microphone uses where the camera detector also sees
+    /// those (Windows' consent store, macOS' process list).
+    pub uses: Vec<DeviceUse>,
+    pub sources: Vec<SourceCheck>,
+    /// Sources that detect camera use (the rest only name or attribute).
+    pub camera_sources: Vec<String>,
+}
+
+impl CameraScan {
+    /// At least one way of seeing camera use works.
+    pub fn detects(&self) -> bool {
+        self.sources
+            .iter()
+            .any(|s| s.ok && self.camera_sources.contains(&s.name))
+    }
+}
+
+/// A camera cover check's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoverReading {
+    pub device: String,
+    /// Mean luminance of the frame, 0 (black) to 255.
+    pub luminance: f32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_names() {
+        for (exe, app) in [
+            ("/opt/google/chrome/chrome", "chrome"),
+            (r"C:\Program Files\Zoom\bin\Zoom.exe", "Zoom"),
+            ("zoom.EXE", "zoom"),
+            ("obs", "obs"),
+            ("", ""),
+        ] {
+            assert_eq!(app_name(exe), app, "{exe}");
+        }
+    }
+}
