@@ -4,6 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::camera::status::describe;
+use crate::camera::{
+    CameraScan, CameraStatus, CoverCheck, CoverReading, DeviceUse, SessionEvent, Sessions, UseKind,
+};
 use crate::clock::Millis;
 use crate::mic::{ChangeKind, MicReport, MicStatus};
 use crate::settings::{Config, ConfigChange, Effective, FileRead, FileState, Settings};
@@ -58,6 +62,16 @@ pub enum Event {
         status: ShieldStatus,
         record: Option<(&'static str, String)>,
     },
+    /// The camera detector looked.
+    Camera {
+        scan: CameraScan,
+        at: Millis,
+    },
+    /// The camera cover check read a frame, or could not.
+    CameraCover {
+        reading: Result<CoverReading, String>,
+        at: Millis,
+    },
 }
 
 /// Something worth keeping in the record of privacy events.
@@ -107,6 +121,12 @@ pub struct VeilState {
     shield: ShieldStatus,
     /// When the agent was last told about a microphone correction.
     last_mic_notice: Option<Millis>,
+    /// The camera detector's last look; None until the first.
+    camera_scan: Option<CameraScan>,
+    /// Recording programs as the audio system sees them.
+    audio_mic_users: Vec<DeviceUse>,
+    sessions: Sessions,
+    cover: Option<CoverCheck>,
 }
 
 /// The agent hears about microphone corrections at most this often.
@@ -115,6 +135,7 @@ const MIC_NOTICE_SPACING: std::time::Duration = std::time::Duration::from_secs(6
 impl VeilState {
     pub fn new(chosen: PrivacyMode, config: Config, store_path: &str) -> Self {
         let effective = config.effective();
+        let sessions = Sessions::new(effective.settings().allowed_apps);
         Self {
             chosen,
             config,
@@ -124,6 +145,10 @@ impl VeilState {
             mic: MicStatus::starting(crate::mic::status::native_backend()),
             last_mic_notice: None,
             shield: ShieldStatus::starting(),
+            camera_scan: None,
+            audio_mic_users: vec![],
+            sessions,
+            cover: None,
         }
     }
 
@@ -171,6 +196,13 @@ impl VeilState {
                 Ok(vec![])
             }
             Event::Microphone(report) => Ok(self.microphone_report(report)),
+            Event::Camera { scan, at } => {
+                self.camera_scan = Some(scan);
+                let mut actions = self.observe_uses(UseKind::Camera, at);
+                actions.extend(self.observe_uses(UseKind::Microphone, at));
+                Ok(actions)
+            }
+            Event::CameraCover { reading, at } => Ok(self.cover_reading(reading, at)),
             Event::Shield { status, record } => {
                 self.shield = status;
                 Ok(record
@@ -189,17 +221,15 @@ impl VeilState {
 
     fn microphone_report(&mut self, report: MicReport) -> Vec<Action> {
         self.mic = report.status;
-        let mut actions: Vec<Action> = report
-            .changes
-            .iter()
-            .map(|c| {
-                Action::Record(Record {
-                    kind: c.kind.record_kind(),
-                    actor: Actor::Veil,
-                    details: format!("{}: {}; {}", c.device, c.what, c.why),
-                })
+        self.audio_mic_users = report.users;
+        let mut actions = self.observe_uses(UseKind::Microphone, report.at);
+        actions.extend(report.changes.iter().map(|c| {
+            Action::Record(Record {
+                kind: c.kind.record_kind(),
+                actor: Actor::Veil,
+                details: format!("{}: {}; {}", c.device, c.what, c.why),
             })
-            .collect();
+        }));
         let correction = report
             .changes
             .iter()
@@ -217,6 +247,116 @@ impl VeilState {
             }
         }
         actions
+    }
+
+    /// Every use of `kind` now, from whichever detectors see it.
+    fn observe_uses(&mut self, kind: UseKind, at: Millis) -> Vec<Action> {
+        let mut uses: Vec<DeviceUse> = self
+            .camera_scan
+            .iter()
+            .flat_map(|s| s.uses.iter())
+            .filter(|u| u.kind == kind)
+            .cloned()
+            .collect();
+        if kind == UseKind::Microphone {
+            uses.extend(self.audio_mic_users.iter().cloned());
+        }
+        let privacy_on = self.privacy_mode() == PrivacyMode::On;
+        let mut actions = Vec::new();
+        for event in self.sessions.observe(kind, &uses, at) {
+            match event {
+                SessionEvent::Started { session, notify } => {
+                    actions.push(Action::Record(Record {
+                        kind: match kind {
+                            UseKind::Camera => "camera_use_started",
+                            UseKind::Microphone => "microphone_use_started",
+                        },
+                        actor: Actor::Veil,
+                        details: session.details(at),
+                    }));
+                    if notify && privacy_on {
+                        actions.push(Action::Notify {
+                            title: describe(&session),
+                            body: format!(
+                                "{} opened {}. If you did not start this, close it and report it to IT.",
+                                session.app, session.device_name
+                            ),
+                        });
+                    }
+                }
+                SessionEvent::Stopped(session) => actions.push(Action::Record(Record {
+                    kind: match kind {
+                        UseKind::Camera => "camera_use_stopped",
+                        UseKind::Microphone => "microphone_use_stopped",
+                    },
+                    actor: Actor::Veil,
+                    details: session.details(at),
+                })),
+            }
+        }
+        actions
+    }
+
+    fn cover_reading(&mut self, reading: Result<CoverReading, String>, at: Millis) -> Vec<Action> {
+        let reading = match reading {
+            Ok(r) => r,
+            Err(why) => {
+                return vec![Action::Record(Record {
+                    kind: "camera_cover_check_failed",
+                    actor: Actor::Veil,
+                    details: why,
+                })]
+            }
+        };
+        let covered = crate::camera::cover::covered(reading.luminance);
+        let changed = self.cover.as_ref().is_none_or(|c| c.covered != covered);
+        self.cover = Some(CoverCheck {
+            covered,
+            device: reading.device.clone(),
+            luminance: reading.luminance,
+            checked_at: at.0,
+        });
+        if !changed {
+            return vec![];
+        }
+        let mut actions = vec![Action::Record(Record {
+            kind: "camera_cover_checked",
+            actor: Actor::Veil,
+            details: format!(
+                "{}: {} (mean luminance {:.1})",
+                reading.device,
+                if covered { "covered" } else { "not covered" },
+                reading.luminance
+            ),
+        })];
+        if !covered {
+            actions.push(Action::Notify {
+                title: "Cover your camera".into(),
+                body: format!(
+                    "{} is not covered. Slide the cover closed when you are not on a video call.",
+                    reading.device
+                ),
+            });
+        }
+        actions
+    }
+
+    pub fn camera(&self) -> CameraStatus {
+        let mic_visible = match self.mic.connection {
+            crate::mic::Connection::Disconnected => Err(self
+                .mic
+                .message
+                .clone()
+                .unwrap_or_else(|| "the audio system is not reachable".into())),
+            _ => Ok(()),
+        };
+        CameraStatus::of(
+            self.camera_scan.as_ref(),
+            mic_visible,
+            self.sessions.open(),
+            self.sessions.history(),
+            self.cover.clone(),
+        )
     }
 
     fn set_privacy(&mut self, wanted: PrivacyMode, actor: Actor) -> Result<Vec<Action>, Denied> {
@@ -264,6 +404,7 @@ impl VeilState {
                 let changed = self.config.effective().changes_from(&self.effective);
                 self.effective = self.config.effective();
                 self.settings = self.effective.settings();
+                self.sessions.set_allow(self.settings.allowed_apps.clone());
                 let kind = match (file, first, present) {
                     (ConfigFile::Policy, true, true) => Some("policy_loaded"),
                     (ConfigFile::Policy, false, true) => Some("policy_changed"),
@@ -351,6 +492,31 @@ impl VeilState {
                     message,
                 });
             }
+            for s in self.sessions.open().filter(|s| !s.allowed) {
+                out.push(Problem {
+                    source: "camera".into(),
+                    summary: describe(s),
+                    message: format!(
+                        "{} is using {} ({}). Your organization has not approved it; if you did not start it, close it and report it to IT.",
+                        s.app, s.device_name, s.exe
+                    ),
+                });
+            }
+        }
+        if self.camera_scan.is_some() {
+            let camera = self.camera();
+            if let Some(why) = camera
+                .message
+                .filter(|_| camera.detection == crate::camera::Detection::Degraded)
+            {
+                out.push(Problem {
+                    source: "camera".into(),
+                    summary: "Camera use not fully visible".into(),
+                    message: format!(
+                        "Veil cannot see every use of the camera and microphone: {why}."
+                    ),
+                });
+            }
         }
         out
     }
@@ -374,6 +540,7 @@ impl VeilState {
             store: self.store.clone(),
             microphone: self.mic.clone(),
             shield: self.shield.clone(),
+            camera: self.camera(),
         }
     }
 
@@ -593,6 +760,7 @@ mod tests {
                     why: "test".into(),
                 })
                 .collect(),
+            users: vec![],
             at: Millis(at_s * 1000),
         })
     }
@@ -646,5 +814,185 @@ mod tests {
             s.status().microphone.headset.as_deref(),
             Some("USB Headset")
         );
+    }
+
+    fn camera_scan(uses: &[(u32, &str)], detects: bool) -> CameraScan {
+        use crate::camera::{CameraDevice, SourceCheck};
+        CameraScan {
+            devices: vec![CameraDevice {
+                name: "Integrated Camera".into(),
+                path: "/dev/video0".into(),
+            }],
+            uses: uses
+                .iter()
+                .map(|(pid, exe)| DeviceUse {
+                    kind: UseKind::Camera,
+                    device: "/dev/video0".into(),
+                    device_name: "Integrated Camera".into(),
+                    pid: *pid,
+                    exe: exe.to_string(),
+                    user: None,
+                })
+                .collect(),
+            sources: vec![if detects {
+                SourceCheck::ok("procfs")
+            } else {
+                SourceCheck::failed("procfs", "/proc is not mounted")
+            }],
+            camera_sources: vec!["procfs".into()],
+        }
+    }
+
+    fn kinds_and_notices(actions: &[Action]) -> (Vec<&'static str>, usize) {
+        let kinds = actions
+            .iter()
+            .filter_map(|a| match a {
+                Action::Record(r) => Some(r.kind),
+                _ => None,
+            })
+            .collect();
+        let notices = actions
+            .iter()
+            .filter(|a| matches!(a, Action::Notify { .. }))
+            .count();
+        (kinds, notices)
+    }
+
+    #[test]
+    fn camera_use_is_recorded_told_and_needs_attention_while_it_lasts() {
+        let mut s = state(PrivacyMode::On, "camera.allowed_apps = [\"zoiper\"]");
+        let cam = |s: &mut VeilState, uses: &[(u32, &str)], at: i64| {
+            s.handle(Event::Camera {
+                scan: camera_scan(uses, true),
+                at: Millis(at),
+            })
+            .unwrap()
+        };
+        // (uses, records, notices, attention summary)
+        type Row<'a> = (&'a [(u32, &'a str)], &'a [&'a str], usize, Option<&'a str>);
+        let rows: &[Row] = &[
+            (&[], &[], 0, None),
+            (&[(7, "/usr/bin/zoiper")], &["camera_use_started"], 0, None),
+            (
+                &[(7, "/usr/bin/zoiper"), (9, "/usr/bin/chrome")],
+                &["camera_use_started"],
+                1,
+                Some("chrome is using the camera"),
+            ),
+            (&[(7, "/usr/bin/zoiper")], &["camera_use_stopped"], 0, None),
+        ];
+        for (i, (uses, records, notices, attention)) in rows.iter().enumerate() {
+            let actions = cam(&mut s, uses, i as i64 * 1000);
+            assert_eq!(
+                kinds_and_notices(&actions),
+                (records.to_vec(), *notices),
+                "row {i}"
+            );
+            let st = s.status();
+            assert_eq!(
+                st.problems.first().map(|p| p.summary.as_str()),
+                *attention,
+                "row {i}"
+            );
+            let v = serde_json::to_value(&st).unwrap();
+            assert_eq!(v["camera"]["detection"], "ok");
+            assert_eq!(v["camera"]["devices"][0]["in_use"], !uses.is_empty());
+            assert_eq!(
+                v["camera"]["devices"][0]["users"].as_array().unwrap().len(),
+                uses.len()
+            );
+        }
+        assert_eq!(s.camera().recent[0].app, "chrome");
+    }
+
+    #[test]
+    fn with_privacy_off_camera_use_is_recorded_but_not_told() {
+        let mut s = state(PrivacyMode::Off, "");
+        let actions = s
+            .handle(Event::Camera {
+                scan: camera_scan(&[(9, "/usr/bin/chrome")], true),
+                at: Millis(0),
+            })
+            .unwrap();
+        assert_eq!(kinds_and_notices(&actions), (vec!["camera_use_started"], 0));
+        assert!(s.status().problems.is_empty());
+    }
+
+    #[test]
+    fn degraded_detection_is_never_shown_as_nothing_in_use() {
+        let mut s = state(PrivacyMode::On, "");
+        assert_eq!(s.camera().detection, crate::camera::Detection::Degraded);
+        assert!(
+            s.status().problems.is_empty(),
+            "not a problem while starting"
+        );
+        s.handle(Event::Camera {
+            scan: camera_scan(&[], false),
+            at: Millis(0),
+        })
+        .unwrap();
+        let st = s.status();
+        assert_eq!(st.camera.detection, crate::camera::Detection::Degraded);
+        assert_eq!(st.state, Overall::Attention);
+        assert!(
+            st.problems[0].message.contains("/proc is not mounted"),
+            "{:?}",
+            st.problems
+        );
+    }
+
+    #[test]
+    fn microphone_users_come_from_the_audio_system() {
+        let mut s = state(PrivacyMode::On, "microphone.allowed_apps = [\"zoiper\"]");
+        let mut report = match mic_report(true, &[], 0) {
+            Event::Microphone(r) => r,
+            _ => unreachable!(),
+        };
+        report.users = vec![DeviceUse {
+            kind: UseKind::Microphone,
+            device: "hs".into(),
+            device_name: "USB Headset".into(),
+            pid: 7,
+            exe: "/usr/bin/zoiper".into(),
+            user: None,
+        }];
+        let actions = s.handle(Event::Microphone(report)).unwrap();
+        assert_eq!(
+            kinds_and_notices(&actions),
+            (vec!["microphone_use_started"], 0)
+        );
+        let v = serde_json::to_value(s.status()).unwrap();
+        assert_eq!(v["camera"]["microphone_users"][0]["pid"], 7);
+        assert_eq!(v["camera"]["microphone_users"][0]["device"], "USB Headset");
+        let actions = s.handle(mic_report(true, &[], 1)).unwrap();
+        assert_eq!(
+            kinds_and_notices(&actions),
+            (vec!["microphone_use_stopped"], 0)
+        );
+    }
+
+    #[test]
+    fn cover_check_changes_are_recorded_and_uncovered_is_told() {
+        let mut s = state(PrivacyMode::On, "");
+        let read = |s: &mut VeilState, lum: f32| {
+            s.handle(Event::CameraCover {
+                reading: Ok(CoverReading {
+                    device: "Integrated Camera".into(),
+                    luminance: lum,
+                }),
+                at: Millis(0),
+            })
+            .unwrap()
+        };
+        assert_eq!(
+            kinds_and_notices(&read(&mut s, 3.0)),
+            (vec!["camera_cover_checked"], 0)
+        );
+        assert_eq!(kinds_and_notices(&read(&mut s, 4.0)), (vec![], 0));
+        assert_eq!(
+            kinds_and_notices(&read(&mut s, 90.0)),
+            (vec!["camera_cover_checked"], 1)
+        );
+        assert_eq!(s.camera().cover.map(|c| c.covered), Some(false));
     }
 }

@@ -97,6 +97,7 @@ pub struct Status {
     pub store: StoreStatus,
     pub microphone: MicStatus,
     pub shield: crate::shield::ShieldStatus,
+    pub camera: crate::camera::CameraStatus,
 }
 
 /// Everything the windows render.

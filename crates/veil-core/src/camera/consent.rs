@@ -121,16 +121,52 @@ mod tests {
         // Values as read from a Windows 11 machine during a Teams call with
         // Chrome holding the camera and a crashed recorder left behind.
         let entries = [
-            entry(Camera, false, "C:#Program Files#Google#Chrome#Application#chrome.exe", 133_774_200_000_000_000, 0),
-            entry(Camera, false, "C:#Tools#recorder.exe", 133_774_100_000_000_000, 0),
-            entry(Camera, false, "C:#Program Files#Zoom#bin#Zoom.exe", 133_774_000_000_000_000, 133_774_050_000_000_000),
-            entry(Microphone, true, "MSTeams_8wekyb3d8bbwe", 133_774_200_000_000_000, 0),
-            entry(Microphone, true, "Microsoft.WindowsSoundRecorder_8wekyb3d8bbwe", 133_774_000_000_000_000, 0),
+            entry(
+                Camera,
+                false,
+                "C:#Program Files#Google#Chrome#Application#chrome.exe",
+                133_774_200_000_000_000,
+                0,
+            ),
+            entry(
+                Camera,
+                false,
+                "C:#Tools#recorder.exe",
+                133_774_100_000_000_000,
+                0,
+            ),
+            entry(
+                Camera,
+                false,
+                "C:#Program Files#Zoom#bin#Zoom.exe",
+                133_774_000_000_000_000,
+                133_774_050_000_000_000,
+            ),
+            entry(
+                Microphone,
+                true,
+                "MSTeams_8wekyb3d8bbwe",
+                133_774_200_000_000_000,
+                0,
+            ),
+            entry(
+                Microphone,
+                true,
+                "Microsoft.WindowsSoundRecorder_8wekyb3d8bbwe",
+                133_774_000_000_000_000,
+                0,
+            ),
             entry(Camera, false, "C:#Never#used.exe", 0, 0),
         ];
         let running = [
-            proc(7040, r"C:\Program Files\Google\Chrome\Application\chrome.exe"),
-            proc(5120, r"C:\Program Files\Google\Chrome\Application\chrome.exe"),
+            proc(
+                7040,
+                r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+            ),
+            proc(
+                5120,
+                r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+            ),
             proc(9000, r"C:\Program Files\Zoom\bin\Zoom.exe"),
             proc(
                 8800,
@@ -144,7 +180,10 @@ mod tests {
             .collect();
         assert_eq!(
             got,
-            [(Camera, 5120, ANY_CAMERA), (Microphone, 8800, ANY_MICROPHONE)]
+            [
+                (Camera, 5120, ANY_CAMERA),
+                (Microphone, 8800, ANY_MICROPHONE)
+            ]
         );
         assert!(uses[1].exe.ends_with("ms-teams.exe"));
         assert_eq!(uses[0].user.as_deref(), Some("agent"));

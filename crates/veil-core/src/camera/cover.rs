@@ -10,7 +10,7 @@ pub const COVERED_BELOW: f32 = 18.0;
 /// Mean luminance of packed 8-bit RGB pixels (ITU-R BT.601 weights). None
 /// for an empty or truncated frame.
 pub fn mean_luminance_rgb(pixels: &[u8]) -> Option<f32> {
-    if pixels.len() < 3 || pixels.len() % 3 != 0 {
+    if pixels.len() < 3 || !pixels.len().is_multiple_of(3) {
         return None;
     }
     let mut sum = 0u64;

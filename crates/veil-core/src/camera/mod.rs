@@ -131,6 +131,8 @@ pub struct CoverReading {
     pub luminance: f32,
 }
 
+impl Eq for CoverReading {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,7 +25,11 @@ pub fn camera_clients(dump: &Value) -> Vec<DeviceUse> {
     let Some(objects) = dump.as_array() else {
         return vec![];
     };
-    let by_id = |id: u64| objects.iter().find(|o| o.get("id") == Some(&Value::from(id)));
+    let by_id = |id: u64| {
+        objects
+            .iter()
+            .find(|o| o.get("id") == Some(&Value::from(id)))
+    };
     let mut out: Vec<DeviceUse> = Vec::new();
     for link in objects
         .iter()
@@ -38,7 +42,9 @@ pub fn camera_clients(dump: &Value) -> Vec<DeviceUse> {
                 i.get("input-node-id")?.as_u64()?,
             ))
         });
-        let Some((out_id, in_id)) = ends else { continue };
+        let Some((out_id, in_id)) = ends else {
+            continue;
+        };
         let (Some(source), Some(stream)) = (by_id(out_id), by_id(in_id)) else {
             continue;
         };
@@ -108,7 +114,12 @@ mod tests {
 
     #[test]
     fn unexpected_shapes_give_nothing() {
-        for text in ["{}", "[]", r#"[{"type": "PipeWire:Interface:Link"}]"#, "null"] {
+        for text in [
+            "{}",
+            "[]",
+            r#"[{"type": "PipeWire:Interface:Link"}]"#,
+            "null",
+        ] {
             let v: Value = serde_json::from_str(text).unwrap();
             assert!(camera_clients(&v).is_empty(), "{text}");
         }

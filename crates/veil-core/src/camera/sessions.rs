@@ -74,7 +74,7 @@ impl Session {
 /// Programs that may use the camera or microphone quietly. An entry matches
 /// the program's full path or its file name (`.exe` optional); `*` matches
 /// any run of characters; case is ignored.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AllowList {
     pub camera: Vec<String>,
     pub microphone: Vec<String>,
@@ -98,7 +98,10 @@ impl AllowList {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SessionEvent {
     /// `notify`: tell the agent (not allowed, and not told recently).
-    Started { session: Session, notify: bool },
+    Started {
+        session: Session,
+        notify: bool,
+    },
     Stopped(Session),
 }
 
@@ -165,10 +168,7 @@ impl Sessions {
                 continue;
             }
             let allowed = self.allow.allows(kind, &u.exe);
-            let running_already = self
-                .open
-                .values()
-                .any(|s| s.kind == kind && s.app == app);
+            let running_already = self.open.values().any(|s| s.kind == kind && s.app == app);
             let seen_lately = self
                 .last_seen
                 .get(&(kind, app.clone()))
@@ -194,7 +194,7 @@ impl Sessions {
     }
 
     /// Sessions in progress, camera first.
-    pub fn open(&self) -> impl Iterator<Item = &Session> {
+    pub fn open(&self) -> impl Iterator<Item = &Session> + Clone {
         self.open.values()
     }
 
@@ -257,7 +257,12 @@ mod tests {
     fn sessions_start_stop_and_notify_once() {
         let rows: &[Row] = &[
             // Chrome opens the camera: told.
-            (0, &[("/dev/video0", 10, "/usr/bin/chrome")], &[(10, true)], &[]),
+            (
+                0,
+                &[("/dev/video0", 10, "/usr/bin/chrome")],
+                &[(10, true)],
+                &[],
+            ),
             // Still open: nothing new.
             (1, &[("/dev/video0", 10, "/usr/bin/chrome")], &[], &[]),
             // The allow-listed softphone joins: quiet.
@@ -296,7 +301,12 @@ mod tests {
             // Everything closes.
             (62, &[], &[], &[11, 11, 20]),
             // Chrome, much later: a new call, told again.
-            (62 + 601, &[("/dev/video0", 12, "/usr/bin/chrome")], &[(12, true)], &[]),
+            (
+                62 + 601,
+                &[("/dev/video0", 12, "/usr/bin/chrome")],
+                &[(12, true)],
+                &[],
+            ),
         ];
         let mut s = Sessions::new(allow(&["zoiper"]));
         for (at, uses, started, stopped) in rows {
@@ -326,7 +336,11 @@ mod tests {
         let mut s = Sessions::new(AllowList::default());
         let mut mic = cam("alsa_input.usb", 10, "/usr/bin/chrome");
         mic.kind = UseKind::Microphone;
-        s.observe(UseKind::Camera, &[cam("/dev/video0", 10, "/usr/bin/chrome")], Millis(0));
+        s.observe(
+            UseKind::Camera,
+            &[cam("/dev/video0", 10, "/usr/bin/chrome")],
+            Millis(0),
+        );
         let events = s.observe(UseKind::Microphone, &[mic], Millis(1000));
         // The microphone is its own session, told on its own.
         assert!(matches!(
@@ -343,7 +357,11 @@ mod tests {
     #[test]
     fn details_and_duration() {
         let mut s = Sessions::new(allow(&["chrome"]));
-        s.observe(UseKind::Camera, &[cam("/dev/video0", 10, "/usr/bin/chrome")], Millis(1_000));
+        s.observe(
+            UseKind::Camera,
+            &[cam("/dev/video0", 10, "/usr/bin/chrome")],
+            Millis(1_000),
+        );
         let events = s.observe(UseKind::Camera, &[], Millis(43_500));
         let SessionEvent::Stopped(session) = &events[0] else {
             panic!("{events:?}")
@@ -358,7 +376,11 @@ mod tests {
     #[test]
     fn a_new_allow_list_applies_to_open_sessions() {
         let mut s = Sessions::new(AllowList::default());
-        s.observe(UseKind::Camera, &[cam("/dev/video0", 10, "/usr/bin/chrome")], Millis(0));
+        s.observe(
+            UseKind::Camera,
+            &[cam("/dev/video0", 10, "/usr/bin/chrome")],
+            Millis(0),
+        );
         assert!(!s.open().next().unwrap().allowed);
         s.set_allow(allow(&["chrome"]));
         assert!(s.open().next().unwrap().allowed);

@@ -94,8 +94,20 @@ impl CameraStatus {
         history: impl Iterator<Item = &'a Session>,
         cover: Option<CoverCheck>,
     ) -> Self {
+        let microphone_users: Vec<MicrophoneUser> = open
+            .clone()
+            .filter(|s| s.kind == UseKind::Microphone)
+            .map(|s| MicrophoneUser {
+                pid: s.pid,
+                exe: s.exe.clone(),
+                device: s.device_name.clone(),
+                user: s.user.clone(),
+                allowed: s.allowed,
+            })
+            .collect();
         let Some(scan) = scan else {
             return Self {
+                microphone_users,
                 cover,
                 recent: history.take(RECENT).cloned().collect(),
                 ..Self::starting()
@@ -142,17 +154,6 @@ impl CameraStatus {
                 });
             }
         }
-        let microphone_users = open
-            .clone()
-            .filter(|s| s.kind == UseKind::Microphone)
-            .map(|s| MicrophoneUser {
-                pid: s.pid,
-                exe: s.exe.clone(),
-                device: s.device_name.clone(),
-                user: s.user.clone(),
-                allowed: s.allowed,
-            })
-            .collect();
         let mut why = Vec::new();
         if !scan.detects() {
             why.push(

@@ -135,5 +135,7 @@ impl MicStatus {
 pub struct MicReport {
     pub status: MicStatus,
     pub changes: Vec<Change>,
+    /// Programs recording from an input now (other than Veil itself).
+    pub users: Vec<crate::camera::DeviceUse>,
     pub at: Millis,
 }

@@ -158,6 +158,14 @@ impl Effective {
             },
             shield_always_on: self.bool(schema::SHIELD_ALWAYS_ON),
             shield_lock_command: self.text(schema::SHIELD_LOCK_COMMAND),
+            allowed_apps: crate::camera::AllowList {
+                camera: self.list(schema::CAMERA_ALLOWED_APPS),
+                microphone: self.list(schema::MIC_ALLOWED_APPS),
+            },
+            camera_device_pattern: self.text(schema::CAMERA_DEVICE_PATTERN),
+            camera_cover_check: self
+                .bool(schema::CAMERA_COVER_CHECK)
+                .then(|| secs(self.int(schema::CAMERA_COVER_CHECK_MINUTES) * 60)),
         }
     }
 }
@@ -206,6 +214,11 @@ pub struct Settings {
     pub shield_always_on: bool,
     /// Empty: the OS's own lock.
     pub shield_lock_command: String,
+    pub allowed_apps: crate::camera::AllowList,
+    /// Linux camera nodes to watch.
+    pub camera_device_pattern: String,
+    /// How often to check the camera cover; None when the check is off.
+    pub camera_cover_check: Option<std::time::Duration>,
 }
 
 fn secs(n: i64) -> std::time::Duration {

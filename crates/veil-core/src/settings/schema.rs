@@ -66,6 +66,11 @@ pub const SHIELD_LOCK_AFTER_SECONDS: &str = "shield.lock_after_seconds";
 pub const SHIELD_MAX_CALL_SECONDS: &str = "shield.max_call_seconds";
 pub const SHIELD_ALWAYS_ON: &str = "shield.always_on";
 pub const SHIELD_LOCK_COMMAND: &str = "shield.lock_command";
+pub const CAMERA_ALLOWED_APPS: &str = "camera.allowed_apps";
+pub const MIC_ALLOWED_APPS: &str = "microphone.allowed_apps";
+pub const CAMERA_DEVICE_PATTERN: &str = "camera.device_pattern";
+pub const CAMERA_COVER_CHECK: &str = "camera.cover_check";
+pub const CAMERA_COVER_CHECK_MINUTES: &str = "camera.cover_check_minutes";
 
 pub static SETTINGS: &[SettingSpec] = &[
     SettingSpec {
@@ -175,6 +180,46 @@ pub static SETTINGS: &[SettingSpec] = &[
         scope: Scope::PolicyOnly,
         title: "Lock command",
         help: "A command that locks the session, for desktops where the system's own lock does not work; empty uses the system's.",
+    },
+    SettingSpec {
+        key: CAMERA_ALLOWED_APPS,
+        kind: Kind::TextList,
+        default: DefaultValue::TextList(&[]),
+        scope: Scope::PolicyOnly,
+        title: "Programs allowed to use the camera",
+        help: "Program names or paths (* matches anything, case ignored) whose camera use is recorded without telling the agent; any other program's use is told once per call.",
+    },
+    SettingSpec {
+        key: MIC_ALLOWED_APPS,
+        kind: Kind::TextList,
+        default: DefaultValue::TextList(&[]),
+        scope: Scope::PolicyOnly,
+        title: "Programs allowed to use the microphone",
+        help: "Program names or paths (* matches anything, case ignored), such as the softphone, whose microphone use is recorded without telling the agent.",
+    },
+    SettingSpec {
+        key: CAMERA_DEVICE_PATTERN,
+        kind: Kind::Text,
+        default: DefaultValue::Text("/dev/video*"),
+        scope: Scope::PolicyOnly,
+        title: "Camera device nodes (Linux)",
+        help: "The device nodes Veil watches for camera use; * matches any run of characters in the file name.",
+    },
+    SettingSpec {
+        key: CAMERA_COVER_CHECK,
+        kind: Kind::Bool,
+        default: DefaultValue::Bool(false),
+        scope: Scope::PolicyOnly,
+        title: "Check that the camera is covered",
+        help: "When no program uses the camera, Veil reads one frame and reports whether the lens is covered. The frame is never stored or sent.",
+    },
+    SettingSpec {
+        key: CAMERA_COVER_CHECK_MINUTES,
+        kind: Kind::Integer { min: 5, max: 1440 },
+        default: DefaultValue::Integer(60),
+        scope: Scope::PolicyOnly,
+        title: "Camera cover check every (minutes)",
+        help: "How often the cover check runs, when it is on.",
     },
 ];
 
