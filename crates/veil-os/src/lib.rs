@@ -3,6 +3,7 @@
 //! by side under `#[cfg(target_os)]` and all type-check in CI.
 
 pub mod audio;
+pub mod camera;
 pub mod console;
 pub mod control;
 pub mod files;

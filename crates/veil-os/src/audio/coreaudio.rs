@@ -27,7 +27,7 @@ use super::{AudioBackend, AudioError, Devices, InputDevice, Notify};
 
 const SYSTEM: AudioObjectID = kAudioObjectSystemObject as AudioObjectID;
 
-fn address(selector: u32, scope: u32) -> AudioObjectPropertyAddress {
+pub(crate) fn address(selector: u32, scope: u32) -> AudioObjectPropertyAddress {
     AudioObjectPropertyAddress {
         mSelector: selector,
         mScope: scope,
@@ -46,7 +46,7 @@ fn check(status: i32, what: &str) -> Result<(), AudioError> {
 }
 
 /// Reads a fixed-size property.
-fn get<T: Copy + Default>(
+pub(crate) fn get<T: Copy + Default>(
     object: AudioObjectID,
     addr: AudioObjectPropertyAddress,
 ) -> Result<T, AudioError> {
@@ -112,6 +112,34 @@ fn string(object: AudioObjectID, selector: u32) -> Option<String> {
     // The property hands over a retained string.
     let s = unsafe { CFRetained::from_raw(ptr) };
     Some(s.to_string())
+}
+
+/// Reads an array property (object lists).
+pub(crate) fn list(
+    object: AudioObjectID,
+    addr: AudioObjectPropertyAddress,
+) -> Result<Vec<AudioObjectID>, AudioError> {
+    let mut addr = addr;
+    let size = size_of_property(object, addr);
+    let count = size as usize / std::mem::size_of::<AudioObjectID>();
+    let mut ids = vec![0 as AudioObjectID; count];
+    if count == 0 {
+        return Ok(ids);
+    }
+    let mut size = size;
+    let status = unsafe {
+        AudioObjectGetPropertyData(
+            object,
+            NonNull::from(&mut addr),
+            0,
+            std::ptr::null(),
+            NonNull::from(&mut size),
+            NonNull::new(ids.as_mut_ptr().cast::<c_void>()).ok_or(AudioError::Unsupported)?,
+        )
+    };
+    check(status, "reading an audio object list")?;
+    ids.truncate(size as usize / std::mem::size_of::<AudioObjectID>());
+    Ok(ids)
 }
 
 fn device_ids() -> Result<Vec<AudioObjectID>, AudioError> {

@@ -10,7 +10,7 @@ use veil_core::mic::plan::{Action, Input, Stream, View};
 use veil_core::mic::{classify, Classification, DeviceFacts, HeadsetRule};
 
 #[cfg(target_os = "macos")]
-mod coreaudio;
+pub(crate) mod coreaudio;
 pub mod meter;
 #[cfg(target_os = "linux")]
 mod pulse;
