@@ -87,6 +87,7 @@ pub fn run(show: bool) -> ExitCode {
             let actor = Actor::spawn(handle.clone(), paths.clone(), state, initial_actions);
             app.manage(actor.clone());
             app.manage(MicGuard::spawn(actor.clone(), paths.mic_prior_file()));
+            crate::camera_guard::spawn(actor.clone());
             let live_idle = LiveIdle::default();
             app.manage(crate::shield::spawn(
                 handle.clone(),

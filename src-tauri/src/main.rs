@@ -5,6 +5,7 @@
 mod actor;
 mod app;
 mod audit_log;
+mod camera_guard;
 mod cli;
 mod commands;
 mod config_watch;

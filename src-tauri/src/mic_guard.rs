@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
+use veil_core::camera::{DeviceUse, UseKind};
 use veil_core::clock::{Clock, SystemClock};
 use veil_core::mic::plan::{Action, Prior, View};
 use veil_core::mic::{Guard, HeadsetRule, MicReport, MicStatus};
@@ -61,6 +62,8 @@ impl MicGuard {
             last_status: None,
             failed_moves: HashSet::new(),
             retry_at: None,
+            users: vec![],
+            last_users: vec![],
         };
         if let Err(e) = std::thread::Builder::new()
             .name("veil-mic-guard".into())
@@ -113,6 +116,9 @@ struct Worker {
     failed_moves: HashSet<u32>,
     /// Writes held back while another program fights the guard.
     retry_at: Option<Instant>,
+    /// Programs recording now, as of the last read.
+    users: Vec<DeviceUse>,
+    last_users: Vec<DeviceUse>,
 }
 
 impl Worker {
@@ -135,6 +141,7 @@ impl Worker {
                 }
                 Err(e) => e.to_string(),
             };
+            self.users.clear();
             self.report(MicStatus::disconnected(backend_name, why.clone()), vec![]);
             tracing::warn!("microphone guard: {why}; retrying in {backoff:?}");
             // Wait out the backoff, still taking settings and quit.
@@ -259,6 +266,7 @@ impl Worker {
             Err(AudioError::Unreachable(why)) => return Err(why),
             Err(e) => return Err(e.to_string()),
         };
+        self.users = recording_programs(&devices);
         let mut view = devices.view(&self.config.rules);
         self.failed_moves
             .retain(|id| view.streams.iter().any(|s| s.id == *id));
@@ -268,16 +276,50 @@ impl Worker {
 
     /// Tells the actor, when there is news.
     fn report(&mut self, status: MicStatus, changes: Vec<veil_core::mic::Change>) {
-        if changes.is_empty() && self.last_status.as_ref() == Some(&status) {
+        if changes.is_empty()
+            && self.last_status.as_ref() == Some(&status)
+            && self.last_users == self.users
+        {
             return;
         }
         self.last_status = Some(status.clone());
+        self.last_users = self.users.clone();
         self.actor.post_blocking(Event::Microphone(MicReport {
             status,
             changes,
+            users: self.users.clone(),
             at: SystemClock.now(),
         }));
     }
+}
+
+/// Who records from which input, Veil's own mic check aside.
+fn recording_programs(devices: &audio::Devices) -> Vec<DeviceUse> {
+    let own = std::process::id();
+    devices
+        .streams
+        .iter()
+        .filter(|s| s.pid != Some(own))
+        .map(|s| DeviceUse {
+            kind: UseKind::Microphone,
+            device: s.input_id.clone(),
+            device_name: devices
+                .inputs
+                .iter()
+                .find(|i| i.id == s.input_id)
+                .map(|i| i.name.clone())
+                .unwrap_or_else(|| s.input_id.clone()),
+            pid: s.pid.unwrap_or(0),
+            // The full path, for allow-lists; PulseAudio only names it.
+            exe: s
+                .pid
+                .and_then(veil_os::process::exe_path)
+                .or_else(|| s.exe.clone())
+                .or_else(|| s.app.clone())
+                .unwrap_or_default(),
+            user: s.user.clone(),
+        })
+        .collect()
 }
 
 fn load_prior(path: &Path) -> Prior {

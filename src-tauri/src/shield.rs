@@ -108,7 +108,7 @@ impl Runner {
         let snap = self.actor.snapshot();
         let settings = snap.settings.settings();
         let enabled = veil_core::state::shield_enabled(snap.status.privacy_mode, &settings);
-        self.call = snap.status.microphone.recording;
+        self.call = snap.status.microphone.recording || snap.status.camera.in_use();
         self.machine.set_times(settings.shield);
         self.lock_command = settings.shield_lock_command;
         if enabled != self.enabled {

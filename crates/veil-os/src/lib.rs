@@ -10,5 +10,6 @@ pub mod files;
 pub mod idle;
 pub mod instance;
 pub mod paths;
+pub mod process;
 pub mod secrets;
 pub mod watch;

@@ -37,6 +37,8 @@ pub struct RecordingStream {
     pub app: Option<String>,
     pub pid: Option<u32>,
     pub exe: Option<String>,
+    /// The account the recording program runs as.
+    pub user: Option<String>,
 }
 
 /// Everything the guard looks at, read in one go.

@@ -230,6 +230,7 @@ struct RawStream {
     app: Option<String>,
     pid: Option<u32>,
     exe: Option<String>,
+    user: Option<String>,
 }
 
 fn stream(info: &SourceOutputInfo) -> Option<RawStream> {
@@ -248,6 +249,7 @@ fn stream(info: &SourceOutputInfo) -> Option<RawStream> {
         app: get(properties::APPLICATION_NAME).or_else(|| info.name.as_deref().map(str::to_string)),
         pid: get(properties::APPLICATION_PROCESS_ID).and_then(|p| p.parse().ok()),
         exe: get(properties::APPLICATION_PROCESS_BINARY),
+        user: get(properties::APPLICATION_PROCESS_USER),
     })
 }
 
@@ -291,6 +293,7 @@ impl AudioBackend for PulseBackend {
                     app: s.app,
                     pid: s.pid,
                     exe: s.exe,
+                    user: s.user,
                 })
             })
             .collect();

@@ -168,7 +168,7 @@ impl CameraMonitor for ProcCameras {
                             if c.user.is_none() {
                                 c.user = self.user_of(c.pid);
                             }
-                            if let Some(full) = Some(exe_of(c.pid)).filter(|e| !e.is_empty()) {
+                            if let Some(full) = crate::process::exe_path(c.pid) {
                                 c.exe = full;
                             }
                             uses.push(c);

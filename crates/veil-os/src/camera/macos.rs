@@ -250,19 +250,9 @@ fn recording_processes() -> Result<Vec<DeviceUse>, String> {
             device: "microphone".into(),
             device_name: "Microphone".into(),
             pid: pid as u32,
-            exe: exe_of(pid),
+            exe: crate::process::exe_path(pid as u32).unwrap_or_default(),
             user: None,
         });
     }
     Ok(out)
-}
-
-fn exe_of(pid: i32) -> String {
-    let mut buf = vec![0u8; libc::PROC_PIDPATHINFO_MAXSIZE as usize];
-    // SAFETY: buf is writable for its length.
-    let n = unsafe { libc::proc_pidpath(pid, buf.as_mut_ptr().cast(), buf.len() as u32) };
-    if n <= 0 {
-        return String::new();
-    }
-    String::from_utf8_lossy(&buf[..n as usize]).into_owned()
 }

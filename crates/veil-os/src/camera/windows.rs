@@ -25,9 +25,6 @@ use windows::Win32::System::Registry::{
     RegCloseKey, RegEnumKeyExW, RegOpenKeyExW, RegQueryValueExW, HKEY, HKEY_CURRENT_USER,
     HKEY_LOCAL_MACHINE, KEY_READ,
 };
-use windows::Win32::System::Threading::{
-    OpenProcess, QueryFullProcessImageNameW, PROCESS_NAME_WIN32, PROCESS_QUERY_LIMITED_INFORMATION,
-};
 
 use super::{CameraMonitor, Notify};
 
@@ -378,7 +375,7 @@ fn running_processes() -> Vec<RunningProcess> {
         let mut ok = Process32FirstW(snap, &mut entry).is_ok();
         while ok {
             let pid = entry.th32ProcessID;
-            if let Some(exe) = exe_path(pid) {
+            if let Some(exe) = crate::process::exe_path(pid) {
                 out.push(RunningProcess { pid, exe });
             }
             ok = Process32NextW(snap, &mut entry).is_ok();
@@ -386,18 +383,4 @@ fn running_processes() -> Vec<RunningProcess> {
         let _ = CloseHandle(snap);
     }
     out
-}
-
-fn exe_path(pid: u32) -> Option<String> {
-    // SAFETY: a process handle we close; buf is writable for size chars.
-    unsafe {
-        let h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, pid).ok()?;
-        let mut buf = vec![0u16; 1024];
-        let mut size = buf.len() as u32;
-        let r =
-            QueryFullProcessImageNameW(h, PROCESS_NAME_WIN32, PWSTR(buf.as_mut_ptr()), &mut size);
-        let _ = CloseHandle(h);
-        r.ok()?;
-        Some(String::from_utf16_lossy(&buf[..size as usize]))
-    }
 }
