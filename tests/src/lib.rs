@@ -411,6 +411,16 @@ impl Session {
 
     /// Saves a screenshot of the window under `docs/screenshots/NAME.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // WebKit paints asynchronously: wait for two frames to be painted
+        // so the picture shows the DOM the test just checked.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await.expect("screenshot");
         let dir = screenshot_dir();
         fs::create_dir_all(&dir).expect("mkdir");

@@ -316,3 +316,48 @@ fn a_dead_audio_server_makes_detection_degraded_not_silent() {
         camera(&home)["detection"] == "ok"
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_shows_live_use_and_recent_history() {
+    use veil_e2e::Session;
+    const SOON: Duration = Duration::from_secs(5);
+    let home = Home::new();
+    home.write_settings("appearance = \"light\"\n");
+    let dir = nodes(&home, &["video0"]);
+    policy(&home, &dir, "");
+    let s = Session::start(&home).await;
+    s.eventually(SOON, "the card says nothing is in use", || async {
+        s.text("#camera-summary").await == "No program is using your camera or microphone"
+    })
+    .await;
+    assert_eq!(s.text("#camera-devices").await, "video0");
+
+    let mut child = open_node(&dir.join("video0"));
+    s.eventually(SOON, "the card names the program", || async {
+        s.text("#camera-live")
+            .await
+            .starts_with("sleep is using the camera (video0)")
+    })
+    .await;
+    assert!(s
+        .text("#camera-live")
+        .await
+        .contains("not approved by your organization"));
+    let _ = s
+        .client
+        .execute(
+            "document.getElementById('camera-card').scrollIntoView()",
+            vec![],
+        )
+        .await;
+    s.screenshot("dashboard-camera-in-use").await;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    s.eventually(SOON, "the session moves to recent use", || async {
+        s.text("#camera-recent")
+            .await
+            .starts_with("sleep — camera (video0)")
+    })
+    .await;
+    s.end().await;
+}

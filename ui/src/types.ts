@@ -40,6 +40,44 @@ export interface Status {
   settings_file: FileStatus;
   store: StoreStatus;
   microphone: MicStatus;
+  camera: CameraStatus;
+}
+
+export interface CameraUser {
+  pid: number;
+  exe: string;
+  user: string | null;
+  allowed: boolean;
+}
+
+export interface CameraDeviceStatus {
+  name: string;
+  path: string;
+  in_use: boolean;
+  users: CameraUser[];
+}
+
+export interface UseSession {
+  kind: "camera" | "microphone";
+  device: string;
+  device_name: string;
+  pid: number;
+  exe: string;
+  app: string;
+  user: string | null;
+  started: number;
+  stopped: number | null;
+  allowed: boolean;
+}
+
+export interface CameraStatus {
+  devices: CameraDeviceStatus[];
+  microphone_users: { pid: number; exe: string; device: string; user: string | null; allowed: boolean }[];
+  detection: "ok" | "degraded";
+  sources: { name: string; ok: boolean; message: string | null }[];
+  message: string | null;
+  recent: UseSession[];
+  cover: { covered: boolean; device: string; luminance: number; checked_at: number } | null;
 }
 
 export interface MicStatus {

@@ -1,6 +1,20 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Snapshot } from "./types";
-import { fileStateText, micSummary, renderDashboard, renderSettings, stateCopy } from "./view";
+import type { CameraStatus } from "./types";
+import { cameraSummary, fileStateText, liveUses, micSummary, renderDashboard, renderSettings, stateCopy } from "./view";
+
+function cameraStatus(over: Partial<CameraStatus> = {}): CameraStatus {
+  return {
+    devices: [{ name: "Integrated Camera", path: "/dev/video0", in_use: false, users: [] }],
+    microphone_users: [],
+    detection: "ok",
+    sources: [{ name: "procfs", ok: true, message: null }],
+    message: null,
+    recent: [],
+    cover: null,
+    ...over,
+  };
+}
 
 function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
   return {
@@ -17,6 +31,7 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
         default: "Jabra Evolve2 40", headset: "Jabra Evolve2 40", muted: ["Built-in Microphone"], compliant: true,
         backend: "pulseaudio", connection: "connected", enforcing: true, contested: false, message: null,
       },
+      camera: cameraStatus(),
       ...over,
     },
     settings: {
@@ -145,5 +160,44 @@ describe("microphone card", () => {
     expect(running.querySelector<HTMLMeterElement>("#mic-level")!.getAttribute("value")).toBe("0.4");
     running.querySelector<HTMLButtonElement>("#mic-check-button")!.click();
     expect(onStop).toHaveBeenCalledOnce();
+  });
+});
+
+describe("camera card", () => {
+  it("says who uses what, and never reads degraded detection as nothing in use", () => {
+    expect(cameraSummary(cameraStatus()).text).toBe("No program is using your camera or microphone");
+    const degraded = cameraStatus({ detection: "degraded", message: "/proc is not mounted" });
+    expect(cameraSummary(degraded).tone).toBe("alert");
+    expect(cameraSummary(degraded).text).toContain("/proc is not mounted");
+    const used = cameraStatus({
+      devices: [
+        {
+          name: "Integrated Camera", path: "/dev/video0", in_use: true,
+          users: [{ pid: 9, exe: "/opt/google/chrome/chrome", user: "a", allowed: false }],
+        },
+      ],
+      microphone_users: [{ pid: 7, exe: "C:\\Apps\\Zoiper.exe", device: "Jabra", user: null, allowed: true }],
+    });
+    expect(liveUses(used).map((u) => u.text)).toEqual([
+      "chrome is using the camera (Integrated Camera)",
+      "Zoiper is using the microphone (Jabra)",
+    ]);
+    expect(cameraSummary(used).tone).toBe("alert");
+    const el = renderDashboard(snap({ camera: used }), () => {});
+    expect(el.querySelector("#camera-live")?.textContent).toContain("not approved by your organization");
+  });
+
+  it("lists recent sessions with their length", () => {
+    const c = cameraStatus({
+      recent: [
+        {
+          kind: "camera", device: "/dev/video0", device_name: "Integrated Camera", pid: 9, exe: "/usr/bin/obs",
+          app: "obs", user: null, started: 1_000_000, stopped: 1_042_000, allowed: false,
+        },
+      ],
+    });
+    const el = renderDashboard(snap({ camera: c }), () => {});
+    expect(el.querySelector("#camera-recent")?.textContent).toContain("obs — camera (Integrated Camera)");
+    expect(el.querySelector("#camera-recent")?.textContent).toContain("42 s");
   });
 });

@@ -3,6 +3,7 @@
 import { h, shieldIcon } from "./dom";
 import type {
   About,
+  CameraStatus,
   Entry,
   FileStatus,
   MicLevel,
@@ -57,6 +58,7 @@ export function fileStateText(f: FileStatus, missing: string): string {
 
 const SOURCE_LABEL: Record<string, string> = {
   microphone: "Microphone",
+  camera: "Camera and microphone use",
   shield: "Screen shield",
   policy: "Organization policy",
   settings: "Your settings file",
@@ -141,6 +143,108 @@ function micCard(s: Status, check: MicCheckView): HTMLElement {
       button,
     ),
     h("p", { class: "muted", id: "mic-check-note" }, meterNote),
+  );
+}
+
+/** Program file name, as people know it. */
+function appOf(exe: string): string {
+  const base = exe.split(/[\\/]/).pop() ?? exe;
+  return base.replace(/\.exe$/i, "") || "A program";
+}
+
+export interface LiveUse {
+  text: string;
+  allowed: boolean;
+}
+
+/** Every use in progress, one line each: "chrome is using Integrated Camera". */
+export function liveUses(c: CameraStatus): LiveUse[] {
+  const out: LiveUse[] = [];
+  for (const d of c.devices) {
+    for (const u of d.users) {
+      out.push({ text: `${appOf(u.exe)} is using the camera (${d.name})`, allowed: u.allowed });
+    }
+  }
+  for (const u of c.microphone_users) {
+    out.push({ text: `${appOf(u.exe)} is using the microphone (${u.device})`, allowed: u.allowed });
+  }
+  return out;
+}
+
+export function cameraSummary(c: CameraStatus): { text: string; tone: "ok" | "alert" | "off" } {
+  if (c.detection === "degraded") {
+    return c.sources.length === 0
+      ? { text: "Checking who uses your camera and microphone…", tone: "off" }
+      : { text: `Veil cannot see every use of your camera and microphone: ${c.message ?? "unknown reason"}`, tone: "alert" };
+  }
+  const live = liveUses(c);
+  if (live.length === 0) return { text: "No program is using your camera or microphone", tone: "ok" };
+  if (live.some((u) => !u.allowed)) return { text: "A program your organization has not approved is using a device", tone: "alert" };
+  return { text: "Only approved programs are using your devices", tone: "ok" };
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function cameraCard(c: CameraStatus): HTMLElement {
+  const summary = cameraSummary(c);
+  const live = liveUses(c);
+  const recent = c.recent.slice(0, 5);
+  return h(
+    "section",
+    { class: "card", id: "camera-card", "aria-labelledby": "camera-title" },
+    h("h3", { class: "card-title", id: "camera-title" }, "Camera and microphone use"),
+    h("p", { class: `mic-summary tone-${summary.tone}`, id: "camera-summary" }, summary.text),
+    live.length
+      ? h(
+          "ul",
+          { class: "live-uses", id: "camera-live" },
+          ...live.map((u) =>
+            h(
+              "li",
+              { class: u.allowed ? "" : "tone-alert" },
+              u.text,
+              h("span", { class: "muted small" }, u.allowed ? " — approved" : " — not approved by your organization"),
+            ),
+          ),
+        )
+      : null,
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Cameras"),
+      h("dd", { id: "camera-devices" }, c.devices.length ? c.devices.map((d) => d.name).join(", ") : "None found"),
+      c.cover ? h("dt", {}, "Camera cover") : null,
+      c.cover
+        ? h(
+            "dd",
+            { id: "camera-cover" },
+            `${c.cover.covered ? "Covered" : "Not covered — slide the cover closed"} (checked ${clock(c.cover.checked_at)})`,
+          )
+        : null,
+    ),
+    h("h4", { class: "card-subtitle" }, "Recent use"),
+    recent.length
+      ? h(
+          "ol",
+          { class: "recent-uses", id: "camera-recent" },
+          ...recent.map((r) =>
+            h(
+              "li",
+              {},
+              `${r.app} — ${r.kind} (${r.device_name}), ${clock(r.started)}, ${duration((r.stopped ?? r.started) - r.started)}`,
+            ),
+          ),
+        )
+      : h("p", { class: "muted", id: "camera-recent" }, "None since Veil started. The full history is in the audit log."),
   );
 }
 
@@ -248,7 +352,7 @@ export function renderDashboard(
       : null,
   );
 
-  return h("div", { class: "page" }, hero, privacy, problems, micCard(s, check), config);
+  return h("div", { class: "page" }, hero, privacy, problems, micCard(s, check), cameraCard(s.camera), config);
 }
 
 function lockBadge(): HTMLElement {
