@@ -4,11 +4,12 @@
 # only waits on the server or the screen.
 #   scripts/bench.sh mic     microphone guard latency (100 drift, 30 plug trials)
 #   scripts/bench.sh shield  idle shield latency (30 trials), CPU idle, memory
+#   scripts/bench.sh camera  camera guard open/close to event latency (50 trials)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
-  mic|shield) ;;
-  *) echo "usage: scripts/bench.sh mic|shield" >&2; exit 2 ;;
+  mic|shield|camera) ;;
+  *) echo "usage: scripts/bench.sh mic|shield|camera" >&2; exit 2 ;;
 esac
 (cd ui && npm run build --silent)
 cargo build --release -p veil

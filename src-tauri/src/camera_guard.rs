@@ -16,7 +16,11 @@ use crate::actor::Actor;
 
 /// Looks after a wake-up: now, then again for descriptors not yet visible
 /// when the open was announced.
-const FOLLOW_UPS: [Duration; 2] = [Duration::from_millis(30), Duration::from_millis(200)];
+const FOLLOW_UPS: [Duration; 3] = [
+    Duration::from_millis(3),
+    Duration::from_millis(30),
+    Duration::from_millis(200),
+];
 
 enum Msg {
     Changed,
