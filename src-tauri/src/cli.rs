@@ -487,6 +487,55 @@ fn status(paths: &Paths, json: bool) -> ExitCode {
             .map(|k| format!(", key in {}", k.replace('_', " ")))
             .unwrap_or_default()
     );
+    let mic = &status["microphone"];
+    println!(
+        "Microphone:   {}{}",
+        mic["default"].as_str().unwrap_or("none"),
+        if mic["compliant"].as_bool() == Some(true) {
+            " (compliant)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "Shield:       {} (idle {} s, source {})",
+        status["shield"]["state"].as_str().unwrap_or("?"),
+        status["shield"]["idle_seconds"].as_u64().unwrap_or(0),
+        status["shield"]["idle_source"].as_str().unwrap_or("?")
+    );
+    let camera = &status["camera"];
+    let mut users: Vec<String> = vec![];
+    for d in camera["devices"].as_array().into_iter().flatten() {
+        for u in d["users"].as_array().into_iter().flatten() {
+            users.push(format!(
+                "{} (pid {}) on {}",
+                u["exe"].as_str().unwrap_or("?"),
+                u["pid"],
+                d["name"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    for u in camera["microphone_users"].as_array().into_iter().flatten() {
+        users.push(format!(
+            "{} (pid {}) on {}",
+            u["exe"].as_str().unwrap_or("?"),
+            u["pid"],
+            u["device"].as_str().unwrap_or("?")
+        ));
+    }
+    println!(
+        "Devices used: {}{}",
+        if users.is_empty() {
+            "none".to_string()
+        } else {
+            users.join("; ")
+        },
+        if camera["detection"] == "degraded" {
+            " (detection degraded: not all use is visible)"
+        } else {
+            ""
+        }
+    );
     if let Some(problems) = status["problems"].as_array().filter(|p| !p.is_empty()) {
         println!("Problems:");
         for p in problems {
