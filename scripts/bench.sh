@@ -5,14 +5,16 @@
 #   scripts/bench.sh mic     microphone guard latency (100 drift, 30 plug trials)
 #   scripts/bench.sh shield  idle shield latency (30 trials), CPU idle, memory
 #   scripts/bench.sh camera  camera guard open/close to event latency (50 trials)
+#   scripts/bench.sh start   start to tray, first (cold when possible) and warm
+#                            (VEIL_BIN=/usr/bin/veil measures the installed .deb)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in
-  mic|shield|camera) ;;
-  *) echo "usage: scripts/bench.sh mic|shield|camera" >&2; exit 2 ;;
+  mic|shield|camera|start) ;;
+  *) echo "usage: scripts/bench.sh mic|shield|camera|start" >&2; exit 2 ;;
 esac
 (cd ui && npm run build --silent)
 cargo build --release -p veil
 cargo build -p veil-e2e --bin "$1-bench"
 exec dbus-run-session -- scripts/e2e-session.sh \
-  env VEIL_BIN="$PWD/target/release/veil" "target/debug/$1-bench"
+  env VEIL_BIN="${VEIL_BIN:-$PWD/target/release/veil}" "target/debug/$1-bench"

@@ -17,6 +17,8 @@ PACKAGES=(
   xvfb openbox trayer xdotool x11-utils x11-xserver-utils imagemagick
   dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   pulseaudio pulseaudio-utils desktop-file-utils librsvg2-bin
+  # nokhwa's V4L2 bindings (camera cover check); the installer test
+  libclang-dev lintian man-db
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -48,4 +50,8 @@ fi
 
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   npm --prefix ui ci --no-audit --no-fund
+fi
+# The Tauri CLI that builds the installers.
+if [ ! -d node_modules/@tauri-apps/cli ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
 fi

@@ -28,3 +28,6 @@ step "end-to-end tests (Xvfb, openbox, tray, D-Bus, Secret Service, PulseAudio)"
 cargo build -p veil
 cargo test -p veil-e2e --no-run
 dbus-run-session -- scripts/e2e-session.sh cargo test -p veil-e2e -- --test-threads=1
+
+step "installers: build the .deb and .rpm, lintian, install, run, remove"
+scripts/test-installers.sh

@@ -108,7 +108,7 @@ pub fn run(show: bool) -> ExitCode {
             }
             Ok(())
         })
-        .build(tauri::generate_context!("../tauri.conf.json"));
+        .build(tauri::generate_context!("tauri.conf.json"));
     let app = match app {
         Ok(app) => app,
         Err(e) => {

@@ -21,6 +21,24 @@ pub fn mean_luminance_rgb(pixels: &[u8]) -> Option<f32> {
     Some(sum as f32 / 1000.0 / (pixels.len() / 3) as f32)
 }
 
+/// Mean luma of packed YUYV (Y0 U Y1 V): every even byte is a Y sample.
+pub fn mean_luma_yuyv(bytes: &[u8]) -> Option<f32> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(4) {
+        return None;
+    }
+    let sum: u64 = bytes.iter().step_by(2).map(|b| *b as u64).sum();
+    Some(sum as f32 / (bytes.len() / 2) as f32)
+}
+
+/// Mean of the first `pixels` bytes: the Y plane of NV12, or a grey frame.
+pub fn mean_luma_plane(bytes: &[u8], pixels: usize) -> Option<f32> {
+    if pixels == 0 || bytes.len() < pixels {
+        return None;
+    }
+    let sum: u64 = bytes[..pixels].iter().map(|b| *b as u64).sum();
+    Some(sum as f32 / pixels as f32)
+}
+
 pub fn covered(luminance: f32) -> bool {
     luminance < COVERED_BELOW
 }
@@ -49,5 +67,15 @@ mod tests {
             }
             assert_eq!(got.map(covered).unwrap_or(true), *is_covered, "{px:?}");
         }
+    }
+
+    #[test]
+    fn raw_formats() {
+        // YUYV: Y=10, U=128, Y=30, V=128 -> mean Y 20.
+        assert_eq!(mean_luma_yuyv(&[10, 128, 30, 128]), Some(20.0));
+        assert_eq!(mean_luma_yuyv(&[10, 128, 30]), None);
+        // NV12 2x1: Y plane [4, 6] then the chroma bytes, which are ignored.
+        assert_eq!(mean_luma_plane(&[4, 6, 200, 200], 2), Some(5.0));
+        assert_eq!(mean_luma_plane(&[4], 2), None);
     }
 }

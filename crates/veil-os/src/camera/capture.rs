@@ -3,8 +3,7 @@
 //! check's single frame. The frame is reduced to its mean luminance here
 //! and dropped; it is never stored or sent.
 
-use nokhwa::pixel_format::RgbFormat;
-use nokhwa::utils::{ApiBackend, CameraIndex, RequestedFormat, RequestedFormatType};
+use nokhwa::utils::{ApiBackend, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType};
 use veil_core::camera::{cover, CameraDevice, CoverReading};
 
 /// Cameras as nokhwa's query names them. Linux does not use this: the V4L2
@@ -24,9 +23,18 @@ pub fn query_cameras() -> Result<Vec<CameraDevice>, String> {
 /// room instead of reading the first (often black) frame.
 const SETTLE_FRAMES: usize = 8;
 
+/// Uncompressed formats only: the luminance is read straight from the
+/// bytes, so no JPEG decoder is linked in.
+const RAW_FORMATS: [FrameFormat; 4] = [
+    FrameFormat::YUYV,
+    FrameFormat::NV12,
+    FrameFormat::GRAY,
+    FrameFormat::RAWRGB,
+];
+
 /// Reads one frame from the first camera and returns its mean luminance.
 pub fn read_cover() -> Result<CoverReading, String> {
-    let format = RequestedFormat::new::<RgbFormat>(RequestedFormatType::None);
+    let format = RequestedFormat::with_formats(RequestedFormatType::None, &RAW_FORMATS);
     let mut cam = nokhwa::Camera::new(CameraIndex::Index(0), format).map_err(|e| e.to_string())?;
     let device = cam.info().human_name();
     cam.open_stream().map_err(|e| e.to_string())?;
@@ -38,10 +46,16 @@ pub fn read_cover() -> Result<CoverReading, String> {
         }
     }
     let luminance = result.and_then(|frame| {
-        let image = frame
-            .decode_image::<RgbFormat>()
-            .map_err(|e| e.to_string())?;
-        cover::mean_luminance_rgb(image.as_raw()).ok_or_else(|| "empty frame".to_string())
+        let res = frame.resolution();
+        let pixels = res.width() as usize * res.height() as usize;
+        let bytes = frame.buffer();
+        let luma = match frame.source_frame_format() {
+            FrameFormat::YUYV => cover::mean_luma_yuyv(bytes),
+            FrameFormat::NV12 | FrameFormat::GRAY => cover::mean_luma_plane(bytes, pixels),
+            FrameFormat::RAWRGB => cover::mean_luminance_rgb(bytes),
+            other => return Err(format!("the camera sent {other}, not an uncompressed frame")),
+        };
+        luma.ok_or_else(|| "empty frame".to_string())
     });
     let _ = cam.stop_stream();
     Ok(CoverReading {
