@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, unit tests, the Windows and macOS
-# cross-checks, the UI's tests, and the end-to-end tests on a real desktop.
+# cross-checks, the UI's tests, the end-to-end tests on a real desktop, and the
+# installer test (build, lint, install, run, remove the .deb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

@@ -13,6 +13,7 @@ pub mod shield;
 pub mod state;
 pub mod status;
 pub mod timefmt;
+pub mod training;
 
 /// The product version, shared by the app, the CLI and `veil status`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -53,7 +53,11 @@ pub fn read_cover() -> Result<CoverReading, String> {
             FrameFormat::YUYV => cover::mean_luma_yuyv(bytes),
             FrameFormat::NV12 | FrameFormat::GRAY => cover::mean_luma_plane(bytes, pixels),
             FrameFormat::RAWRGB => cover::mean_luminance_rgb(bytes),
-            other => return Err(format!("the camera sent {other}, not an uncompressed frame")),
+            other => {
+                return Err(format!(
+                    "the camera sent {other}, not an uncompressed frame"
+                ))
+            }
         };
         luma.ok_or_else(|| "empty frame".to_string())
     });
