@@ -189,7 +189,7 @@ mod tests {
         assert_eq!(c.tick(at(901, 0, false, false), EVERY, true), Verdict::Show);
         assert!(c.snooze(Millis(901_000), snooze, 2));
         assert_eq!(c.snoozes_left(2), 0);
-        assert!(!c.snooze(Millis(1201_000), snooze, 2), "no third Later");
+        assert!(!c.snooze(Millis(1_201_000), snooze, 2), "no third Later");
         assert_eq!(
             c.tick(at(1300, 0, false, false), EVERY, false),
             Verdict::Held(Held::NothingToAsk)
