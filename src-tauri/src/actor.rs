@@ -280,12 +280,18 @@ impl Task {
         if self.autostart_applied == Some(wanted) {
             return;
         }
-        use tauri_plugin_autostart::ManagerExt;
-        let launcher = self.app.autolaunch();
-        let result = if wanted {
-            launcher.enable()
-        } else {
-            launcher.disable()
+        #[cfg(target_os = "linux")]
+        let result = veil_os::autostart::apply(wanted).map_err(|e| e.to_string());
+        #[cfg(not(target_os = "linux"))]
+        let result = {
+            use tauri_plugin_autostart::ManagerExt;
+            let launcher = self.app.autolaunch();
+            if wanted {
+                launcher.enable()
+            } else {
+                launcher.disable()
+            }
+            .map_err(|e| e.to_string())
         };
         match result {
             Ok(()) => self.autostart_applied = Some(wanted),

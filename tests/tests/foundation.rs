@@ -147,16 +147,23 @@ fn starts_to_tray_single_instance_and_privacy_persists() {
     let _app = home.launch(&[]);
     assert_eq!(home.status().unwrap()["privacy_mode"], "off");
 
-    // Start at login is a real autostart entry, following the setting live.
-    let entry = home.path().join("home/.config/autostart/Veil.desktop");
-    assert!(entry.exists(), "autostart entry missing");
+    // Start at login is a real XDG autostart entry, following the setting
+    // live. Without the package's system-wide entry (a source build) it is
+    // the agent's own; turned off, it hides any system-wide one.
+    let entry = home.path().join("config/autostart/veil.desktop");
+    let text = || std::fs::read_to_string(&entry).unwrap_or_default();
+    assert!(
+        text().contains("Exec=/"),
+        "autostart entry missing: {}",
+        text()
+    );
     home.write_settings("start_at_login = false\n");
-    wait_until(Duration::from_secs(3), "autostart entry removed", || {
-        !entry.exists()
+    wait_until(Duration::from_secs(3), "autostart entry hidden", || {
+        text().contains("Hidden=true")
     });
     home.write_settings("");
     wait_until(Duration::from_secs(3), "autostart entry back", || {
-        entry.exists()
+        text().contains("Exec=/") && !text().contains("Hidden")
     });
 
     // Another OS user cannot use the control channel even when file
@@ -365,10 +372,7 @@ async fn locked_setting_is_denied_through_ipc() {
           .then(() => done('ok'), (e) => done('denied: ' + e));";
     let plugin = s.client.execute_async(script, vec![]).await.unwrap();
     assert!(plugin.as_str().unwrap().starts_with("denied"), "{plugin}");
-    assert!(home
-        .path()
-        .join("home/.config/autostart/Veil.desktop")
-        .exists());
+    assert!(home.path().join("config/autostart/veil.desktop").exists());
 
     // No remote content: the CSP blocks a request even to this machine.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
