@@ -46,13 +46,30 @@ fn every_shipped_module_loads_and_follows_the_rules() {
         assert!(modules.iter().any(|m| m.id == topic), "no module {topic}");
     }
     for m in &modules {
-        assert!(m.reading_minutes() <= 3, "{}: {} min", m.id, m.reading_minutes());
+        assert!(
+            m.reading_minutes() <= 3,
+            "{}: {} min",
+            m.id,
+            m.reading_minutes()
+        );
         assert!(m.questions.len() >= MIN_QUESTIONS, "{}", m.id);
         let kinds = |k: QuestionKind| m.questions.iter().filter(|q| q.kind == k).count();
-        assert!(kinds(QuestionKind::TrueFalse) >= 1, "{}: no true/false", m.id);
-        assert!(kinds(QuestionKind::Multiple) >= 1, "{}: no multiple choice", m.id);
+        assert!(
+            kinds(QuestionKind::TrueFalse) >= 1,
+            "{}: no true/false",
+            m.id
+        );
+        assert!(
+            kinds(QuestionKind::Multiple) >= 1,
+            "{}: no multiple choice",
+            m.id
+        );
         assert!(kinds(QuestionKind::Scenario) >= 1, "{}: no scenario", m.id);
-        assert!(kinds(QuestionKind::Single) >= 1, "{}: no single choice", m.id);
+        assert!(
+            kinds(QuestionKind::Single) >= 1,
+            "{}: no single choice",
+            m.id
+        );
         for q in &m.questions {
             assert!(q.options.iter().all(|o| !o.explain.is_empty()), "{}", q.id);
         }

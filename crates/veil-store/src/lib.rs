@@ -9,6 +9,7 @@
 
 mod audit;
 mod schema;
+mod training;
 
 use std::path::{Path, PathBuf};
 

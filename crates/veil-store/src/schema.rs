@@ -29,6 +29,21 @@ const MIGRATIONS: &[&str] = &[
      -- Entries are never changed in place.
      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
      BEGIN SELECT RAISE(ABORT, 'audit entries cannot be changed'); END;",
+    // 2: training progress: every answer, and which lessons were read.
+    "CREATE TABLE training_answer (
+        id       INTEGER PRIMARY KEY,
+        at_ms    INTEGER NOT NULL,
+        module   TEXT NOT NULL,
+        question TEXT NOT NULL,
+        chosen   TEXT NOT NULL,
+        correct  INTEGER NOT NULL,
+        took_ms  INTEGER NOT NULL
+     );
+     CREATE INDEX training_answer_at ON training_answer(at_ms);
+     CREATE TABLE training_lesson (
+        module     TEXT PRIMARY KEY,
+        read_at_ms INTEGER NOT NULL
+     );",
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

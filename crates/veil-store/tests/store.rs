@@ -156,3 +156,38 @@ fn schema_is_versioned() {
     let err = Store::open(&db, &k, Access::ReadWrite).unwrap_err();
     assert!(matches!(err, StoreError::TooNew { found: 99, .. }), "{err}");
 }
+
+#[test]
+fn training_answers_and_lessons_survive_reopening() {
+    use veil_core::training::Answer;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("veil.db");
+    let k = key(dir.path(), "k");
+    {
+        let mut s = Store::open(&db, &k, Access::ReadWrite).unwrap();
+        s.add_lesson_read("phishing", 1_000).unwrap();
+        s.add_lesson_read("phishing", 9_000).unwrap();
+        for (i, correct) in [true, false].iter().enumerate() {
+            s.add_answer(&Answer {
+                question: format!("phishing-{}", i + 1),
+                module: "phishing".into(),
+                chosen: if *correct {
+                    vec!["a".into()]
+                } else {
+                    vec!["b".into(), "c".into()]
+                },
+                correct: *correct,
+                took_ms: 4_200,
+                at: 2_000 + i as i64,
+            })
+            .unwrap();
+        }
+    }
+    let s = Store::open(&db, &k, Access::ReadOnly).unwrap();
+    assert_eq!(s.lessons_read().unwrap(), [("phishing".to_string(), 1_000)]);
+    let answers = s.answers().unwrap();
+    assert_eq!(answers.len(), 2);
+    assert_eq!(answers[1].chosen, ["b", "c"]);
+    assert!(!answers[1].correct);
+    assert_eq!(answers[0].took_ms, 4_200);
+}
