@@ -163,6 +163,13 @@ impl Effective {
                 microphone: self.list(schema::MIC_ALLOWED_APPS),
             },
             camera_device_pattern: self.text(schema::CAMERA_DEVICE_PATTERN),
+            training: crate::training::TrainingPolicy {
+                every: secs(self.int(schema::TRAINING_EVERY_MINUTES) * 60),
+                snooze: secs(self.int(schema::TRAINING_SNOOZE_MINUTES) * 60),
+                max_snoozes: self.int(schema::TRAINING_MAX_SNOOZES).max(0) as u32,
+                mandatory: self.list(schema::TRAINING_MANDATORY),
+                extra_folder: self.text(schema::TRAINING_EXTRA_FOLDER),
+            },
             camera_cover_check: self
                 .bool(schema::CAMERA_COVER_CHECK)
                 .then(|| secs(self.int(schema::CAMERA_COVER_CHECK_MINUTES) * 60)),
@@ -219,6 +226,7 @@ pub struct Settings {
     pub camera_device_pattern: String,
     /// How often to check the camera cover; None when the check is off.
     pub camera_cover_check: Option<std::time::Duration>,
+    pub training: crate::training::TrainingPolicy,
 }
 
 fn secs(n: i64) -> std::time::Duration {

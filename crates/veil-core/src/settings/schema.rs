@@ -66,6 +66,11 @@ pub const SHIELD_LOCK_AFTER_SECONDS: &str = "shield.lock_after_seconds";
 pub const SHIELD_MAX_CALL_SECONDS: &str = "shield.max_call_seconds";
 pub const SHIELD_ALWAYS_ON: &str = "shield.always_on";
 pub const SHIELD_LOCK_COMMAND: &str = "shield.lock_command";
+pub const TRAINING_EVERY_MINUTES: &str = "training.quiz_every_minutes";
+pub const TRAINING_SNOOZE_MINUTES: &str = "training.snooze_minutes";
+pub const TRAINING_MAX_SNOOZES: &str = "training.max_snoozes";
+pub const TRAINING_MANDATORY: &str = "training.mandatory";
+pub const TRAINING_EXTRA_FOLDER: &str = "training.extra_folder";
 pub const CAMERA_ALLOWED_APPS: &str = "camera.allowed_apps";
 pub const MIC_ALLOWED_APPS: &str = "microphone.allowed_apps";
 pub const CAMERA_DEVICE_PATTERN: &str = "camera.device_pattern";
@@ -220,6 +225,46 @@ pub static SETTINGS: &[SettingSpec] = &[
         scope: Scope::PolicyOnly,
         title: "Camera cover check every (minutes)",
         help: "How often the cover check runs, when it is on.",
+    },
+    SettingSpec {
+        key: TRAINING_EVERY_MINUTES,
+        kind: Kind::Integer { min: 0, max: 1440 },
+        default: DefaultValue::Integer(120),
+        scope: Scope::PolicyOnly,
+        title: "A security quiz every (minutes of active time)",
+        help: "Minutes at the computer between two short quizzes; 0 asks at the first good moment (pilots and tests).",
+    },
+    SettingSpec {
+        key: TRAINING_SNOOZE_MINUTES,
+        kind: Kind::Integer { min: 1, max: 240 },
+        default: DefaultValue::Integer(15),
+        scope: Scope::PolicyOnly,
+        title: "\"Later\" postpones a quiz by (minutes)",
+        help: "How long \"Later\" on a quiz waits before asking again.",
+    },
+    SettingSpec {
+        key: TRAINING_MAX_SNOOZES,
+        kind: Kind::Integer { min: 0, max: 10 },
+        default: DefaultValue::Integer(3),
+        scope: Scope::PolicyOnly,
+        title: "\"Later\" allowed in a row",
+        help: "After this many, the quiz no longer offers \"Later\".",
+    },
+    SettingSpec {
+        key: TRAINING_MANDATORY,
+        kind: Kind::TextList,
+        default: DefaultValue::TextList(&[]),
+        scope: Scope::PolicyOnly,
+        title: "Mandatory training modules",
+        help: "Module ids, each optionally with a due date: \"phishing@2026-12-31\". Mandatory modules come first.",
+    },
+    SettingSpec {
+        key: TRAINING_EXTRA_FOLDER,
+        kind: Kind::Text,
+        default: DefaultValue::Text(""),
+        scope: Scope::PolicyOnly,
+        title: "The organization's own training modules",
+        help: "A folder of module files (same format as Veil's own) loaded in addition to Veil's.",
     },
 ];
 

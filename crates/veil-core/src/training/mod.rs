@@ -5,12 +5,38 @@
 pub mod content;
 pub mod delivery;
 pub mod schedule;
+pub mod trainer;
 
 use serde::Serialize;
 
 pub use content::{Choice, ContentError, Module, Question, QuestionKind};
 pub use delivery::{Held, Moment, QuizClock, Verdict};
 pub use schedule::{Answer, ModuleProgress, Progress};
+pub use trainer::{ModuleView, Quiz, Trainer, TrainingOverview};
+
+/// What policy says about training.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrainingPolicy {
+    pub every: std::time::Duration,
+    pub snooze: std::time::Duration,
+    pub max_snoozes: u32,
+    /// "module" or "module@YYYY-MM-DD".
+    pub mandatory: Vec<String>,
+    pub extra_folder: String,
+}
+
+impl TrainingPolicy {
+    /// Mandatory module ids with their due dates, if any.
+    pub fn mandatory_modules(&self) -> Vec<(String, Option<String>)> {
+        self.mandatory
+            .iter()
+            .map(|m| match m.split_once('@') {
+                Some((id, date)) => (id.trim().to_string(), Some(date.trim().to_string())),
+                None => (m.trim().to_string(), None),
+            })
+            .collect()
+    }
+}
 
 /// The `training` object of `veil status --json`. `modules`, `completed`,
 /// `due` and `next_quiz_in_seconds` are the contract.

@@ -1,0 +1,381 @@
+//! The training desk: the loaded modules, the agent's progress, the quiz
+//! clock and the quiz on screen. VeilState owns one and asks it what to do.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::content::{ContentError, Module, Question};
+use super::delivery::{Moment, QuizClock, Verdict};
+use super::schedule::{Answer, ModuleProgress, Progress};
+use super::{TrainingPolicy, TrainingStatus};
+use crate::clock::Millis;
+
+/// A quiz holds at most this many questions.
+pub const QUIZ_QUESTIONS: usize = 3;
+/// And runs at most this long (the pop-up closes itself).
+pub const QUIZ_SECONDS: u64 = 90;
+
+/// The quiz on screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Quiz {
+    pub questions: Vec<Question>,
+    /// Unix ms when it was shown.
+    pub shown_at: i64,
+    pub seconds: u64,
+    /// "Later" is still offered.
+    pub can_snooze: bool,
+    /// A practice round the agent asked for (no cadence, no "Later").
+    pub practice: bool,
+}
+
+/// One module as the training window lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ModuleView {
+    pub id: String,
+    pub title: String,
+    pub lesson: String,
+    pub reading_minutes: usize,
+    pub mandatory: bool,
+    pub due_date: Option<String>,
+    pub progress: ModuleProgress,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrainingOverview {
+    pub modules: Vec<ModuleView>,
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Trainer {
+    modules: Vec<Module>,
+    errors: Vec<ContentError>,
+    progress: Progress,
+    clock: QuizClock,
+    quiz: Option<Quiz>,
+    /// Until the stored history is read, no quiz (it would repeat answered
+    /// questions) and no "completed" figures.
+    history_loaded: bool,
+    /// Rounded to 10 s so the status does not change every tick.
+    next_in: Option<u64>,
+}
+
+impl Trainer {
+    pub fn set_content(&mut self, modules: Vec<Module>, errors: Vec<ContentError>) {
+        self.modules = modules;
+        self.errors = errors;
+    }
+
+    pub fn set_history(&mut self, lessons: &[(String, i64)], answers: &[Answer]) {
+        self.progress = Progress::replay(lessons, answers);
+        self.history_loaded = true;
+    }
+
+    pub fn modules(&self) -> &[Module] {
+        &self.modules
+    }
+
+    pub fn quiz(&self) -> Option<&Quiz> {
+        self.quiz.as_ref()
+    }
+
+    /// True when this is the first time the lesson was read.
+    pub fn lesson_read(&mut self, module: &str, at: Millis) -> Result<bool, String> {
+        if !self.modules.iter().any(|m| m.id == module) {
+            return Err(format!("no training module `{module}`"));
+        }
+        let first = !self.progress.has_read(module);
+        self.progress.lesson_read(module, at);
+        Ok(first)
+    }
+
+    /// Checks and records an answer to a question of the open quiz.
+    pub fn answer(
+        &mut self,
+        question: &str,
+        chosen: Vec<String>,
+        took_ms: i64,
+        at: Millis,
+    ) -> Result<Answer, String> {
+        let q = self
+            .quiz
+            .as_ref()
+            .and_then(|quiz| quiz.questions.iter().find(|q| q.id == question))
+            .ok_or_else(|| format!("question `{question}` is not in the open quiz"))?;
+        if chosen.iter().any(|c| !q.options.iter().any(|o| &o.id == c)) {
+            return Err(format!("question `{question}` has no such option"));
+        }
+        let answer = Answer {
+            question: q.id.clone(),
+            module: q.module.clone(),
+            correct: q.is_correct(&chosen),
+            chosen,
+            took_ms: took_ms.clamp(0, 3_600_000),
+            at: at.0,
+        };
+        self.progress.record(&answer);
+        Ok(answer)
+    }
+
+    fn mandatory_ids(policy: &TrainingPolicy) -> Vec<String> {
+        policy
+            .mandatory_modules()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    fn next(&self, policy: &TrainingPolicy, now: Millis) -> Vec<Question> {
+        self.progress
+            .next_questions(
+                &self.modules,
+                &Self::mandatory_ids(policy),
+                now,
+                QUIZ_QUESTIONS,
+            )
+            .into_iter()
+            .cloned()
+            .collect()
+    }
+
+    /// Once a second. True when a quiz pops up now.
+    pub fn tick(&mut self, m: Moment, policy: &TrainingPolicy) -> bool {
+        if !self.history_loaded || self.quiz.is_some() {
+            return false;
+        }
+        let has = !self.next(policy, m.now).is_empty();
+        let verdict = self.clock.tick(m, policy.every, has);
+        let next_in = has.then(|| {
+            self.clock
+                .next_in(m.now, policy.every)
+                .as_secs()
+                .div_ceil(10)
+                * 10
+        });
+        self.next_in = next_in;
+        if verdict != Verdict::Show {
+            return false;
+        }
+        self.quiz = Some(Quiz {
+            questions: self.next(policy, m.now),
+            shown_at: m.now.0,
+            seconds: QUIZ_SECONDS,
+            can_snooze: self.clock.snoozes_left(policy.max_snoozes) > 0,
+            practice: false,
+        });
+        true
+    }
+
+    /// "Practice now" from the training window: up to 3 questions of a
+    /// module (or of any read module), whatever the cadence.
+    pub fn practice(
+        &mut self,
+        module: Option<&str>,
+        policy: &TrainingPolicy,
+        now: Millis,
+    ) -> Result<(), String> {
+        if let Some(m) = module {
+            self.lesson_read(m, now)?;
+        }
+        let mut questions = self.next(policy, now);
+        if let Some(m) = module {
+            let own: Vec<Question> = questions
+                .iter()
+                .filter(|q| q.module == m)
+                .cloned()
+                .collect();
+            questions = if own.is_empty() {
+                // Nothing due in it: practise its first questions anyway.
+                self.modules
+                    .iter()
+                    .find(|x| x.id == m)
+                    .map(|x| x.questions.iter().take(QUIZ_QUESTIONS).cloned().collect())
+                    .unwrap_or_default()
+            } else {
+                own
+            };
+        }
+        if questions.is_empty() {
+            return Err("read a lesson first: questions start once its lesson is read".into());
+        }
+        self.quiz = Some(Quiz {
+            questions,
+            shown_at: now.0,
+            seconds: QUIZ_SECONDS,
+            can_snooze: false,
+            practice: true,
+        });
+        Ok(())
+    }
+
+    /// The pop-up closed: answered (or timed out), or "Later".
+    pub fn close_quiz(&mut self, later: bool, policy: &TrainingPolicy, now: Millis) {
+        let Some(quiz) = self.quiz.take() else { return };
+        if quiz.practice {
+            return;
+        }
+        if later && quiz.can_snooze {
+            self.clock.snooze(now, policy.snooze, policy.max_snoozes);
+        } else {
+            self.clock.finished();
+        }
+    }
+
+    pub fn overview(&self, policy: &TrainingPolicy, now: Millis) -> TrainingOverview {
+        let mandatory = policy.mandatory_modules();
+        TrainingOverview {
+            modules: self
+                .modules
+                .iter()
+                .map(|m| {
+                    let must = mandatory.iter().find(|(id, _)| *id == m.id);
+                    ModuleView {
+                        id: m.id.clone(),
+                        title: m.title.clone(),
+                        lesson: m.lesson.clone(),
+                        reading_minutes: m.reading_minutes(),
+                        mandatory: must.is_some(),
+                        due_date: must.and_then(|(_, d)| d.clone()),
+                        progress: self.progress.module(m, now),
+                    }
+                })
+                .collect(),
+            errors: self.errors.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    pub fn status(&self, policy: &TrainingPolicy, now: Millis) -> TrainingStatus {
+        let mandatory = Self::mandatory_ids(policy);
+        let progress: Vec<ModuleProgress> = self
+            .modules
+            .iter()
+            .map(|m| self.progress.module(m, now))
+            .collect();
+        TrainingStatus {
+            modules: self.modules.len(),
+            completed: progress.iter().filter(|p| p.completed).count(),
+            due: progress
+                .iter()
+                .filter(|p| p.due_questions > 0 || (mandatory.contains(&p.id) && !p.completed))
+                .count(),
+            next_quiz_in_seconds: self.next_in,
+            errors: self.errors.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+/// How long a quiz may stay up.
+pub fn quiz_limit() -> Duration {
+    Duration::from_secs(QUIZ_SECONDS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::training::content::load;
+
+    fn policy() -> TrainingPolicy {
+        TrainingPolicy {
+            every: Duration::from_secs(60),
+            snooze: Duration::from_secs(300),
+            max_snoozes: 1,
+            mandatory: vec!["b@2026-12-31".into()],
+            extra_folder: String::new(),
+        }
+    }
+
+    fn module_text(id: &str) -> String {
+        let mut t = format!("id = \"{id}\"\ntitle = \"{id}\"\nlesson = \"Read this.\"\n");
+        for i in 1..=6 {
+            t.push_str(&format!(
+                "[[question]]\nid = \"{id}-{i}\"\nkind = \"single\"\nprompt = \"?\"\n[[question.option]]\ntext = \"yes\"\ncorrect = true\nexplain = \"y\"\n[[question.option]]\ntext = \"no\"\nexplain = \"n\"\n"
+            ));
+        }
+        t
+    }
+
+    fn trainer() -> Trainer {
+        let (modules, errors) = load(&[
+            ("a.toml".into(), module_text("a")),
+            ("b.toml".into(), module_text("b")),
+        ]);
+        let mut t = Trainer::default();
+        t.set_content(modules, errors);
+        t
+    }
+
+    fn at(s: i64) -> Moment {
+        Moment {
+            now: Millis(s * 1000),
+            idle: Duration::from_secs(1),
+            call: false,
+            shield_up: false,
+        }
+    }
+
+    #[test]
+    fn a_quiz_pops_up_after_the_cadence_once_history_and_a_lesson_are_there() {
+        let mut t = trainer();
+        let p = policy();
+        assert!(!t.tick(at(0), &p), "no history yet");
+        t.set_history(&[], &[]);
+        t.lesson_read("a", Millis(0)).unwrap();
+        for s in 0..60 {
+            assert!(!t.tick(at(s), &p), "second {s}");
+        }
+        assert!(t.tick(at(60), &p));
+        let quiz = t.quiz().unwrap().clone();
+        assert_eq!(quiz.questions.len(), 3);
+        assert!(quiz.can_snooze);
+        // Answer one right, one wrong.
+        let a = t
+            .answer("a-1", vec!["a".into()], 3000, Millis(61_000))
+            .unwrap();
+        assert!(a.correct);
+        let b = t
+            .answer("a-2", vec!["b".into()], 3000, Millis(62_000))
+            .unwrap();
+        assert!(!b.correct);
+        assert!(
+            t.answer("b-1", vec!["a".into()], 1, Millis(62_000))
+                .is_err(),
+            "not in the quiz"
+        );
+        assert!(
+            t.answer("a-3", vec!["z".into()], 1, Millis(62_000))
+                .is_err(),
+            "no such option"
+        );
+        // Later once, then no more Later.
+        t.close_quiz(true, &p, Millis(63_000));
+        assert!(!t.tick(at(64), &p));
+        assert!(t.tick(at(64 + 300), &p));
+        assert!(!t.quiz().unwrap().can_snooze);
+        t.close_quiz(false, &p, Millis(365_000));
+        let st = t.status(&p, Millis(365_000));
+        assert_eq!(
+            (st.modules, st.completed, st.due),
+            (2, 0, 1),
+            "b is mandatory, not done"
+        );
+        // Ten minutes after the wrong answer, a-2 is due again: a is due too.
+        assert_eq!(t.status(&p, Millis(700_000)).due, 2);
+    }
+
+    #[test]
+    fn practice_needs_no_cadence_and_reads_the_lesson() {
+        let mut t = trainer();
+        t.set_history(&[], &[]);
+        let p = policy();
+        assert!(t.practice(None, &p, Millis(0)).is_err());
+        t.practice(Some("b"), &p, Millis(0)).unwrap();
+        let quiz = t.quiz().unwrap();
+        assert!(quiz.practice && !quiz.can_snooze);
+        assert!(quiz.questions.iter().all(|q| q.module == "b"));
+        let view = t.overview(&p, Millis(0));
+        let b = view.modules.iter().find(|m| m.id == "b").unwrap();
+        assert!(b.mandatory && b.progress.lesson_read);
+        assert_eq!(b.due_date.as_deref(), Some("2026-12-31"));
+    }
+}
