@@ -1,4 +1,35 @@
+/// Embeds Veil's own training modules (assets/training/modules/*.toml), so
+/// every install has them; the organization adds its own through policy.
+fn embed_training() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/training/modules");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
+    files.sort();
+    let mut out = String::from("pub static SHIPPED: &[(&str, &str)] = &[\n");
+    for f in &files {
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "    (\"assets/training/modules/{name}\", include_str!({:?})),\n",
+            f.canonicalize().unwrap_or(f.clone())
+        ));
+    }
+    out.push_str("];\n");
+    let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap_or_default())
+        .join("training_modules.rs");
+    if let Err(e) = std::fs::write(&dest, out) {
+        println!("cargo:warning=cannot embed the training modules: {e}");
+        std::process::exit(1);
+    }
+}
+
 fn main() {
+    embed_training();
     // Every command the front end may call is listed here so that each
     // window's capability file must grant it by name (see capabilities/).
     let manifest = tauri_build::AppManifest::new().commands(&[
@@ -8,6 +39,13 @@ fn main() {
         "set_setting",
         "start_mic_check",
         "stop_mic_check",
+        "get_training",
+        "read_lesson",
+        "answer_question",
+        "close_quiz",
+        "practice",
+        "export_training",
+        "open_training",
     ]);
     let attributes = tauri_build::Attributes::new()
         .app_manifest(manifest)

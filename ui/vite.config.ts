@@ -13,6 +13,8 @@ export default defineConfig({
         main: "index.html",
         shield: "shield.html",
         warning: "warning.html",
+        quiz: "quiz.html",
+        training: "training.html",
       },
     },
   },

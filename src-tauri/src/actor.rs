@@ -13,7 +13,7 @@ use veil_core::status::{Snapshot, StoreState, StoreStatus};
 use veil_os::files;
 use veil_os::paths::Paths;
 
-use crate::audit_log::AuditLog;
+use crate::audit_log::{AuditLog, TrainingWrite};
 
 pub enum Command {
     Event(Event),
@@ -23,6 +23,8 @@ pub enum Command {
     },
     /// Periodic upkeep: audit retention, retrying an unavailable store.
     Maintenance,
+    /// The training window's module list (lessons included), on demand.
+    TrainingOverview(oneshot::Sender<veil_core::training::TrainingOverview>),
 }
 
 struct Msg {
@@ -74,6 +76,12 @@ impl Actor {
         answer
             .await
             .map_err(|_| "Veil is shutting down".to_string())?
+    }
+
+    pub async fn training_overview(&self) -> Result<veil_core::training::TrainingOverview, String> {
+        let (tx, rx) = oneshot::channel();
+        self.request(Command::TrainingOverview(tx)).await?;
+        rx.await.map_err(|_| "Veil is shutting down".to_string())
     }
 
     /// Asks for periodic upkeep without waiting.
@@ -130,6 +138,15 @@ impl Task {
                 Command::SetSetting { key, value } => self.set_setting(&key, value.as_ref()),
                 Command::Maintenance => {
                     self.maintain();
+                    Ok(())
+                }
+                Command::TrainingOverview(reply) => {
+                    use veil_core::clock::{Clock, SystemClock};
+                    let overview = self
+                        .state
+                        .trainer()
+                        .overview(&self.state.settings().training, SystemClock.now());
+                    let _ = reply.send(overview);
                     Ok(())
                 }
             };
@@ -197,6 +214,15 @@ impl Task {
                         .handle(Event::StoreChanged(StoreStatus::unavailable(path, e)));
                 }
             }
+            Action::SaveAnswer(a) => self.audit.save_training(TrainingWrite::Answer(a)),
+            Action::SaveLessonRead { module, at } => {
+                self.audit.save_training(TrainingWrite::Lesson(module, at))
+            }
+            Action::ShowQuiz => {
+                if let Err(e) = crate::windows::show_quiz(&self.app) {
+                    tracing::warn!("the quiz could not be shown: {e}");
+                }
+            }
             Action::Notify { title, body } => {
                 tracing::warn!("{title}: {body}");
                 use tauri_plugin_notification::NotificationExt;
@@ -250,6 +276,11 @@ impl Task {
         };
         let kept = status.kept_aside.clone();
         let _ = self.state.handle(Event::StoreChanged(status));
+        if let Some((lessons, answers)) = self.audit.training_history() {
+            let _ = self
+                .state
+                .handle(Event::TrainingHistory { lessons, answers });
+        }
         if let Some(kept) = kept {
             self.execute(Action::Record(veil_core::state::Record {
                 kind: "store_reset",
@@ -268,7 +299,7 @@ impl Task {
     /// Audit retention; an unavailable store is tried again.
     fn maintain(&mut self) {
         if self.state.store().state == StoreState::Unavailable {
-            self.audit = AuditLog::closed();
+            self.audit.close();
             self.reconcile_store();
         }
         self.audit.prune(self.state.settings().audit_retain_days);

@@ -81,6 +81,13 @@ pub fn run(show: bool) -> ExitCode {
             commands::set_setting,
             commands::start_mic_check,
             commands::stop_mic_check,
+            commands::get_training,
+            commands::read_lesson,
+            commands::answer_question,
+            commands::close_quiz,
+            commands::practice,
+            commands::export_training,
+            commands::open_training,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -94,6 +101,7 @@ pub fn run(show: bool) -> ExitCode {
                 actor.clone(),
                 live_idle.clone(),
             ));
+            crate::training::spawn(actor.clone(), live_idle.clone());
             app.manage(live_idle);
             spawn_signal_handler(&handle);
             spawn_maintenance(&actor);

@@ -63,6 +63,7 @@ pub struct AuditLog {
     store: Option<Store>,
     opened_with: Option<KeyFallback>,
     user: String,
+    pending: Vec<TrainingWrite>,
 }
 
 impl AuditLog {
@@ -71,7 +72,15 @@ impl AuditLog {
             store: None,
             opened_with: None,
             user: current_user(),
+            pending: Vec::new(),
         }
+    }
+
+    /// Closes the store so the next reconcile opens it afresh; training
+    /// writes waiting for it are kept.
+    pub fn close(&mut self) {
+        self.store = None;
+        self.opened_with = None;
     }
 
     /// Opens (or re-opens, when the policy's fallback changed) the store.
@@ -167,4 +176,57 @@ impl AuditLog {
             Err(e) => tracing::warn!("audit retention failed: {e}"),
         }
     }
+
+    /// Stores a training write; kept in memory and retried when the store
+    /// is not open, so an answer given while it is unavailable is not lost
+    /// while Veil runs.
+    pub fn save_training(&mut self, w: TrainingWrite) {
+        self.pending.push(w);
+        self.flush_training();
+    }
+
+    fn flush_training(&mut self) {
+        let Some(store) = self.store.as_mut() else {
+            if !self.pending.is_empty() {
+                tracing::warn!("{} training answers wait for the store", self.pending.len());
+            }
+            return;
+        };
+        while let Some(w) = self.pending.first() {
+            let result = match w {
+                TrainingWrite::Answer(a) => store.add_answer(a),
+                TrainingWrite::Lesson(m, at) => store.add_lesson_read(m, *at),
+            };
+            match result {
+                Ok(()) => {
+                    self.pending.remove(0);
+                }
+                Err(e) => {
+                    tracing::error!("training progress not stored yet: {e}");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The stored training history, once the store is open.
+    pub fn training_history(
+        &mut self,
+    ) -> Option<(Vec<(String, i64)>, Vec<veil_core::training::Answer>)> {
+        self.flush_training();
+        let store = self.store.as_ref()?;
+        match (store.lessons_read(), store.answers()) {
+            (Ok(l), Ok(a)) => Some((l, a)),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::error!("cannot read the training history: {e}");
+                None
+            }
+        }
+    }
+}
+
+/// A training write waiting for the store.
+pub enum TrainingWrite {
+    Answer(veil_core::training::Answer),
+    Lesson(String, i64),
 }

@@ -74,6 +74,26 @@ pub enum Cmd {
         #[command(subcommand)]
         command: AudioCmd,
     },
+    /// Security training progress.
+    Training {
+        #[command(subcommand)]
+        command: TrainingCmd,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainingCmd {
+    /// Completion and scores per module, for a supervisor.
+    Report {
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ReportFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -155,6 +175,7 @@ pub fn run(cmd: Cmd) -> ExitCode {
             command: PolicyCmd::Check { file },
         } => policy_check(&file),
         Cmd::Audit { command } => audit(&paths, command),
+        Cmd::Training { command } => training(&paths, command),
         Cmd::Audio {
             command: AudioCmd::Devices { json },
         } => audio_devices(&paths, json),
@@ -249,6 +270,51 @@ fn audio_devices(paths: &Paths, json: bool) -> ExitCode {
 }
 
 /// Settings and policy as the files on disk give them (Veil need not run).
+/// The training report from this account's store (read-only) and the
+/// modules (Veil's own and the policy's folder).
+pub(crate) fn training_report_text(paths: &Paths, format: ReportFormat) -> Result<String, String> {
+    let settings = config_from_disk(paths).effective().settings();
+    let store = audit_log::open_read_only(paths, settings.store_key_fallback)?;
+    let (lessons, answers) = match &store {
+        None => (vec![], vec![]),
+        Some(s) => (
+            s.lessons_read().map_err(|e| e.to_string())?,
+            s.answers().map_err(|e| e.to_string())?,
+        ),
+    };
+    let (modules, errors) = crate::training::load(&settings.training.extra_folder);
+    for e in &errors {
+        eprintln!("veil: training module skipped: {e}");
+    }
+    let rows = crate::training::report(&modules, &lessons, &answers, audit_log::now_ms());
+    let user = veil_os::paths::current_user();
+    match format {
+        ReportFormat::Csv => Ok(crate::training::report_csv(&rows, &user)),
+        ReportFormat::Json => serde_json::to_string_pretty(&serde_json::json!({
+            "user": user,
+            "generated_at": veil_core::timefmt::rfc3339(audit_log::now_ms()),
+            "modules": rows,
+        }))
+        .map(|s| s + "\n")
+        .map_err(|e| e.to_string()),
+    }
+}
+
+fn training(paths: &Paths, cmd: TrainingCmd) -> ExitCode {
+    match cmd {
+        TrainingCmd::Report { format } => match training_report_text(paths, format) {
+            Ok(text) => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("veil: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
 fn config_from_disk(paths: &Paths) -> Config {
     let mut config = Config::new(
         paths.settings_file().display().to_string(),
@@ -413,7 +479,7 @@ fn export_csv(out: &mut impl Write, list: &[AuditEntry]) -> std::io::Result<()> 
 
 /// RFC 4180 quoting; a leading = + - @ is prefixed so a spreadsheet never
 /// runs a cell as a formula.
-fn csv_field(s: &str) -> String {
+pub(crate) fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) {
         format!("'{s}")
     } else {

@@ -76,3 +76,90 @@ pub async fn set_setting(
     }
     actor.request(Command::SetSetting { key, value }).await
 }
+
+fn now() -> veil_core::clock::Millis {
+    use veil_core::clock::{Clock, SystemClock};
+    SystemClock.now()
+}
+
+fn bounded_id(s: &str) -> Result<(), String> {
+    if s.is_empty() || s.len() > 128 {
+        return Err("invalid id".into());
+    }
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn get_training(
+    actor: State<'_, Actor>,
+) -> Result<veil_core::training::TrainingOverview, String> {
+    actor.training_overview().await
+}
+
+#[tauri::command]
+pub async fn read_lesson(module: String, actor: State<'_, Actor>) -> Result<(), String> {
+    bounded_id(&module)?;
+    actor
+        .request(Command::Event(Event::LessonRead { module, at: now() }))
+        .await
+}
+
+#[tauri::command]
+pub async fn answer_question(
+    question: String,
+    chosen: Vec<String>,
+    took_ms: i64,
+    actor: State<'_, Actor>,
+) -> Result<(), String> {
+    bounded_id(&question)?;
+    if chosen.len() > 26 || chosen.iter().any(|c| c.len() > 2) {
+        return Err("invalid answer".into());
+    }
+    actor
+        .request(Command::Event(Event::QuizAnswer {
+            question,
+            chosen,
+            took_ms,
+            at: now(),
+        }))
+        .await
+}
+
+#[tauri::command]
+pub async fn close_quiz(
+    later: bool,
+    app: tauri::AppHandle,
+    actor: State<'_, Actor>,
+) -> Result<(), String> {
+    let result = actor
+        .request(Command::Event(Event::QuizClosed { later, at: now() }))
+        .await;
+    crate::windows::close_quiz(&app);
+    result
+}
+
+#[tauri::command]
+pub async fn practice(module: Option<String>, actor: State<'_, Actor>) -> Result<(), String> {
+    if let Some(m) = &module {
+        bounded_id(m)?;
+    }
+    actor
+        .request(Command::Event(Event::Practice { module, at: now() }))
+        .await
+}
+
+#[tauri::command]
+pub fn open_training(app: tauri::AppHandle) -> Result<(), String> {
+    crate::windows::open(&app, crate::windows::WindowKind::Training).map_err(|e| e.to_string())
+}
+
+/// The training window's export: the same CSV as `veil training report`,
+/// written to the Downloads folder; returns the file's path.
+#[tauri::command]
+pub async fn export_training(paths: State<'_, Paths>) -> Result<String, String> {
+    let text = crate::cli::training_report_text(&paths, crate::cli::ReportFormat::Csv)?;
+    let path = crate::training::export_path(now().0);
+    veil_os::files::atomic_write(&path, text.as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path.display().to_string())
+}

@@ -16,6 +16,7 @@ use crate::windows::{self, WindowKind};
 const TRAY_ID: &str = "veil";
 const ID_PRIVACY: &str = "privacy";
 const ID_OPEN: &str = "open";
+const ID_TRAINING: &str = "training";
 const ID_SHIELD: &str = "shield-now";
 const ID_QUIT: &str = "quit";
 
@@ -80,6 +81,7 @@ fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wr
     let status = MenuItem::with_id(app, "status", status_line(snap), false, None::<&str>)?;
     let open = MenuItem::with_id(app, ID_OPEN, "Open Veil", true, None::<&str>)?;
     let shield = MenuItem::with_id(app, ID_SHIELD, "Shield screen now", true, None::<&str>)?;
+    let training = MenuItem::with_id(app, ID_TRAINING, "Training…", true, None::<&str>)?;
     let menu = Menu::with_items(
         app,
         &[
@@ -88,6 +90,7 @@ fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wr
             &status,
             &PredefinedMenuItem::separator(app)?,
             &shield,
+            &training,
             &open,
         ],
     )?;
@@ -163,6 +166,11 @@ fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
         ID_SHIELD => {
             use tauri::Manager;
             app.state::<crate::shield::ShieldHandle>().shield_now();
+        }
+        ID_TRAINING => {
+            if let Err(e) = windows::open(app, WindowKind::Training) {
+                tracing::error!("cannot open the training window: {e}");
+            }
         }
         ID_OPEN => {
             if let Err(e) = windows::open(app, WindowKind::Main) {

@@ -7,18 +7,22 @@ use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
 pub enum WindowKind {
     /// Dashboard, settings and About.
     Main,
+    /// Training modules, lessons, practice and the report.
+    Training,
 }
 
 impl WindowKind {
     pub fn label(self) -> &'static str {
         match self {
             WindowKind::Main => "main",
+            WindowKind::Training => "training",
         }
     }
 
     fn page(self) -> &'static str {
         match self {
             WindowKind::Main => "index.html",
+            WindowKind::Training => "training.html",
         }
     }
 }
@@ -38,6 +42,14 @@ pub fn open(app: &AppHandle, kind: WindowKind) -> tauri::Result<()> {
                 .title("Veil")
                 .inner_size(980.0, 700.0)
                 .min_inner_size(760.0, 540.0)
+                .center()
+                .build()?;
+        }
+        WindowKind::Training => {
+            WebviewWindowBuilder::new(app, kind.label(), WebviewUrl::App(kind.page().into()))
+                .title("Veil training")
+                .inner_size(900.0, 680.0)
+                .min_inner_size(700.0, 500.0)
                 .center()
                 .build()?;
         }
@@ -146,6 +158,41 @@ pub fn show_warning(app: &AppHandle, seconds: u64) -> tauri::Result<()> {
 
 pub fn hide_warning(app: &AppHandle) {
     if let Some(w) = app.get_webview_window(WARNING_LABEL) {
+        let _ = w.destroy();
+    }
+}
+
+pub const QUIZ_LABEL: &str = "quiz";
+
+/// The quiz pop-up: small, in the bottom-right corner of the primary
+/// monitor, above other windows, focused so it can be answered from the
+/// keyboard. Its content comes from the snapshot.
+pub fn show_quiz(app: &AppHandle) -> tauri::Result<()> {
+    if let Some(w) = app.get_webview_window(QUIZ_LABEL) {
+        w.show()?;
+        return Ok(());
+    }
+    let w = WebviewWindowBuilder::new(app, QUIZ_LABEL, WebviewUrl::App("quiz.html".into()))
+        .title("Veil security quiz")
+        .resizable(false)
+        .skip_taskbar(true)
+        .always_on_top(true)
+        .inner_size(440.0, 520.0)
+        .visible(false)
+        .build()?;
+    if let Some(m) = app.primary_monitor()? {
+        let size = w.outer_size()?;
+        let x = m.position().x + m.size().width as i32 - size.width as i32 - 24;
+        let y = m.position().y + m.size().height as i32 - size.height as i32 - 56;
+        w.set_position(tauri::PhysicalPosition::new(x, y))?;
+    }
+    w.show()?;
+    w.set_focus()?;
+    Ok(())
+}
+
+pub fn close_quiz(app: &AppHandle) {
+    if let Some(w) = app.get_webview_window(QUIZ_LABEL) {
         let _ = w.destroy();
     }
 }

@@ -19,3 +19,5 @@ export const onMicLevel = (f: (l: MicLevel) => void): Promise<UnlistenFn> =>
 
 export const onSnapshot = (f: (s: Snapshot) => void): Promise<UnlistenFn> =>
   listen<Snapshot>(SNAPSHOT_EVENT, (e) => f(e.payload));
+
+export const openTraining = () => invoke<void>("open_training");

@@ -4,6 +4,7 @@ import {
   onMicLevel,
   onSnapshot,
   setPrivacyMode,
+  openTraining,
   setSetting,
   startMicCheck,
   stopMicCheck,
@@ -61,7 +62,9 @@ function render() {
   const focusedId = document.activeElement?.id;
   const node =
     view === "dashboard"
-      ? renderDashboard(snapshot, (on) => setPrivacyMode(on).catch(onFailure), micCheck)
+      ? renderDashboard(snapshot, (on) => setPrivacyMode(on).catch(onFailure), micCheck, () =>
+          openTraining().catch(onFailure),
+        )
       : view === "settings"
         ? renderSettings(snapshot, (key, value) => setSetting(key, value).catch(onFailure))
         : about

@@ -41,6 +41,15 @@ export interface Status {
   store: StoreStatus;
   microphone: MicStatus;
   camera: CameraStatus;
+  training: TrainingStatus;
+}
+
+export interface TrainingStatus {
+  modules: number;
+  completed: number;
+  due: number;
+  next_quiz_in_seconds: number | null;
+  errors: string[];
 }
 
 export interface CameraUser {

@@ -32,6 +32,7 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
         backend: "pulseaudio", connection: "connected", enforcing: true, contested: false, message: null,
       },
       camera: cameraStatus(),
+      training: { modules: 12, completed: 1, due: 2, next_quiz_in_seconds: 600, errors: [] },
       ...over,
     },
     settings: {

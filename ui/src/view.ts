@@ -183,6 +183,31 @@ export function cameraSummary(c: CameraStatus): { text: string; tone: "ok" | "al
   return { text: "Only approved programs are using your devices", tone: "ok" };
 }
 
+export function trainingSummary(t: { modules: number; completed: number; due: number; next_quiz_in_seconds: number | null }): string {
+  const parts = [`${t.completed} of ${t.modules} modules completed`];
+  if (t.due > 0) parts.push(`${t.due} with work due`);
+  if (t.next_quiz_in_seconds !== null) {
+    const min = Math.ceil(t.next_quiz_in_seconds / 60);
+    parts.push(min <= 1 ? "next quiz soon" : `next quiz in about ${min} min`);
+  }
+  return parts.join(" · ");
+}
+
+function trainingCard(s: Status, onOpen: () => void): HTMLElement {
+  const open = h("button", { type: "button", class: "button", id: "open-training" }, "Open training");
+  open.addEventListener("click", onOpen);
+  return h(
+    "section",
+    { class: "card", id: "training-card", "aria-labelledby": "training-title" },
+    h("h3", { class: "card-title", id: "training-title" }, "Security training"),
+    h("p", { id: "training-summary" }, trainingSummary(s.training)),
+    s.training.errors.length
+      ? h("p", { class: "tone-alert small", id: "training-errors" }, `Some modules could not be loaded: ${s.training.errors.join("; ")}`)
+      : null,
+    open,
+  );
+}
+
 function clock(ms: number): string {
   return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
@@ -252,6 +277,7 @@ export function renderDashboard(
   snap: Snapshot,
   onPrivacy: (on: boolean) => void,
   check: MicCheckView = { level: null, onStart: () => {}, onStop: () => {} },
+  onTraining: () => void = () => {},
 ): HTMLElement {
   const s = snap.status;
   const copy = stateCopy(s);
@@ -352,7 +378,17 @@ export function renderDashboard(
       : null,
   );
 
-  return h("div", { class: "page" }, hero, privacy, problems, micCard(s, check), cameraCard(s.camera), config);
+  return h(
+    "div",
+    { class: "page" },
+    hero,
+    privacy,
+    problems,
+    micCard(s, check),
+    cameraCard(s.camera),
+    trainingCard(s, onTraining),
+    config,
+  );
 }
 
 function lockBadge(): HTMLElement {

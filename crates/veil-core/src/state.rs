@@ -45,7 +45,7 @@ pub enum Actor {
     Veil,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     SetPrivacy {
         on: bool,
@@ -65,6 +65,38 @@ pub enum Event {
     /// The camera detector looked.
     Camera {
         scan: CameraScan,
+        at: Millis,
+    },
+    /// The training modules were loaded (at start).
+    TrainingContent {
+        modules: Vec<crate::training::Module>,
+        errors: Vec<crate::training::ContentError>,
+    },
+    /// The agent's stored training history (once the store is open).
+    TrainingHistory {
+        lessons: Vec<(String, i64)>,
+        answers: Vec<crate::training::Answer>,
+    },
+    /// Once a second: may a quiz pop up?
+    TrainingTick(crate::training::Moment),
+    LessonRead {
+        module: String,
+        at: Millis,
+    },
+    QuizAnswer {
+        question: String,
+        chosen: Vec<String>,
+        took_ms: i64,
+        at: Millis,
+    },
+    /// The quiz pop-up closed; `later` when the agent chose "Later".
+    QuizClosed {
+        later: bool,
+        at: Millis,
+    },
+    /// "Practice now" from the training window.
+    Practice {
+        module: Option<String>,
         at: Millis,
     },
     /// The camera cover check read a frame, or could not.
@@ -94,6 +126,14 @@ pub enum Action {
         title: String,
         body: String,
     },
+    /// Store a training answer durably.
+    SaveAnswer(crate::training::Answer),
+    SaveLessonRead {
+        module: String,
+        at: i64,
+    },
+    /// Open the quiz pop-up (its content is in the snapshot).
+    ShowQuiz,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +146,8 @@ enum ConfigFile {
 pub enum Denied {
     #[error("privacy mode is required by your organization's policy and cannot be turned off")]
     PrivacyForcedByPolicy,
+    #[error("{0}")]
+    Training(String),
 }
 
 #[derive(Debug, Clone)]
@@ -127,6 +169,7 @@ pub struct VeilState {
     audio_mic_users: Vec<DeviceUse>,
     sessions: Sessions,
     cover: Option<CoverCheck>,
+    trainer: crate::training::Trainer,
 }
 
 /// The agent hears about microphone corrections at most this often.
@@ -149,7 +192,12 @@ impl VeilState {
             audio_mic_users: vec![],
             sessions,
             cover: None,
+            trainer: Default::default(),
         }
+    }
+
+    pub fn trainer(&self) -> &crate::training::Trainer {
+        &self.trainer
     }
 
     pub fn shield_enabled(&self) -> bool {
@@ -203,6 +251,61 @@ impl VeilState {
                 Ok(actions)
             }
             Event::CameraCover { reading, at } => Ok(self.cover_reading(reading, at)),
+            Event::TrainingContent { modules, errors } => {
+                self.trainer.set_content(modules, errors);
+                Ok(vec![])
+            }
+            Event::TrainingHistory { lessons, answers } => {
+                self.trainer.set_history(&lessons, &answers);
+                Ok(vec![])
+            }
+            Event::TrainingTick(moment) => {
+                let show = self.trainer.tick(moment, &self.settings.training);
+                Ok(if show { vec![Action::ShowQuiz] } else { vec![] })
+            }
+            Event::LessonRead { module, at } => match self.trainer.lesson_read(&module, at) {
+                Ok(true) => Ok(vec![Action::SaveLessonRead { module, at: at.0 }]),
+                Ok(false) => Ok(vec![]),
+                Err(e) => Err(Denied::Training(e)),
+            },
+            Event::QuizAnswer {
+                question,
+                chosen,
+                took_ms,
+                at,
+            } => self
+                .trainer
+                .answer(&question, chosen, took_ms, at)
+                .map(|a| vec![Action::SaveAnswer(a)])
+                .map_err(Denied::Training),
+            Event::QuizClosed { later, at } => {
+                self.trainer.close_quiz(later, &self.settings.training, at);
+                Ok(vec![])
+            }
+            Event::Practice { module, at } => {
+                let first_read = module
+                    .as_deref()
+                    .is_some_and(|m| self.trainer.modules().iter().any(|x| x.id == m))
+                    && !self
+                        .trainer
+                        .overview(&self.settings.training, at)
+                        .modules
+                        .iter()
+                        .any(|x| {
+                            Some(x.id.as_str()) == module.as_deref() && x.progress.lesson_read
+                        });
+                self.trainer
+                    .practice(module.as_deref(), &self.settings.training, at)
+                    .map_err(Denied::Training)?;
+                let mut actions = vec![Action::ShowQuiz];
+                if let (true, Some(m)) = (first_read, module) {
+                    actions.push(Action::SaveLessonRead {
+                        module: m,
+                        at: at.0,
+                    });
+                }
+                Ok(actions)
+            }
             Event::Shield { status, record } => {
                 self.shield = status;
                 Ok(record
@@ -541,6 +644,9 @@ impl VeilState {
             microphone: self.mic.clone(),
             shield: self.shield.clone(),
             camera: self.camera(),
+            training: self
+                .trainer
+                .status(&self.settings.training, self.trainer.now()),
         }
     }
 
@@ -548,6 +654,7 @@ impl VeilState {
         Snapshot {
             status: self.status(),
             settings: self.effective.clone(),
+            quiz: self.trainer.quiz().cloned(),
         }
     }
 }

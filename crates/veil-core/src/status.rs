@@ -98,6 +98,7 @@ pub struct Status {
     pub microphone: MicStatus,
     pub shield: crate::shield::ShieldStatus,
     pub camera: crate::camera::CameraStatus,
+    pub training: crate::training::TrainingStatus,
 }
 
 /// Everything the windows render.
@@ -105,6 +106,8 @@ pub struct Status {
 pub struct Snapshot {
     pub status: Status,
     pub settings: Effective,
+    /// The quiz pop-up's content, while one is open.
+    pub quiz: Option<crate::training::Quiz>,
 }
 
 #[cfg(test)]

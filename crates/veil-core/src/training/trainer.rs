@@ -59,6 +59,9 @@ pub struct Trainer {
     history_loaded: bool,
     /// Rounded to 10 s so the status does not change every tick.
     next_in: Option<u64>,
+    /// The last tick's time, rounded to the minute: what "due now" means in
+    /// the status.
+    now: Millis,
 }
 
 impl Trainer {
@@ -70,6 +73,10 @@ impl Trainer {
     pub fn set_history(&mut self, lessons: &[(String, i64)], answers: &[Answer]) {
         self.progress = Progress::replay(lessons, answers);
         self.history_loaded = true;
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
     }
 
     pub fn modules(&self) -> &[Module] {
@@ -141,6 +148,7 @@ impl Trainer {
 
     /// Once a second. True when a quiz pops up now.
     pub fn tick(&mut self, m: Moment, policy: &TrainingPolicy) -> bool {
+        self.now = Millis(m.now.0 - m.now.0.rem_euclid(60_000));
         if !self.history_loaded || self.quiz.is_some() {
             return false;
         }

@@ -1,0 +1,168 @@
+//! Training wiring: loads the modules (Veil's own, embedded, and the
+//! organization's folder from policy), ticks the quiz clock once a second
+//! with the idle time, a call and the shield, and builds the supervisor's
+//! report.
+
+use std::path::Path;
+use std::time::Duration;
+
+use veil_core::clock::{Clock, SystemClock};
+use veil_core::shield::ShieldStatus;
+use veil_core::state::Event;
+use veil_core::training::{self, content, Answer, Module, Moment, Progress};
+
+use crate::actor::Actor;
+use crate::shield::LiveIdle;
+
+mod shipped {
+    include!(concat!(env!("OUT_DIR"), "/training_modules.rs"));
+}
+
+/// Veil's modules plus the `*.toml` files of `extra_folder` (if set).
+pub fn load(extra_folder: &str) -> (Vec<Module>, Vec<training::ContentError>) {
+    let mut files: Vec<(String, String)> = shipped::SHIPPED
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect();
+    let mut errors = Vec::new();
+    if !extra_folder.is_empty() {
+        match std::fs::read_dir(extra_folder) {
+            Ok(dir) => {
+                let mut extra: Vec<_> = dir
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                    .collect();
+                extra.sort();
+                for p in extra {
+                    match std::fs::read_to_string(&p) {
+                        Ok(text) => files.push((p.display().to_string(), text)),
+                        Err(e) => errors.push(training::ContentError {
+                            file: p.display().to_string(),
+                            line: 1,
+                            message: format!("cannot read it: {e}"),
+                        }),
+                    }
+                }
+            }
+            Err(e) => errors.push(training::ContentError {
+                file: extra_folder.to_string(),
+                line: 1,
+                message: format!("cannot read the folder: {e}"),
+            }),
+        }
+    }
+    let (modules, mut more) = content::load(&files);
+    errors.append(&mut more);
+    for e in &errors {
+        tracing::warn!("training module skipped: {e}");
+    }
+    (modules, errors)
+}
+
+fn shield_up(s: &ShieldStatus) -> bool {
+    s.state != veil_core::shield::Stage::Active
+}
+
+/// Loads the content and ticks the quiz clock once a second.
+pub fn spawn(actor: Actor, idle: LiveIdle) {
+    let extra = actor.snapshot().settings.settings().training.extra_folder;
+    let (modules, errors) = load(&extra);
+    actor.post_blocking(Event::TrainingContent { modules, errors });
+    tauri::async_runtime::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            let snap = actor.snapshot();
+            let status = &snap.status;
+            let moment = Moment {
+                now: SystemClock.now(),
+                idle: Duration::from_secs(idle.0.load(std::sync::atomic::Ordering::Relaxed)),
+                call: status.microphone.recording || status.camera.in_use(),
+                shield_up: shield_up(&status.shield),
+            };
+            actor.post(Event::TrainingTick(moment)).await;
+        }
+    });
+}
+
+/// One row per module, for a supervisor.
+#[derive(Debug, serde::Serialize)]
+pub struct ReportRow {
+    pub module: String,
+    pub title: String,
+    pub lesson_read: bool,
+    pub questions: usize,
+    pub answered_right: usize,
+    pub mastery_percent: u32,
+    pub completed: bool,
+    pub answers: usize,
+    pub correct_answers: usize,
+    /// Unix ms of the last answer.
+    pub last_answer_at: Option<i64>,
+}
+
+pub fn report(
+    modules: &[Module],
+    lessons: &[(String, i64)],
+    answers: &[Answer],
+    now: i64,
+) -> Vec<ReportRow> {
+    let progress = Progress::replay(lessons, answers);
+    modules
+        .iter()
+        .map(|m| {
+            let p = progress.module(m, veil_core::clock::Millis(now));
+            let mine: Vec<&Answer> = answers.iter().filter(|a| a.module == m.id).collect();
+            ReportRow {
+                module: m.id.clone(),
+                title: m.title.clone(),
+                lesson_read: p.lesson_read,
+                questions: p.total,
+                answered_right: p.answered,
+                mastery_percent: p.mastery,
+                completed: p.completed,
+                answers: mine.len(),
+                correct_answers: mine.iter().filter(|a| a.correct).count(),
+                last_answer_at: mine.iter().map(|a| a.at).max(),
+            }
+        })
+        .collect()
+}
+
+pub fn report_csv(rows: &[ReportRow], user: &str) -> String {
+    let mut out = String::from(
+        "user,module,title,lesson_read,questions,answered_right,mastery_percent,completed,answers,correct_answers,last_answer_at\n",
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            crate::cli::csv_field(user),
+            crate::cli::csv_field(&r.module),
+            crate::cli::csv_field(&r.title),
+            r.lesson_read,
+            r.questions,
+            r.answered_right,
+            r.mastery_percent,
+            r.completed,
+            r.answers,
+            r.correct_answers,
+            r.last_answer_at
+                .map(veil_core::timefmt::rfc3339)
+                .unwrap_or_default()
+        ));
+    }
+    out
+}
+
+/// Where the training window's export goes: the Downloads folder, else home.
+pub fn export_path(now_ms: i64) -> std::path::PathBuf {
+    let dir = dirs::download_dir()
+        .or_else(dirs::home_dir)
+        .unwrap_or_else(|| Path::new(".").to_path_buf());
+    let day = veil_core::timefmt::rfc3339(now_ms);
+    dir.join(format!(
+        "veil-training-report-{}.csv",
+        &day[..10.min(day.len())]
+    ))
+}

@@ -1,0 +1,115 @@
+// The quiz pop-up: at most 3 questions or 90 s, keyboard first (number keys
+// pick an option, Enter checks and moves on, Escape is "Later"), the
+// explanation right after each answer.
+import { invoke } from "@tauri-apps/api/core";
+import { h } from "./dom";
+import { applyTheme } from "./theme";
+import { questionView, secondsLeft, type Quiz } from "./training-view";
+import type { Snapshot } from "./types";
+
+const root = document.getElementById("quiz") as HTMLElement;
+let quiz: Quiz | null = null;
+let index = 0;
+let chosen: string[] | null = null;
+let started = Date.now();
+let answeredAny = false;
+let closing = false;
+
+async function close(later: boolean) {
+  if (closing) return;
+  closing = true;
+  await invoke("close_quiz", { later }).catch(() => {});
+}
+
+function selected(): string[] {
+  return [...root.querySelectorAll<HTMLInputElement>("input[name=answer]:checked")].map((i) => i.value);
+}
+
+async function check() {
+  if (!quiz || chosen !== null) return;
+  const picked = selected();
+  if (picked.length === 0) return;
+  const q = quiz.questions[index];
+  chosen = picked;
+  answeredAny = true;
+  await invoke("answer_question", { question: q.id, chosen: picked, tookMs: Date.now() - started }).catch((e) => {
+    root.append(h("p", { class: "tone-alert" }, String(e)));
+  });
+  render();
+}
+
+function next() {
+  if (!quiz) return;
+  if (index + 1 >= quiz.questions.length) {
+    void close(false);
+    return;
+  }
+  index += 1;
+  chosen = null;
+  started = Date.now();
+  render();
+}
+
+function render() {
+  if (!quiz) return;
+  const q = quiz.questions[index];
+  const last = index + 1 >= quiz.questions.length;
+  const timer = h("span", { class: "quiz-timer", id: "quiz-timer" }, `${secondsLeft(quiz, Date.now())} s`);
+  const primary =
+    chosen === null
+      ? h("button", { type: "button", class: "button primary", id: "quiz-submit" }, "Check answer")
+      : h("button", { type: "button", class: "button primary", id: "quiz-next" }, last ? "Done" : "Next question");
+  primary.addEventListener("click", () => (chosen === null ? void check() : next()));
+  const later =
+    quiz.can_snooze && !answeredAny
+      ? h("button", { type: "button", class: "button", id: "quiz-later" }, "Later")
+      : null;
+  later?.addEventListener("click", () => void close(true));
+  root.replaceChildren(
+    h(
+      "header",
+      { class: "quiz-head" },
+      h("h1", {}, quiz.practice ? "Practice" : "Quick security check"),
+      timer,
+    ),
+    questionView(q, index, quiz.questions.length, chosen),
+    h("div", { class: "quiz-actions" }, later, primary),
+  );
+  const first = root.querySelector<HTMLInputElement>("input[name=answer]:not([disabled])");
+  (first ?? primary).focus();
+}
+
+document.addEventListener("keydown", (e) => {
+  if (!quiz) return;
+  if (e.key === "Escape" && quiz.can_snooze && !answeredAny) {
+    void close(true);
+  } else if (e.key === "Enter") {
+    e.preventDefault();
+    if (chosen === null) void check();
+    else next();
+  } else if (/^[1-9]$/.test(e.key) && chosen === null) {
+    const input = root.querySelectorAll<HTMLInputElement>("input[name=answer]")[Number(e.key) - 1];
+    if (input) {
+      input.checked = input.type === "checkbox" ? !input.checked : true;
+      input.focus();
+    }
+  }
+});
+
+setInterval(() => {
+  if (!quiz) return;
+  const left = secondsLeft(quiz, Date.now());
+  const t = document.getElementById("quiz-timer");
+  if (t) t.textContent = `${left} s`;
+  if (left === 0) void close(false);
+}, 1000);
+
+void invoke<Snapshot>("get_snapshot").then((snap) => {
+  applyTheme(snap);
+  quiz = (snap as Snapshot & { quiz: Quiz | null }).quiz;
+  if (!quiz || quiz.questions.length === 0) {
+    void close(false);
+    return;
+  }
+  render();
+});

@@ -1,0 +1,111 @@
+// Training views: the quiz pop-up and the training window. Rendering and
+// answer checking only; what to ask and when is decided by the app.
+import { h } from "./dom";
+
+export interface Choice { id: string; text: string; correct: boolean; explain: string }
+export interface Question {
+  id: string;
+  module: string;
+  kind: "single" | "multiple" | "true_false" | "scenario";
+  scenario: string | null;
+  prompt: string;
+  options: Choice[];
+}
+export interface Quiz { questions: Question[]; shown_at: number; seconds: number; can_snooze: boolean; practice: boolean }
+export interface ModuleProgress {
+  id: string; lesson_read: boolean; answered: number; total: number; mastery: number; completed: boolean; due_questions: number;
+}
+export interface ModuleView {
+  id: string; title: string; lesson: string; reading_minutes: number; mandatory: boolean; due_date: string | null;
+  progress: ModuleProgress;
+}
+export interface TrainingOverview { modules: ModuleView[]; errors: string[] }
+
+/** Right only when exactly the correct options are chosen. */
+export function isCorrect(q: Question, chosen: string[]): boolean {
+  const right = q.options.filter((o) => o.correct).map((o) => o.id).sort();
+  const picked = [...new Set(chosen)].sort();
+  return picked.length > 0 && right.length === picked.length && right.every((r, i) => r === picked[i]);
+}
+
+export function secondsLeft(q: Quiz, now: number): number {
+  return Math.max(0, Math.ceil((q.shown_at + q.seconds * 1000 - now) / 1000));
+}
+
+/** One question, before (inputs) or after (marks and explanations) the answer. */
+export function questionView(q: Question, index: number, total: number, chosen: string[] | null): HTMLElement {
+  const multiple = q.kind === "multiple";
+  const answered = chosen !== null;
+  const opts = q.options.map((o, i) => {
+    const input = h("input", {
+      type: multiple ? "checkbox" : "radio",
+      name: "answer",
+      value: o.id,
+      id: `opt-${o.id}`,
+      checked: answered && chosen.includes(o.id),
+      disabled: answered,
+      "aria-describedby": answered ? `explain-${o.id}` : undefined,
+    });
+    const mark = answered ? (o.correct ? "right" : chosen.includes(o.id) ? "wrong" : "") : "";
+    return h(
+      "label",
+      { for: `opt-${o.id}`, class: mark },
+      input,
+      h(
+        "span",
+        {},
+        `${i + 1}. ${o.text}`,
+        answered ? h("span", { class: "quiz-explain", id: `explain-${o.id}` }, `${o.correct ? "Right: " : ""}${o.explain}`) : null,
+      ),
+    );
+  });
+  const right = answered && isCorrect(q, chosen);
+  return h(
+    "section",
+    { class: "quiz-question", "data-question": q.id },
+    h("p", { class: "muted small", id: "quiz-progress" }, `Question ${index + 1} of ${total}`),
+    q.scenario ? h("p", { class: "quiz-scenario" }, q.scenario) : null,
+    h("p", { class: "quiz-prompt", id: "quiz-prompt" }, q.prompt),
+    multiple && !answered ? h("p", { class: "muted small" }, "Choose every answer that applies.") : null,
+    h("fieldset", { class: "quiz-options", "aria-labelledby": "quiz-prompt" }, ...opts),
+    answered
+      ? h(
+          "p",
+          { class: `quiz-result tone-${right ? "ok" : "alert"}`, id: "quiz-result", role: "status" },
+          right ? "Correct" : "Not quite: see why below",
+        )
+      : null,
+  );
+}
+
+export function moduleMeta(m: ModuleView): string {
+  const parts = [`${m.progress.answered}/${m.progress.total} answered`, `mastery ${m.progress.mastery}%`];
+  if (m.progress.completed) parts.unshift("Completed");
+  else if (!m.progress.lesson_read) parts.unshift("Not started");
+  if (m.mandatory) parts.push(m.due_date ? `required by ${m.due_date}` : "required");
+  if (m.progress.due_questions > 0) parts.push(`${m.progress.due_questions} to review`);
+  return parts.join(" · ");
+}
+
+/** Lesson text: blank lines separate paragraphs, "- " lines are a list. */
+export function lessonBody(text: string): HTMLElement[] {
+  const out: HTMLElement[] = [];
+  for (const block of text.split(/\n\s*\n/)) {
+    const lines = block.split("\n").map((l) => l.trim()).filter(Boolean);
+    if (lines.length === 0) continue;
+    if (lines.every((l) => l.startsWith("- ") || /^\d+\. /.test(l) || !/^[-\d]/.test(l)) && lines.some((l) => l.startsWith("- ") || /^\d+\. /.test(l))) {
+      const items: string[] = [];
+      let intro = "";
+      for (const l of lines) {
+        if (l.startsWith("- ") || /^\d+\. /.test(l)) items.push(l.replace(/^(- |\d+\. )/, ""));
+        else if (items.length === 0) intro += (intro ? " " : "") + l;
+        else items[items.length - 1] += " " + l;
+      }
+      if (intro) out.push(h("p", {}, intro));
+      out.push(h("ul", {}, ...items.map((i) => h("li", {}, i))));
+    } else {
+      out.push(h("p", {}, lines.join(" ")));
+    }
+  }
+  return out;
+}
