@@ -429,6 +429,28 @@ impl Session {
         path
     }
 
+    /// Makes the Tauri window with this label (`main`, `training`, `quiz`)
+    /// the one commands go to, waiting up to 15 s for it to open.
+    pub async fn switch_to(&self, label: &str) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(15);
+        let script = "return (window.__TAURI_INTERNALS__ && window.__TAURI_INTERNALS__.metadata) ? window.__TAURI_INTERNALS__.metadata.currentWindow.label : ''";
+        loop {
+            for handle in self.client.windows().await.unwrap_or_default() {
+                if self.client.switch_to_window(handle).await.is_ok() {
+                    let found = self.client.execute(script, vec![]).await.ok();
+                    if found.as_ref().and_then(|v| v.as_str()) == Some(label) {
+                        return;
+                    }
+                }
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no window `{label}` within 15 s"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     pub async fn end(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();

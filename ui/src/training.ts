@@ -67,7 +67,8 @@ async function open(id: string) {
   current = id;
   await invoke("read_lesson", { module: id }).catch(() => {});
   await refresh();
-  lesson.focus();
+  lesson.scrollTop = 0;
+  lesson.focus({ preventScroll: true });
 }
 
 document.getElementById("export")?.addEventListener("click", () => {
