@@ -210,9 +210,7 @@ impl AuditLog {
     }
 
     /// The stored training history, once the store is open.
-    pub fn training_history(
-        &mut self,
-    ) -> Option<(Vec<(String, i64)>, Vec<veil_core::training::Answer>)> {
+    pub fn training_history(&mut self) -> Option<TrainingHistory> {
         self.flush_training();
         let store = self.store.as_ref()?;
         match (store.lessons_read(), store.answers()) {
@@ -224,6 +222,9 @@ impl AuditLog {
         }
     }
 }
+
+/// Lessons read (module, unix ms) and every answer.
+pub type TrainingHistory = (Vec<(String, i64)>, Vec<veil_core::training::Answer>);
 
 /// A training write waiting for the store.
 pub enum TrainingWrite {

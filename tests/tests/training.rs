@@ -35,7 +35,9 @@ async fn a_quiz_pops_up_is_answered_and_the_answer_survives_a_restart() {
 
     // The dashboard opens the training window; the lesson marks itself read.
     s.eventually(SOON, "the dashboard's training card", || async {
-        s.text("#training-summary").await.starts_with("0 of 12 modules completed")
+        s.text("#training-summary")
+            .await
+            .starts_with("0 of 12 modules completed")
     })
     .await;
     s.click("#open-training").await;
