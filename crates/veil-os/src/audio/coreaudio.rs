@@ -143,34 +143,15 @@ pub(crate) fn list(
 }
 
 fn device_ids() -> Result<Vec<AudioObjectID>, AudioError> {
-    let mut addr = address(
-        kAudioHardwarePropertyDevices,
-        kAudioObjectPropertyScopeGlobal,
-    );
-    let size = size_of_property(SYSTEM, addr);
-    let count = size as usize / std::mem::size_of::<AudioObjectID>();
-    let mut ids = vec![0 as AudioObjectID; count];
-    if count == 0 {
-        return Ok(ids);
-    }
-    let mut size = size;
-    let status = unsafe {
-        AudioObjectGetPropertyData(
-            SYSTEM,
-            NonNull::from(&mut addr),
-            0,
-            std::ptr::null(),
-            NonNull::from(&mut size),
-            NonNull::new(ids.as_mut_ptr().cast::<c_void>()).ok_or(AudioError::Unsupported)?,
-        )
-    };
-    if status != 0 {
-        return Err(AudioError::Unreachable(format!(
-            "listing audio devices failed (OSStatus {status})"
-        )));
-    }
-    ids.truncate(size as usize / std::mem::size_of::<AudioObjectID>());
-    Ok(ids)
+    // A failed device list means CoreAudio itself is not answering.
+    list(
+        SYSTEM,
+        address(
+            kAudioHardwarePropertyDevices,
+            kAudioObjectPropertyScopeGlobal,
+        ),
+    )
+    .map_err(|e| AudioError::Unreachable(format!("listing audio devices failed: {e}")))
 }
 
 unsafe extern "C-unwind" fn on_change(

@@ -62,6 +62,23 @@ impl ProcCameras {
         }
     }
 
+    fn camera_use(
+        &mut self,
+        device: String,
+        device_name: String,
+        pid: u32,
+        exe: String,
+    ) -> DeviceUse {
+        DeviceUse {
+            kind: UseKind::Camera,
+            device,
+            device_name,
+            pid,
+            exe,
+            user: self.user_of(pid),
+        }
+    }
+
     fn user_of(&mut self, pid: u32) -> Option<String> {
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
         let uid: u32 = status
@@ -125,19 +142,12 @@ impl CameraMonitor for ProcCameras {
                 pipewire_nodes.push((path.clone(), pid, exe.clone(), name.clone()));
                 continue;
             }
-            let user = self.user_of(pid);
             if !uses
                 .iter()
                 .any(|u: &DeviceUse| u.device == path && u.pid == pid)
             {
-                uses.push(DeviceUse {
-                    kind: UseKind::Camera,
-                    device: path,
-                    device_name: name,
-                    pid,
-                    exe,
-                    user,
-                });
+                let u = self.camera_use(path, name, pid, exe);
+                uses.push(u);
             }
         }
         if !pipewire_nodes.is_empty() {
@@ -153,15 +163,8 @@ impl CameraMonitor for ProcCameras {
                         if named.is_empty() {
                             // PipeWire holds it without a client (probing or
                             // a client we cannot see): PipeWire is the user.
-                            let user = self.user_of(pid);
-                            named.push(DeviceUse {
-                                kind: UseKind::Camera,
-                                device: path.clone(),
-                                device_name: name.clone(),
-                                pid,
-                                exe,
-                                user,
-                            });
+                            let u = self.camera_use(path.clone(), name.clone(), pid, exe);
+                            named.push(u);
                         }
                         for mut c in named {
                             c.device_name = name.clone();
@@ -178,15 +181,8 @@ impl CameraMonitor for ProcCameras {
                 Err(e) => {
                     sources.push(SourceCheck::failed("pipewire", e));
                     for (path, pid, exe, name) in pipewire_nodes {
-                        let user = self.user_of(pid);
-                        uses.push(DeviceUse {
-                            kind: UseKind::Camera,
-                            device: path,
-                            device_name: name,
-                            pid,
-                            exe,
-                            user,
-                        });
+                        let u = self.camera_use(path, name, pid, exe);
+                        uses.push(u);
                     }
                 }
             }

@@ -126,17 +126,7 @@ impl CoreMediaCameras {
         // The listeners keep a pointer to it for the life of the process.
         let notify: &'static Notify = Box::leak(Box::new(notify));
         let stop = Arc::new(AtomicBool::new(false));
-        {
-            let stop = stop.clone();
-            let _ = std::thread::Builder::new()
-                .name("veil-camera-poll".into())
-                .spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        std::thread::sleep(POLL);
-                        notify();
-                    }
-                });
-        }
+        super::spawn_poll(POLL, stop.clone(), notify);
         let mut cams = Self {
             notify,
             listening: vec![],

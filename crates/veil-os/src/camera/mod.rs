@@ -19,6 +19,29 @@ pub use veil_core::camera::CameraScan;
 /// Called (from any thread) when camera use may have changed.
 pub type Notify = Box<dyn Fn() + Send + Sync>;
 
+/// Calls `notify` every `every` until `stop` is set: the safety net (or,
+/// where the OS has no change events, the main wake-up) of a detector.
+#[cfg(any(windows, target_os = "macos"))]
+fn spawn_poll(
+    every: std::time::Duration,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    notify: impl Fn() + Send + 'static,
+) {
+    use std::sync::atomic::Ordering;
+    let run = move || {
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(every);
+            notify();
+        }
+    };
+    if let Err(e) = std::thread::Builder::new()
+        .name("veil-camera-poll".into())
+        .spawn(run)
+    {
+        tracing::error!("camera: the poll thread could not start: {e}");
+    }
+}
+
 pub trait CameraMonitor: Send {
     /// Looks at every camera and who uses it now. Never opens a camera.
     fn scan(&mut self) -> CameraScan;

@@ -127,15 +127,7 @@ impl ConsentCameras {
         let stop = Arc::new(AtomicBool::new(false));
         {
             let notify = notify.clone();
-            let stop = stop.clone();
-            let _ = std::thread::Builder::new()
-                .name("veil-camera-poll".into())
-                .spawn(move || {
-                    while !stop.load(Ordering::Relaxed) {
-                        std::thread::sleep(POLL);
-                        notify();
-                    }
-                });
+            super::spawn_poll(POLL, stop.clone(), move || notify());
         }
         let sensor = start_sensor_monitor(notify);
         if let Err(e) = &sensor {
