@@ -74,6 +74,26 @@ pub fn run(show: bool) -> ExitCode {
         .manage(paths.clone())
         .manage(TrayState::default())
         .manage(MicCheck::default())
+        .on_window_event(|window, event| {
+            // A quiz closed from its title bar counts as finished, so it
+            // does not hold back the next one.
+            if window.label() == crate::windows::QUIZ_LABEL
+                && matches!(event, tauri::WindowEvent::Destroyed)
+            {
+                use tauri::Manager;
+                if let Some(actor) = window.app_handle().try_state::<Actor>() {
+                    let actor = actor.inner().clone();
+                    tauri::async_runtime::spawn(async move {
+                        actor
+                            .post(veil_core::state::Event::QuizClosed {
+                                later: false,
+                                at: veil_core::clock::Clock::now(&veil_core::clock::SystemClock),
+                            })
+                            .await;
+                    });
+                }
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::get_snapshot,
             commands::get_about,

@@ -27,8 +27,34 @@ struct Items {
     has_quit: bool,
 }
 
+/// What the tray shows; it is redrawn only when this changes (snapshots
+/// also change for things the tray does not show).
+#[derive(PartialEq)]
+struct Look {
+    state: Overall,
+    tooltip: String,
+    status_line: String,
+    privacy_on: bool,
+    privacy_locked: bool,
+    has_quit: bool,
+}
+
+impl Look {
+    fn of(snap: &Snapshot) -> Look {
+        let s = &snap.status;
+        Look {
+            state: s.state,
+            tooltip: tooltip(snap),
+            status_line: status_line(snap),
+            privacy_on: s.privacy_mode == PrivacyMode::On,
+            privacy_locked: s.privacy_mode_locked,
+            has_quit: snap.settings.settings().allow_quit,
+        }
+    }
+}
+
 #[derive(Default)]
-pub struct TrayState(Mutex<Option<Items>>);
+pub struct TrayState(Mutex<(Option<Items>, Option<Look>)>);
 
 fn icon(state: Overall) -> tauri::Result<Image<'static>> {
     let bytes: &[u8] = match state {
@@ -136,7 +162,7 @@ fn try_create(app: &AppHandle, actor: &Actor) -> tauri::Result<()> {
         .build(app)?;
     if let Some(state) = app.try_state::<TrayState>() {
         if let Ok(mut slot) = state.0.lock() {
-            *slot = Some(items);
+            *slot = (Some(items), Some(Look::of(&snap)));
         }
     }
     Ok(())
@@ -160,7 +186,7 @@ fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
                 }
                 // The check mark toggles itself on click; put it back to the
                 // real state whatever the outcome.
-                render(&app, &actor.snapshot());
+                redraw(&app, &actor.snapshot());
             });
         }
         ID_SHIELD => {
@@ -184,38 +210,52 @@ fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
     }
 }
 
+/// Redraws even when the snapshot shows nothing new: a check item toggles
+/// itself on click, whatever the outcome.
+fn redraw(app: &AppHandle, snap: &Snapshot) {
+    if let Some(state) = app.try_state::<TrayState>() {
+        if let Ok(mut guard) = state.0.lock() {
+            guard.1 = None;
+        }
+    }
+    render(app, snap);
+}
+
 /// Brings the tray up to date with a snapshot.
 pub fn render(app: &AppHandle, snap: &Snapshot) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };
     let result = (|| -> tauri::Result<()> {
-        tray.set_icon(Some(icon(snap.status.state)?))?;
-        tray.set_tooltip(Some(tooltip(snap)))?;
         let Some(state) = app.try_state::<TrayState>() else {
             return Ok(());
         };
-        let mut slot = state
+        let mut guard = state
             .0
             .lock()
             .map_err(|_| tauri::Error::FailedToReceiveMessage)?;
+        let (slot, shown) = &mut *guard;
+        let look = Look::of(snap);
+        if shown.as_ref() == Some(&look) {
+            return Ok(());
+        }
+        tray.set_icon(Some(icon(look.state)?))?;
+        tray.set_tooltip(Some(look.tooltip.as_str()))?;
         let rebuild = slot
             .as_ref()
-            .is_none_or(|items| items.has_quit != snap.settings.settings().allow_quit);
+            .is_none_or(|items| items.has_quit != look.has_quit);
         if rebuild {
             let (menu, items) = build_menu(app, snap)?;
             tray.set_menu(Some(menu))?;
             *slot = Some(items);
         } else if let Some(items) = slot.as_ref() {
-            let s = &snap.status;
+            items.privacy.set_checked(look.privacy_on)?;
             items
                 .privacy
-                .set_checked(s.privacy_mode == PrivacyMode::On)?;
-            items
-                .privacy
-                .set_enabled(!(s.privacy_mode_locked && s.privacy_mode == PrivacyMode::On))?;
-            items.status.set_text(status_line(snap))?;
+                .set_enabled(!(look.privacy_locked && look.privacy_on))?;
+            items.status.set_text(&look.status_line)?;
         }
+        *shown = Some(look);
         Ok(())
     })();
     if let Err(e) = result {

@@ -283,18 +283,8 @@ impl VeilState {
                 Ok(vec![])
             }
             Event::Practice { module, at } => {
-                let first_read = module
-                    .as_deref()
-                    .is_some_and(|m| self.trainer.modules().iter().any(|x| x.id == m))
-                    && !self
-                        .trainer
-                        .overview(&self.settings.training, at)
-                        .modules
-                        .iter()
-                        .any(|x| {
-                            Some(x.id.as_str()) == module.as_deref() && x.progress.lesson_read
-                        });
-                self.trainer
+                let first_read = self
+                    .trainer
                     .practice(module.as_deref(), &self.settings.training, at)
                     .map_err(Denied::Training)?;
                 let mut actions = vec![Action::ShowQuiz];
@@ -370,10 +360,7 @@ impl VeilState {
             match event {
                 SessionEvent::Started { session, notify } => {
                     actions.push(Action::Record(Record {
-                        kind: match kind {
-                            UseKind::Camera => "camera_use_started",
-                            UseKind::Microphone => "microphone_use_started",
-                        },
+                        kind: kind.record_kinds().0,
                         actor: Actor::Veil,
                         details: session.details(at),
                     }));
@@ -388,10 +375,7 @@ impl VeilState {
                     }
                 }
                 SessionEvent::Stopped(session) => actions.push(Action::Record(Record {
-                    kind: match kind {
-                        UseKind::Camera => "camera_use_stopped",
-                        UseKind::Microphone => "microphone_use_stopped",
-                    },
+                    kind: kind.record_kinds().1,
                     actor: Actor::Veil,
                     details: session.details(at),
                 })),

@@ -30,6 +30,14 @@ pub enum UseKind {
 }
 
 impl UseKind {
+    /// The audit kinds of a session's start and stop.
+    pub fn record_kinds(self) -> (&'static str, &'static str) {
+        match self {
+            UseKind::Camera => ("camera_use_started", "camera_use_stopped"),
+            UseKind::Microphone => ("microphone_use_started", "microphone_use_stopped"),
+        }
+    }
+
     pub fn noun(self) -> &'static str {
         match self {
             UseKind::Camera => "camera",

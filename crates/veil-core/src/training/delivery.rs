@@ -93,6 +93,11 @@ impl QuizClock {
         Verdict::Show
     }
 
+    /// Time up to `now` does not count (a quiz is on screen).
+    pub fn pause(&mut self, now: Millis) {
+        self.last = Some(now);
+    }
+
     /// A quiz was shown and finished: the next one needs a full cadence.
     pub fn finished(&mut self) {
         self.active = Duration::ZERO;

@@ -1,8 +1,6 @@
 //! The training desk: the loaded modules, the agent's progress, the quiz
 //! clock and the quiz on screen. VeilState owns one and asks it what to do.
 
-use std::time::Duration;
-
 use serde::Serialize;
 
 use super::content::{ContentError, Module, Question};
@@ -15,6 +13,8 @@ use crate::clock::Millis;
 pub const QUIZ_QUESTIONS: usize = 3;
 /// And runs at most this long (the pop-up closes itself).
 pub const QUIZ_SECONDS: u64 = 90;
+/// How long past its limit a quiz may still be open before it is dropped.
+const QUIZ_GRACE_SECONDS: u64 = 30;
 
 /// The quiz on screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -149,10 +149,23 @@ impl Trainer {
     /// Once a second. True when a quiz pops up now.
     pub fn tick(&mut self, m: Moment, policy: &TrainingPolicy) -> bool {
         self.now = Millis(m.now.0 - m.now.0.rem_euclid(60_000));
+        // A pop-up closes itself at its time limit; one still open well
+        // after that lost its window (closed by hand, or never loaded) and
+        // must not block every later quiz.
+        if self
+            .quiz
+            .as_ref()
+            .is_some_and(|q| m.now.0 > q.shown_at + (q.seconds + QUIZ_GRACE_SECONDS) as i64 * 1000)
+        {
+            self.close_quiz(false, policy, m.now);
+        }
         if !self.history_loaded || self.quiz.is_some() {
+            // Time with a quiz on screen does not count toward the next.
+            self.clock.pause(m.now);
             return false;
         }
-        let has = !self.next(policy, m.now).is_empty();
+        let questions = self.next(policy, m.now);
+        let has = !questions.is_empty();
         let verdict = self.clock.tick(m, policy.every, has);
         let next_in = has.then(|| {
             self.clock
@@ -166,7 +179,7 @@ impl Trainer {
             return false;
         }
         self.quiz = Some(Quiz {
-            questions: self.next(policy, m.now),
+            questions,
             shown_at: m.now.0,
             seconds: QUIZ_SECONDS,
             can_snooze: self.clock.snoozes_left(policy.max_snoozes) > 0,
@@ -182,10 +195,11 @@ impl Trainer {
         module: Option<&str>,
         policy: &TrainingPolicy,
         now: Millis,
-    ) -> Result<(), String> {
-        if let Some(m) = module {
-            self.lesson_read(m, now)?;
-        }
+    ) -> Result<bool, String> {
+        let first_read = match module {
+            Some(m) => self.lesson_read(m, now)?,
+            None => false,
+        };
         let mut questions = self.next(policy, now);
         if let Some(m) = module {
             let own: Vec<Question> = questions
@@ -214,7 +228,7 @@ impl Trainer {
             can_snooze: false,
             practice: true,
         });
-        Ok(())
+        Ok(first_read)
     }
 
     /// The pop-up closed: answered (or timed out), or "Later".
@@ -273,15 +287,11 @@ impl Trainer {
     }
 }
 
-/// How long a quiz may stay up.
-pub fn quiz_limit() -> Duration {
-    Duration::from_secs(QUIZ_SECONDS)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::training::content::load;
+    use std::time::Duration;
 
     fn policy() -> TrainingPolicy {
         TrainingPolicy {
@@ -372,12 +382,36 @@ mod tests {
     }
 
     #[test]
+    fn a_quiz_whose_window_is_gone_stops_blocking_the_next() {
+        let mut t = trainer();
+        let p = policy();
+        t.set_history(&[], &[]);
+        t.lesson_read("a", Millis(0)).unwrap();
+        for s in 0..=60 {
+            t.tick(at(s), &p);
+        }
+        assert!(t.quiz().is_some());
+        // Never answered nor closed: dropped 2 minutes after it was shown.
+        assert!(!t.tick(at(60 + 119), &p));
+        assert!(t.quiz().is_some());
+        t.tick(at(60 + 121), &p);
+        assert!(t.quiz().is_none());
+        // It counts as finished: the next one needs a full cadence of
+        // active time from when it was dropped.
+        for s in 182..239 {
+            assert!(!t.tick(at(s), &p), "second {s}");
+        }
+        assert!(t.tick(at(239), &p));
+    }
+
+    #[test]
     fn practice_needs_no_cadence_and_reads_the_lesson() {
         let mut t = trainer();
         t.set_history(&[], &[]);
         let p = policy();
         assert!(t.practice(None, &p, Millis(0)).is_err());
-        t.practice(Some("b"), &p, Millis(0)).unwrap();
+        assert!(t.practice(Some("b"), &p, Millis(0)).unwrap(), "first read");
+        assert!(!t.practice(Some("b"), &p, Millis(1)).unwrap());
         let quiz = t.quiz().unwrap();
         assert!(quiz.practice && !quiz.can_snooze);
         assert!(quiz.questions.iter().all(|q| q.module == "b"));

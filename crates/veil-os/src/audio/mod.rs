@@ -15,7 +15,7 @@ pub mod meter;
 #[cfg(target_os = "linux")]
 mod pulse;
 #[cfg(windows)]
-mod wasapi;
+pub(crate) mod wasapi;
 
 /// One input device as the OS reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

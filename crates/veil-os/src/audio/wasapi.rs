@@ -230,7 +230,8 @@ fn device_id(device: &IMMDevice) -> Option<String> {
     }
 }
 
-fn wide(id: &str) -> Vec<u16> {
+/// A NUL-terminated UTF-16 string for Win32 calls.
+pub(crate) fn wide(id: &str) -> Vec<u16> {
     id.encode_utf16().chain(std::iter::once(0)).collect()
 }
 

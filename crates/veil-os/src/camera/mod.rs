@@ -17,7 +17,7 @@ pub mod capture;
 pub use veil_core::camera::CameraScan;
 
 /// Called (from any thread) when camera use may have changed.
-pub type Notify = Box<dyn Fn() + Send + Sync>;
+pub use crate::audio::Notify;
 
 /// Calls `notify` every `every` until `stop` is set: the safety net (or,
 /// where the OS has no change events, the main wake-up) of a detector.

@@ -27,6 +27,7 @@ use windows::Win32::System::Registry::{
 };
 
 use super::{CameraMonitor, Notify};
+use crate::audio::wasapi::wide;
 
 const CONSENT_STORE: &str =
     r"Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore";
@@ -238,10 +239,6 @@ impl CameraMonitor for ConsentCameras {
             camera_sources: vec!["consent_store".into(), "sensor_monitor".into()],
         }
     }
-}
-
-fn wide(s: &str) -> Vec<u16> {
-    s.encode_utf16().chain(std::iter::once(0)).collect()
 }
 
 struct Key(HKEY);
