@@ -54,15 +54,3 @@ pub struct TrainingStatus {
     /// Content files that could not be loaded, as "file:line: problem".
     pub errors: Vec<String>,
 }
-
-impl TrainingStatus {
-    pub fn starting() -> Self {
-        Self {
-            modules: 0,
-            completed: 0,
-            due: 0,
-            next_quiz_in_seconds: None,
-            errors: vec![],
-        }
-    }
-}

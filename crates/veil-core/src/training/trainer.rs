@@ -79,10 +79,6 @@ impl Trainer {
         self.now
     }
 
-    pub fn modules(&self) -> &[Module] {
-        &self.modules
-    }
-
     pub fn quiz(&self) -> Option<&Quiz> {
         self.quiz.as_ref()
     }
