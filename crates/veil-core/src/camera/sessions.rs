@@ -158,11 +158,13 @@ impl Sessions {
         for (key, u) in seen {
             let app = u.app();
             if let Some(s) = self.open.get_mut(&key) {
-                // A detector may learn the name later (a process that was
-                // hidden at first); keep the better one.
-                if s.exe.is_empty() && !u.exe.is_empty() {
+                // The same process now runs another program (it called
+                // exec after opening the device, as shells do), or the name
+                // was hidden at first: show what runs now.
+                if !u.exe.is_empty() && u.exe != s.exe {
                     s.exe = u.exe.clone();
                     s.app = app.clone();
+                    s.allowed = self.allow.allows(kind, &s.exe);
                 }
                 self.last_seen.insert((kind, app), now);
                 continue;
@@ -371,6 +373,25 @@ mod tests {
             session.details(Millis(0)),
             "chrome (pid 10, /usr/bin/chrome, user agent) on Integrated Camera; allowed by policy; after 42 s"
         );
+    }
+
+    #[test]
+    fn a_process_that_execs_shows_its_new_program() {
+        let mut s = Sessions::new(allow(&["sleep"]));
+        s.observe(
+            UseKind::Camera,
+            &[cam("/dev/video0", 10, "/usr/bin/dash")],
+            Millis(0),
+        );
+        assert!(!s.open().next().unwrap().allowed);
+        let events = s.observe(
+            UseKind::Camera,
+            &[cam("/dev/video0", 10, "/usr/bin/sleep")],
+            Millis(5),
+        );
+        assert!(events.is_empty(), "the same session goes on");
+        let open = s.open().next().unwrap();
+        assert_eq!((open.app.as_str(), open.allowed), ("sleep", true));
     }
 
     #[test]
