@@ -164,10 +164,14 @@ fn a_process_opening_a_camera_is_named_told_recorded_and_its_end_seen() {
 fn an_allow_listed_program_is_recorded_quietly() {
     let home = Home::new();
     let dir = nodes(&home, &["video0"]);
-    policy(&home, &dir, "camera.allowed_apps = [\"sleep\"]");
+    policy(&home, &dir, "camera.allowed_apps = [\"hold-open\"]");
     let _app = start(&home, &dir);
     let node = dir.join("video0");
-    let mut child = open_node(&node);
+    // Not `open_node`: its shell would be seen (and told) before it execs.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hold-open"))
+        .arg(&node)
+        .spawn()
+        .expect("hold-open");
     wait_until(Duration::from_secs(1), "the camera user is seen", || {
         !users_of(&camera(&home), &node).is_empty()
     });

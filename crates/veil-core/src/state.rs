@@ -360,7 +360,7 @@ impl VeilState {
             match event {
                 SessionEvent::Started { session, notify } => {
                     actions.push(Action::Record(Record {
-                        kind: kind.record_kinds().0,
+                        kind: kind.record_kinds().started,
                         actor: Actor::Veil,
                         details: session.details(at),
                     }));
@@ -374,8 +374,33 @@ impl VeilState {
                         });
                     }
                 }
+                SessionEvent::Changed {
+                    session,
+                    previous_exe,
+                    notify,
+                } => {
+                    let previous = if previous_exe.is_empty() {
+                        "a program whose name was hidden".to_string()
+                    } else {
+                        previous_exe
+                    };
+                    actions.push(Action::Record(Record {
+                        kind: kind.record_kinds().changed,
+                        actor: Actor::Veil,
+                        details: format!("{}; was {previous}", session.details(at)),
+                    }));
+                    if notify && privacy_on {
+                        actions.push(Action::Notify {
+                            title: describe(&session),
+                            body: format!(
+                                "{} took over {} from {previous}. If you did not start this, close it and report it to IT.",
+                                session.app, session.device_name
+                            ),
+                        });
+                    }
+                }
                 SessionEvent::Stopped(session) => actions.push(Action::Record(Record {
-                    kind: kind.record_kinds().1,
+                    kind: kind.record_kinds().stopped,
                     actor: Actor::Veil,
                     details: session.details(at),
                 })),
@@ -994,6 +1019,31 @@ mod tests {
             );
         }
         assert_eq!(s.camera().recent[0].app, "chrome");
+    }
+
+    #[test]
+    fn a_camera_user_that_execs_another_program_is_recorded_and_told() {
+        let mut s = state(PrivacyMode::On, "camera.allowed_apps = [\"zoiper\"]");
+        let mut cam = |uses: &[(u32, &str)], at: i64| {
+            s.handle(Event::Camera {
+                scan: camera_scan(uses, true),
+                at: Millis(at),
+            })
+            .unwrap()
+        };
+        cam(&[(7, "/usr/bin/zoiper")], 0);
+        let actions = cam(&[(7, "/tmp/grabber")], 1);
+        assert_eq!(kinds_and_notices(&actions), (vec!["camera_use_changed"], 1));
+        let details = actions.iter().find_map(|a| match a {
+            Action::Record(r) => Some(r.details.clone()),
+            _ => None,
+        });
+        assert!(
+            details.as_deref().is_some_and(
+                |d| d.contains("grabber (pid 7") && d.ends_with("; was /usr/bin/zoiper")
+            ),
+            "{details:?}"
+        );
     }
 
     #[test]

@@ -22,6 +22,15 @@ pub struct CameraDevice {
     pub path: String,
 }
 
+/// Audit kinds of one kind of use session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordKinds {
+    pub started: &'static str,
+    /// The process holding the device now runs another program.
+    pub changed: &'static str,
+    pub stopped: &'static str,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UseKind {
@@ -30,11 +39,19 @@ pub enum UseKind {
 }
 
 impl UseKind {
-    /// The audit kinds of a session's start and stop.
-    pub fn record_kinds(self) -> (&'static str, &'static str) {
+    /// The audit kinds of a session's start, change of program and stop.
+    pub fn record_kinds(self) -> RecordKinds {
         match self {
-            UseKind::Camera => ("camera_use_started", "camera_use_stopped"),
-            UseKind::Microphone => ("microphone_use_started", "microphone_use_stopped"),
+            UseKind::Camera => RecordKinds {
+                started: "camera_use_started",
+                changed: "camera_use_changed",
+                stopped: "camera_use_stopped",
+            },
+            UseKind::Microphone => RecordKinds {
+                started: "microphone_use_started",
+                changed: "microphone_use_changed",
+                stopped: "microphone_use_stopped",
+            },
         }
     }
 

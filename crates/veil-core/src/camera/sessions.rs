@@ -102,6 +102,14 @@ pub enum SessionEvent {
         session: Session,
         notify: bool,
     },
+    /// The process holding the device now runs another program (it called
+    /// exec after opening the device). `notify` as for `Started`; an
+    /// allowed program that becomes one that is not is always told.
+    Changed {
+        session: Session,
+        previous_exe: String,
+        notify: bool,
+    },
     Stopped(Session),
 }
 
@@ -160,11 +168,21 @@ impl Sessions {
             if let Some(s) = self.open.get_mut(&key) {
                 // The same process now runs another program (it called
                 // exec after opening the device, as shells do), or the name
-                // was hidden at first: show what runs now.
+                // was hidden at first: show and record what runs now.
                 if !u.exe.is_empty() && u.exe != s.exe {
-                    s.exe = u.exe.clone();
+                    let was_allowed = s.allowed;
+                    let previous_exe = std::mem::replace(&mut s.exe, u.exe.clone());
                     s.app = app.clone();
                     s.allowed = self.allow.allows(kind, &s.exe);
+                    let seen_lately = self
+                        .last_seen
+                        .get(&(kind, app.clone()))
+                        .is_some_and(|at| now.since(*at) < REPEAT_QUIET);
+                    events.push(SessionEvent::Changed {
+                        session: s.clone(),
+                        previous_exe,
+                        notify: !s.allowed && (was_allowed || !seen_lately),
+                    });
                 }
                 self.last_seen.insert((kind, app), now);
                 continue;
@@ -322,6 +340,7 @@ mod tests {
                         got_started.push((session.pid, notify))
                     }
                     SessionEvent::Stopped(session) => got_stopped.push(session.pid),
+                    SessionEvent::Changed { .. } => panic!("no program changes here"),
                 }
             }
             got_stopped.sort();
@@ -389,9 +408,48 @@ mod tests {
             &[cam("/dev/video0", 10, "/usr/bin/sleep")],
             Millis(5),
         );
-        assert!(events.is_empty(), "the same session goes on");
-        let open = s.open().next().unwrap();
-        assert_eq!((open.app.as_str(), open.allowed), ("sleep", true));
+        let [SessionEvent::Changed {
+            session,
+            previous_exe,
+            notify: false,
+        }] = &events[..]
+        else {
+            panic!("the same session goes on, changed: {events:?}")
+        };
+        assert_eq!(previous_exe, "/usr/bin/dash");
+        assert_eq!((session.app.as_str(), session.allowed), ("sleep", true));
+        assert_eq!(s.open().count(), 1);
+        // Nothing new while it stays the same program.
+        let events = s.observe(
+            UseKind::Camera,
+            &[cam("/dev/video0", 10, "/usr/bin/sleep")],
+            Millis(10),
+        );
+        assert!(events.is_empty(), "{events:?}");
+    }
+
+    #[test]
+    fn an_allowed_program_that_execs_another_is_told() {
+        // (exe before, exe after, told)
+        for (before, after, told) in [
+            ("/usr/bin/zoiper", "/tmp/grabber", true),
+            ("/usr/bin/zoiper", "/usr/bin/zoiper-helper", false),
+            // Told about dash already; the new program is told once too.
+            ("/usr/bin/dash", "/tmp/grabber", true),
+            ("/usr/bin/dash", "/usr/bin/zoiper", false),
+        ] {
+            let mut s = Sessions::new(allow(&["zoiper*"]));
+            s.observe(
+                UseKind::Camera,
+                &[cam("/dev/video0", 10, before)],
+                Millis(0),
+            );
+            let events = s.observe(UseKind::Camera, &[cam("/dev/video0", 10, after)], Millis(5));
+            assert!(
+                matches!(&events[..], [SessionEvent::Changed { notify, .. }] if *notify == told),
+                "{before} -> {after}: {events:?}"
+            );
+        }
     }
 
     #[test]
