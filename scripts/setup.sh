@@ -14,7 +14,7 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
   libssl-dev libxss-dev libasound2-dev libdbus-1-dev libpulse-dev
   # a real desktop for the end-to-end tests
-  xvfb openbox trayer xdotool x11-utils x11-xserver-utils imagemagick
+  xvfb openbox trayer xcompmgr xdotool x11-utils x11-xserver-utils imagemagick
   dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   pulseaudio pulseaudio-utils desktop-file-utils librsvg2-bin
   # nokhwa's V4L2 bindings (camera cover check); the installer test

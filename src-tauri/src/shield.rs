@@ -209,7 +209,12 @@ impl Runner {
         for o in out {
             match o {
                 Output::ShowWarning { seconds } => {
-                    if let Err(e) = windows::show_warning(&self.app, seconds) {
+                    let frames: Vec<Rect> = cover(&monitors(&self.app))
+                        .iter()
+                        .map(|o| o.frame)
+                        .collect();
+                    let dim = veil_os::display::translucent_windows();
+                    if let Err(e) = windows::show_warning(&self.app, seconds, &frames, dim) {
                         tracing::warn!("the shield countdown could not be shown: {e}");
                     }
                 }

@@ -58,10 +58,14 @@ pub fn open(app: &AppHandle, kind: WindowKind) -> tauri::Result<()> {
 }
 
 /// The shield's windows: one overlay per monitor (`shield-0`, `shield-1`,
-/// ...) and the countdown banner. capabilities/shield.json grants them
-/// only event listening.
+/// ...) and the countdown: a dimming window per monitor
+/// (`shield-warning-0`, ...) or, where windows cannot be see-through, one
+/// banner (`shield-warning`). capabilities/shield.json grants them only
+/// event listening.
 pub const SHIELD_PREFIX: &str = "shield-";
 pub const WARNING_LABEL: &str = "shield-warning";
+/// The banner's size in logical pixels.
+const BANNER: (f64, f64) = (580.0, 56.0);
 const SHIELD_PAGE: &str = "shield.html";
 const WARNING_PAGE: &str = "warning.html";
 /// The overlay's color before and behind its page: never see-through.
@@ -107,7 +111,7 @@ pub fn show_overlay(
 fn overlays(app: &AppHandle) -> impl Iterator<Item = (String, tauri::WebviewWindow)> {
     app.webview_windows()
         .into_iter()
-        .filter(|(label, _)| label.starts_with(SHIELD_PREFIX) && label != WARNING_LABEL)
+        .filter(|(label, _)| label.starts_with(SHIELD_PREFIX) && !label.starts_with(WARNING_LABEL))
 }
 
 /// Removes every overlay (destroyed, so no web view idles in memory).
@@ -126,39 +130,119 @@ pub fn raise_overlays(app: &AppHandle) {
     }
 }
 
-/// The countdown banner at the top of the primary monitor.
-pub fn show_warning(app: &AppHandle, seconds: u64) -> tauri::Result<()> {
+fn warnings(app: &AppHandle) -> impl Iterator<Item = (String, tauri::WebviewWindow)> {
+    app.webview_windows()
+        .into_iter()
+        .filter(|(label, _)| label.starts_with(WARNING_LABEL))
+}
+
+/// The countdown before the shield. With `dim`, every monitor (`frames`,
+/// physical pixels) is darkened by a see-through window with the countdown
+/// in its middle; it takes no focus and lets clicks through, so the agent's
+/// next key press or click goes where it was meant to (and, being input,
+/// ends the countdown). Without `dim` (an X server with no compositing
+/// manager draws see-through windows black), a banner at the top of the
+/// primary monitor.
+pub fn show_warning(
+    app: &AppHandle,
+    seconds: u64,
+    frames: &[veil_core::shield::Rect],
+    dim: bool,
+) -> tauri::Result<()> {
     use tauri::Emitter;
-    if app.get_webview_window(WARNING_LABEL).is_some() {
-        app.emit_to(WARNING_LABEL, "veil://shield-countdown", seconds)?;
+    let open: Vec<String> = warnings(app).map(|(label, _)| label).collect();
+    if !open.is_empty() {
+        for label in open {
+            app.emit_to(label.as_str(), "veil://shield-countdown", seconds)?;
+        }
         return Ok(());
     }
+    if dim && !frames.is_empty() {
+        for (i, frame) in frames.iter().enumerate() {
+            show_dim(app, i, *frame, seconds)?;
+        }
+        return Ok(());
+    }
+    show_banner(app, seconds)
+}
+
+fn show_dim(
+    app: &AppHandle,
+    index: usize,
+    frame: veil_core::shield::Rect,
+    seconds: u64,
+) -> tauri::Result<()> {
+    use tauri::{PhysicalPosition, PhysicalSize};
+    let url = format!("{WARNING_PAGE}?seconds={seconds}&dim=1");
+    let w = WebviewWindowBuilder::new(
+        app,
+        format!("{WARNING_LABEL}-{index}"),
+        WebviewUrl::App(url.into()),
+    )
+    .title("Veil: screen cover soon")
+    .decorations(false)
+    .resizable(false)
+    .skip_taskbar(true)
+    .always_on_top(true)
+    .visible_on_all_workspaces(true)
+    .focused(false)
+    .focusable(false)
+    .shadow(false)
+    .transparent(true)
+    .background_color(tauri::window::Color(0, 0, 0, 0))
+    .visible(false)
+    .build()?;
+    w.set_position(PhysicalPosition::new(frame.x, frame.y))?;
+    w.set_size(PhysicalSize::new(frame.width, frame.height))?;
+    w.show()?;
+    // Only once shown: tao needs the realized GDK window for the input
+    // shape, and panics without one.
+    w.set_ignore_cursor_events(true)?;
+    Ok(())
+}
+
+/// The countdown banner, centred at the top of the primary monitor.
+fn show_banner(app: &AppHandle, seconds: u64) -> tauri::Result<()> {
+    use tauri::{LogicalSize, PhysicalPosition};
     let url = format!("{WARNING_PAGE}?seconds={seconds}");
+    let (width, height) = BANNER;
     let w = WebviewWindowBuilder::new(app, WARNING_LABEL, WebviewUrl::App(url.into()))
-        .title("Veil")
+        .title("Veil: screen cover soon")
         .decorations(false)
-        .resizable(false)
         .skip_taskbar(true)
         .always_on_top(true)
         .focused(false)
+        .focusable(false)
         .background_color(tauri::window::Color(27, 33, 48, 255))
-        .inner_size(460.0, 56.0)
-        .min_inner_size(460.0, 56.0)
-        .max_inner_size(460.0, 56.0)
+        .inner_size(width, height)
         .visible(false)
         .build()?;
+    // GTK sizes a window that cannot be resized by its content (a web view
+    // asks for 200 px), so the size is pinned by limits instead. The
+    // position is worked out from the size asked for: before the window is
+    // mapped, the toolkit reports a default size.
+    let size = LogicalSize::new(width, height);
+    w.set_min_size(Some(size))?;
+    w.set_max_size(Some(size))?;
+    w.set_size(size)?;
     if let Some(m) = app.primary_monitor()? {
-        let size = w.outer_size()?;
-        let x = m.position().x + (m.size().width as i32 - size.width as i32) / 2;
-        w.set_position(tauri::PhysicalPosition::new(x, m.position().y + 48))?;
+        let physical_width = (width * m.scale_factor()).round() as i32;
+        let x = m.position().x + (m.size().width as i32 - physical_width) / 2;
+        let y = m.position().y + (48.0 * m.scale_factor()).round() as i32;
+        w.set_position(PhysicalPosition::new(x, y))?;
+        w.show()?;
+        w.set_position(PhysicalPosition::new(x, y))?;
+    } else {
+        w.show()?;
     }
-    w.show()?;
     Ok(())
 }
 
 pub fn hide_warning(app: &AppHandle) {
-    if let Some(w) = app.get_webview_window(WARNING_LABEL) {
-        let _ = w.destroy();
+    for (label, w) in warnings(app) {
+        if let Err(e) = w.destroy() {
+            tracing::warn!("cannot remove the countdown window {label}: {e}");
+        }
     }
 }
 

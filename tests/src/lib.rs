@@ -292,17 +292,25 @@ pub fn x_windows_named(pid: u32, name: &str) -> Vec<String> {
 }
 
 fn x_window_width(id: &str) -> u32 {
-    let out = Command::new("xwininfo").args(["-id", id]).output();
-    out.ok()
-        .and_then(|o| {
-            String::from_utf8_lossy(&o.stdout).lines().find_map(|l| {
-                l.trim()
-                    .strip_prefix("Width:")
-                    .map(|w| w.trim().to_string())
-            })
-        })
-        .and_then(|w| w.parse().ok())
-        .unwrap_or(0)
+    x_window_geometry(id).map_or(0, |g| g.2 as u32)
+}
+
+/// A window's absolute position and size on the screen: (x, y, width,
+/// height), from xwininfo.
+pub fn x_window_geometry(id: &str) -> Option<(i32, i32, i32, i32)> {
+    let out = Command::new("xwininfo").args(["-id", id]).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let field = |name: &str| -> Option<i32> {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(name).map(|v| v.trim().to_string()))
+            .and_then(|v| v.parse().ok())
+    };
+    Some((
+        field("Absolute upper-left X:")?,
+        field("Absolute upper-left Y:")?,
+        field("Width:")?,
+        field("Height:")?,
+    ))
 }
 
 fn free_port() -> u16 {

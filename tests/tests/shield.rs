@@ -6,7 +6,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use veil_e2e::{screenshot_dir, wait_until, x_windows_named, Home};
+use veil_e2e::{screenshot_dir, wait_until, x_window_geometry, x_windows_named, Home};
 
 /// Colors no Veil window uses: if any shows in a screenshot, the text
 /// window behind the shield is visible.
@@ -103,6 +103,15 @@ fn idle_warns_then_covers_every_pixel_and_input_lifts_it() {
         shield_state(&home) == "warning"
     });
     std::thread::sleep(Duration::from_millis(800));
+    // No compositing manager here: a banner, centred at the top.
+    let banner = x_windows_named(app.pid(), "Veil: screen cover soon");
+    assert_eq!(banner.len(), 1, "one countdown banner");
+    let (x, y, width, height) = x_window_geometry(&banner[0]).unwrap();
+    assert_eq!((width, height), (580, 56), "the banner's size");
+    assert!(
+        (x - (1280 - 580) / 2).abs() <= 1 && y < 100,
+        "centred at the top: {x},{y}"
+    );
     save_screenshot("shield-warning");
     wait_until(Duration::from_secs(5), "the shield", || {
         shield_state(&home) == "shielded"
@@ -188,4 +197,69 @@ fn a_long_absence_locks_the_session() {
     wait_until(Duration::from_secs(2), "back to active", || {
         shield_state(&home) == "active"
     });
+}
+
+/// With a compositing manager (as on every current desktop) the countdown
+/// dims every monitor: the text stays visible but darker, and the agent's
+/// window keeps the keyboard.
+#[test]
+fn with_a_compositor_the_countdown_dims_the_screen_and_leaves_focus_alone() {
+    let home = Home::new();
+    let lock_file = home.path().join("locked");
+    home.write_policy(&format!(
+        "[shield]\nidle_seconds = 5\nwarning_seconds = 30\nlock_after_seconds = 600\nlock_command = \"touch {}\"\n",
+        lock_file.display()
+    ));
+    let mut compositor = Command::new("xcompmgr")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("xcompmgr");
+    let app = home.launch(&[]);
+    let mut text = text_window();
+    let _ = Command::new("xdotool")
+        .args(["search", "--name", "^xmessage$", "windowactivate", "--sync"])
+        .status();
+    mouse(400, 300);
+    wait_until(Duration::from_secs(10), "the countdown", || {
+        shield_state(&home) == "warning"
+    });
+    wait_until(Duration::from_secs(3), "the screen is dimmed", || {
+        let colors = colors_on_screen("dimmed");
+        !colors.iter().any(|c| c == TEXT_BG) && colors.iter().any(|c| is_dimmed_magenta(c))
+    });
+    assert_eq!(
+        x_windows_named(app.pid(), "Veil: screen cover soon").len(),
+        1,
+        "one dimming window for the one Xvfb screen"
+    );
+    let focused = Command::new("xdotool")
+        .args(["getwindowfocus", "getwindowname"])
+        .output()
+        .expect("xdotool");
+    assert_eq!(
+        String::from_utf8_lossy(&focused.stdout).trim(),
+        "xmessage",
+        "the dimming takes no focus"
+    );
+    save_screenshot("shield-dimmed");
+    mouse(600, 500);
+    wait_until(Duration::from_secs(2), "input ends the countdown", || {
+        shield_state(&home) == "active"
+    });
+    wait_until(Duration::from_secs(2), "the screen is bright again", || {
+        colors_on_screen("undimmed").iter().any(|c| c == TEXT_BG)
+    });
+    let _ = text.kill();
+    let _ = text.wait();
+    let _ = compositor.kill();
+    let _ = compositor.wait();
+}
+
+/// The text window's magenta seen through the dimming: darker, still
+/// magenta.
+fn is_dimmed_magenta(hex: &str) -> bool {
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+    let (r, g, b) = (channel(1), channel(3), channel(5));
+    (60..200).contains(&r) && (60..200).contains(&b) && g < 40
 }

@@ -9,6 +9,9 @@ export function show(left: number) {
   text.textContent = `${left === 1 ? "second" : "seconds"} until Veil covers your screen. Move the mouse to stay.`;
 }
 
-const initial = Number(new URLSearchParams(window.location.search).get("seconds"));
+const params = new URLSearchParams(window.location.search);
+// Full-monitor and see-through (the screen dims), or the small banner.
+if (params.get("dim") === "1") document.body.classList.add("dim");
+const initial = Number(params.get("seconds"));
 if (initial > 0) show(initial);
 void listen<number>("veil://shield-countdown", (e) => show(e.payload));

@@ -8,6 +8,7 @@ pub mod autostart;
 pub mod camera;
 pub mod console;
 pub mod control;
+pub mod display;
 pub mod files;
 pub mod idle;
 pub mod instance;

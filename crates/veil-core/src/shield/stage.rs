@@ -231,7 +231,9 @@ impl Shield {
             }
             Stage::Warning if idle >= threshold + self.times.warning => {
                 self.go(Stage::Shielded, now);
-                vec![Output::HideWarning, Output::ShowShield]
+                // Covered first, then the dimming goes: the screen is never
+                // plain in between.
+                vec![Output::ShowShield, Output::HideWarning]
             }
             Stage::Warning => self.countdown(threshold + self.times.warning - idle),
             Stage::Shielded
@@ -298,7 +300,7 @@ mod tests {
             (30, tick(30), vec![], Active),
             (60, tick(60), vec![ShowWarning { seconds: 10 }], Warning),
             (61, tick(61), vec![ShowWarning { seconds: 9 }], Warning),
-            (70, tick(70), vec![HideWarning, ShowShield], Shielded),
+            (70, tick(70), vec![ShowShield, HideWarning], Shielded),
             (70, Input::OverlaysShown, vec![], Shielded),
             (200, tick(200), vec![], Shielded),
             (300, tick(300), vec![LockSession, HideShield], Locked),
@@ -367,7 +369,7 @@ mod tests {
         );
         assert_eq!(
             s.handle(call(1810), Millis(1_810_000)),
-            vec![HideWarning, ShowShield]
+            vec![ShowShield, HideWarning]
         );
     }
 
