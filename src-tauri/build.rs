@@ -46,6 +46,7 @@ fn main() {
         "practice",
         "export_training",
         "open_training",
+        "shield_now",
     ]);
     let attributes = tauri_build::Attributes::new()
         .app_manifest(manifest)

@@ -71,6 +71,7 @@ pub fn run(show: bool) -> ExitCode {
             None,
         ))
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_global_shortcut::Builder::new().build())
         .manage(paths.clone())
         .manage(TrayState::default())
         .manage(MicCheck::default())
@@ -108,6 +109,7 @@ pub fn run(show: bool) -> ExitCode {
             commands::practice,
             commands::export_training,
             commands::open_training,
+            commands::shield_now,
         ])
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -569,6 +569,18 @@ fn status(paths: &Paths, json: bool) -> ExitCode {
         status["shield"]["idle_seconds"].as_u64().unwrap_or(0),
         status["shield"]["idle_source"].as_str().unwrap_or("?")
     );
+    let shortcut = &status["shield"]["shortcut"];
+    println!(
+        "Shortcut:     {}",
+        match (shortcut["keys"].as_str(), shortcut["registered"].as_bool()) {
+            (None, _) => "none".to_string(),
+            (Some(keys), Some(true)) => format!("{keys} (shield now)"),
+            (Some(keys), _) => format!(
+                "{keys}, not available: {}",
+                shortcut["message"].as_str().unwrap_or("unknown reason")
+            ),
+        }
+    );
     let camera = &status["camera"];
     let mut users: Vec<String> = vec![];
     for d in camera["devices"].as_array().into_iter().flatten() {

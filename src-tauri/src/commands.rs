@@ -148,6 +148,12 @@ pub async fn practice(module: Option<String>, actor: State<'_, Actor>) -> Result
         .await
 }
 
+/// The dashboard's "Shield screen now" button.
+#[tauri::command]
+pub fn shield_now(shield: State<'_, crate::shield::ShieldHandle>) {
+    shield.shield_now();
+}
+
 #[tauri::command]
 pub fn open_training(app: tauri::AppHandle) -> Result<(), String> {
     crate::windows::open(&app, crate::windows::WindowKind::Training).map_err(|e| e.to_string())

@@ -13,6 +13,7 @@ mod logging;
 mod mic_check;
 mod mic_guard;
 mod shield;
+mod shortcut;
 mod training;
 mod tray;
 mod windows;

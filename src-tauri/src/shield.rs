@@ -12,7 +12,7 @@ use tauri::AppHandle;
 use tokio::sync::mpsc;
 use veil_core::clock::{Clock, SystemClock};
 use veil_core::shield::{
-    cover, Input, Monitor, Output, Overlay, Rect, Shield, ShieldStatus, Stage,
+    cover, Input, Monitor, Output, Overlay, Rect, Shield, ShieldStatus, ShortcutStatus, Stage,
 };
 use veil_core::state::Event;
 use veil_os::idle::{self, IdleSource};
@@ -41,8 +41,9 @@ impl ShieldHandle {
 
 pub fn spawn(app: AppHandle, actor: Actor, live: LiveIdle) -> ShieldHandle {
     let (tx, rx) = mpsc::unbounded_channel();
-    tauri::async_runtime::spawn(run(app, actor, live, rx));
-    ShieldHandle { now: tx }
+    let handle = ShieldHandle { now: tx };
+    tauri::async_runtime::spawn(run(app, actor, live, handle.clone(), rx));
+    handle
 }
 
 struct Runner {
@@ -60,12 +61,17 @@ struct Runner {
     /// Monitors covered now, to notice one plugged in while shielded.
     covered: Vec<Rect>,
     ticks_shielded: u32,
+    /// Given to the shortcut's handler.
+    handle: ShieldHandle,
+    shortcut: ShortcutStatus,
+    shortcut_tried: bool,
 }
 
 async fn run(
     app: AppHandle,
     actor: Actor,
     live: LiveIdle,
+    handle: ShieldHandle,
     mut now_rx: mpsc::UnboundedReceiver<()>,
 ) {
     let mut source = idle::source();
@@ -87,9 +93,13 @@ async fn run(
         message,
         covered: Vec::new(),
         ticks_shielded: 0,
+        handle,
+        shortcut: ShortcutStatus::default(),
+        shortcut_tried: false,
     };
     loop {
         r.configure();
+        r.follow_shortcut().await;
         let wait = r.tick().await;
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
@@ -118,6 +128,43 @@ impl Runner {
                 .handle(Input::Enabled(enabled), SystemClock.now());
             self.hide_all(&out);
         }
+    }
+
+    /// Registers the "shield now" keys when the setting changes (and at
+    /// start), replacing the keys registered before.
+    async fn follow_shortcut(&mut self) {
+        let wanted = self.actor.snapshot().settings.settings().shield_shortcut;
+        let wanted = (!wanted.is_empty()).then_some(wanted);
+        if self.shortcut_tried && wanted == self.shortcut.keys {
+            return;
+        }
+        let app = self.app.clone();
+        let old = self
+            .shortcut
+            .keys
+            .clone()
+            .filter(|_| self.shortcut.registered);
+        let handle = self.handle.clone();
+        let keys = wanted.clone();
+        let result = tauri::async_runtime::spawn_blocking(move || {
+            crate::shortcut::replace(&app, old.as_deref(), keys.as_deref(), handle)
+        })
+        .await
+        .unwrap_or_else(|e| Err(e.to_string()));
+        match &result {
+            Ok(()) if wanted.is_some() => {
+                tracing::info!("shield-now shortcut: {}", wanted.as_deref().unwrap_or(""))
+            }
+            Ok(()) => {}
+            Err(e) => tracing::warn!("the shield-now shortcut is not available: {e}"),
+        }
+        self.shortcut_tried = true;
+        self.shortcut = ShortcutStatus {
+            registered: result.is_ok() && wanted.is_some(),
+            keys: wanted,
+            message: result.err(),
+        };
+        self.report(None);
     }
 
     fn hide_all(&mut self, out: &[Output]) {
@@ -274,6 +321,7 @@ impl Runner {
             idle_source: self.source.name().to_string(),
             enabled: self.enabled,
             message: self.message.clone(),
+            shortcut: self.shortcut.clone(),
         };
         if record.is_none() && self.reported.as_ref() == Some(&status) {
             return;

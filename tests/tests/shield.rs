@@ -263,3 +263,128 @@ fn is_dimmed_magenta(hex: &str) -> bool {
     let (r, g, b) = (channel(1), channel(3), channel(5));
     (60..200).contains(&r) && (60..200).contains(&b) && g < 40
 }
+
+fn xdotool(args: &[&str]) -> String {
+    let out = Command::new("xdotool")
+        .args(args)
+        .output()
+        .expect("xdotool");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The agent clicks the tray icon and picks "Shield screen now" (from the
+/// keyboard: the second item that can be chosen).
+#[test]
+fn shield_now_from_the_tray_menu_covers_at_once() {
+    let home = Home::new();
+    home.write_policy("[shield]\nidle_seconds = 3600\n");
+    let app = home.launch(&[]);
+    let mut text = text_window();
+    let mut icon = String::new();
+    wait_until(
+        Duration::from_secs(5),
+        "the tray icon is in the tray",
+        || {
+            icon = xdotool(&["search", "--classname", "^tray-icon tray app veil$"]);
+            !icon.is_empty()
+        },
+    );
+    let (x, y, w, h) = x_window_geometry(icon.lines().next().unwrap()).unwrap();
+    let (cx, cy) = ((x + w / 2).to_string(), (y + h / 2).to_string());
+    xdotool(&["mousemove", &cx, &cy, "click", "1"]);
+    let pid = app.pid().to_string();
+    wait_until(Duration::from_secs(3), "the tray menu is open", || {
+        !xdotool(&["search", "--onlyvisible", "--pid", &pid, "--name", "^veil$"]).is_empty()
+    });
+    // Privacy mode, then (past the status line and separators) the shield.
+    xdotool(&["key", "--delay", "80", "Down", "Down", "Return"]);
+    wait_until(Duration::from_secs(2), "shielded from the tray", || {
+        shield_state(&home) == "shielded"
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let colors = colors_on_screen("tray-shield");
+    assert!(
+        !colors.iter().any(|c| c == TEXT_BG || c == TEXT_FG),
+        "{colors:?}"
+    );
+    let log = String::from_utf8_lossy(&home.cli(&["audit", "show", "--json"]).stdout).to_string();
+    assert!(log.contains("screen covered (shield now)"), "{log}");
+    std::thread::sleep(Duration::from_millis(1000));
+    mouse(500, 400);
+    wait_until(Duration::from_secs(2), "lifted", || {
+        shield_state(&home) == "active"
+    });
+    let _ = text.kill();
+    let _ = text.wait();
+}
+
+/// The default shortcut shields from any program; a new one set in the
+/// agent's settings replaces it at once; a bad one is refused with the
+/// file, line and reason, and the last good one stays.
+#[test]
+fn the_global_shortcut_shields_and_follows_the_settings() {
+    let home = Home::new();
+    home.write_policy("[shield]\nidle_seconds = 3600\n");
+    let _app = home.launch(&[]);
+    let mut text = text_window();
+    let _ = Command::new("xdotool")
+        .args(["search", "--name", "^xmessage$", "windowactivate", "--sync"])
+        .status();
+    wait_until(Duration::from_secs(3), "the shortcut is registered", || {
+        home.status().is_some_and(|s| {
+            s["shield"]["shortcut"]["keys"] == "Ctrl+Alt+Shift+P"
+                && s["shield"]["shortcut"]["registered"] == true
+        })
+    });
+    xdotool(&["key", "ctrl+alt+shift+p"]);
+    wait_until(Duration::from_secs(2), "shielded by the shortcut", || {
+        shield_state(&home) == "shielded"
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!colors_on_screen("shortcut").iter().any(|c| c == TEXT_BG));
+    // Input in the first second is the agent's own hand leaving the keys.
+    std::thread::sleep(Duration::from_millis(1000));
+    mouse(500, 400);
+    wait_until(Duration::from_secs(2), "lifted", || {
+        shield_state(&home) == "active"
+    });
+
+    home.write_settings("[shield]\nshortcut = \"Super+Alt+F9\"\n");
+    wait_until(
+        Duration::from_secs(3),
+        "the new keys are registered",
+        || {
+            home.status().is_some_and(|s| {
+                s["shield"]["shortcut"]["keys"] == "Alt+Super+F9"
+                    && s["shield"]["shortcut"]["registered"] == true
+            })
+        },
+    );
+    xdotool(&["key", "ctrl+alt+shift+p"]);
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(shield_state(&home), "active", "the old keys were let go");
+    xdotool(&["key", "super+alt+F9"]);
+    wait_until(Duration::from_secs(2), "shielded by the new keys", || {
+        shield_state(&home) == "shielded"
+    });
+    std::thread::sleep(Duration::from_millis(1200));
+    mouse(300, 300);
+    wait_until(Duration::from_secs(2), "lifted", || {
+        shield_state(&home) == "active"
+    });
+
+    home.write_settings("[shield]\nshortcut = \"Ctrl+C\"\n");
+    wait_until(Duration::from_secs(3), "the bad value is reported", || {
+        home.status().is_some_and(|s| {
+            let problems = s["problems"].to_string();
+            problems.contains("settings.toml") && problems.contains("would take the key away")
+        })
+    });
+    assert_eq!(
+        home.status().unwrap()["shield"]["shortcut"]["keys"],
+        "Alt+Super+F9",
+        "the last good keys stay"
+    );
+    let _ = text.kill();
+    let _ = text.wait();
+}

@@ -21,3 +21,4 @@ export const onSnapshot = (f: (s: Snapshot) => void): Promise<UnlistenFn> =>
   listen<Snapshot>(SNAPSHOT_EVENT, (e) => f(e.payload));
 
 export const openTraining = () => invoke<void>("open_training");
+export const shieldNow = () => invoke<void>("shield_now");

@@ -6,6 +6,7 @@ import {
   setPrivacyMode,
   openTraining,
   setSetting,
+  shieldNow,
   startMicCheck,
   stopMicCheck,
 } from "./api";
@@ -62,8 +63,12 @@ function render() {
   const focusedId = document.activeElement?.id;
   const node =
     view === "dashboard"
-      ? renderDashboard(snapshot, (on) => setPrivacyMode(on).catch(onFailure), micCheck, () =>
-          openTraining().catch(onFailure),
+      ? renderDashboard(
+          snapshot,
+          (on) => setPrivacyMode(on).catch(onFailure),
+          micCheck,
+          () => openTraining().catch(onFailure),
+          () => shieldNow().catch(onFailure),
         )
       : view === "settings"
         ? renderSettings(snapshot, (key, value) => setSetting(key, value).catch(onFailure))

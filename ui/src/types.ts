@@ -42,6 +42,16 @@ export interface Status {
   microphone: MicStatus;
   camera: CameraStatus;
   training: TrainingStatus;
+  shield: ShieldStatus;
+}
+
+export interface ShieldStatus {
+  state: "active" | "warning" | "shielded" | "locked";
+  idle_seconds: number;
+  idle_source: "x11" | "windows" | "macos" | "mutter" | "ext-idle-notify" | "none";
+  enabled: boolean;
+  message: string | null;
+  shortcut: { keys: string | null; registered: boolean; message: string | null };
 }
 
 export interface TrainingStatus {

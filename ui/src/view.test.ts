@@ -1,7 +1,16 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Snapshot } from "./types";
 import type { CameraStatus } from "./types";
-import { cameraSummary, fileStateText, liveUses, micSummary, renderDashboard, renderSettings, stateCopy } from "./view";
+import {
+  cameraSummary,
+  fileStateText,
+  liveUses,
+  micSummary,
+  renderDashboard,
+  renderSettings,
+  shieldSummary,
+  stateCopy,
+} from "./view";
 
 function cameraStatus(over: Partial<CameraStatus> = {}): CameraStatus {
   return {
@@ -33,6 +42,10 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
       },
       camera: cameraStatus(),
       training: { modules: 12, completed: 1, due: 2, next_quiz_in_seconds: 600, errors: [] },
+      shield: {
+        state: "active", idle_seconds: 3, idle_source: "x11", enabled: true, message: null,
+        shortcut: { keys: "Ctrl+Alt+Shift+P", registered: true, message: null },
+      },
       ...over,
     },
     settings: {
@@ -200,5 +213,31 @@ describe("camera card", () => {
     const el = renderDashboard(snap({ camera: c }), () => {});
     expect(el.querySelector("#camera-recent")?.textContent).toContain("obs — camera (Integrated Camera)");
     expect(el.querySelector("#camera-recent")?.textContent).toContain("42 s");
+  });
+});
+
+describe("shield card", () => {
+  it("shows the shortcut, the idle source and a working button", () => {
+    const onShieldNow = vi.fn();
+    const el = renderDashboard(snap(), () => {}, undefined, () => {}, onShieldNow);
+    expect(el.querySelector("#shield-shortcut")?.textContent).toBe("Ctrl+Alt+Shift+P");
+    expect(el.querySelector("#shield-source")?.textContent).toBe("X11 screen saver extension");
+    (el.querySelector("#shield-now") as HTMLButtonElement).click();
+    expect(onShieldNow).toHaveBeenCalledOnce();
+  });
+
+  it("says when the shortcut or idle time is not available", () => {
+    const base = snap().status.shield;
+    const taken = renderDashboard(
+      snap({ shield: { ...base, shortcut: { keys: "Ctrl+Alt+Shift+P", registered: false, message: "taken" } } }),
+      () => {},
+    );
+    const cell = taken.querySelector("#shield-shortcut");
+    expect(cell?.textContent).toBe("Ctrl+Alt+Shift+P — not available: taken");
+    expect(cell?.className).toBe("tone-alert");
+    expect(shieldSummary({ ...base, idle_source: "none", message: "no display" }).tone).toBe("alert");
+    expect(shieldSummary({ ...base, enabled: false }).text).toBe("Off while privacy mode is off");
+    const off = renderDashboard(snap({ shield: { ...base, shortcut: { keys: null, registered: false, message: null } } }), () => {});
+    expect(off.querySelector("#shield-shortcut")?.textContent).toBe("None");
   });
 });

@@ -10,6 +10,7 @@ import type {
   MicStatus,
   Overall,
   SettingValue,
+  ShieldStatus,
   Snapshot,
   Status,
   StoreStatus,
@@ -273,11 +274,62 @@ function cameraCard(c: CameraStatus): HTMLElement {
   );
 }
 
+const IDLE_SOURCE: Record<ShieldStatus["idle_source"], string> = {
+  x11: "X11 screen saver extension",
+  windows: "Windows input time",
+  macos: "macOS input time",
+  mutter: "GNOME (Mutter) idle monitor",
+  "ext-idle-notify": "Wayland idle notifications",
+  none: "Not available",
+};
+
+/** The shield card's summary line and its tone. */
+export function shieldSummary(s: ShieldStatus): { text: string; tone: "ok" | "alert" | "muted" } {
+  if (s.idle_source === "none") {
+    return {
+      text: "Veil cannot tell when you step away on this desktop: use Shield screen now or the shortcut",
+      tone: "alert",
+    };
+  }
+  if (!s.enabled) return { text: "Off while privacy mode is off", tone: "muted" };
+  return { text: "Covers every screen when you step away", tone: "ok" };
+}
+
+function shortcutText(s: ShieldStatus): string {
+  const k = s.shortcut;
+  if (!k.keys) return "None";
+  if (k.registered) return k.keys;
+  return `${k.keys} — not available: ${k.message ?? "unknown reason"}`;
+}
+
+function shieldCard(s: ShieldStatus, onShieldNow: () => void): HTMLElement {
+  const summary = shieldSummary(s);
+  const now = h("button", { type: "button", class: "button", id: "shield-now" }, "Shield screen now");
+  now.addEventListener("click", onShieldNow);
+  return h(
+    "section",
+    { class: "card", id: "shield-card", "aria-labelledby": "shield-title" },
+    h("h3", { class: "card-title", id: "shield-title" }, "Screen shield"),
+    h("p", { class: `mic-summary tone-${summary.tone}`, id: "shield-summary" }, summary.text),
+    s.message && s.idle_source === "none" ? h("p", { class: "muted small", id: "shield-message" }, s.message) : null,
+    h(
+      "dl",
+      { class: "facts" },
+      h("dt", {}, "Shortcut"),
+      h("dd", { id: "shield-shortcut", class: s.shortcut.keys && !s.shortcut.registered ? "tone-alert" : "" }, shortcutText(s)),
+      h("dt", {}, "Away detection"),
+      h("dd", { id: "shield-source" }, IDLE_SOURCE[s.idle_source] ?? s.idle_source),
+    ),
+    now,
+  );
+}
+
 export function renderDashboard(
   snap: Snapshot,
   onPrivacy: (on: boolean) => void,
   check: MicCheckView = { level: null, onStart: () => {}, onStop: () => {} },
   onTraining: () => void = () => {},
+  onShieldNow: () => void = () => {},
 ): HTMLElement {
   const s = snap.status;
   const copy = stateCopy(s);
@@ -386,6 +438,7 @@ export function renderDashboard(
     problems,
     micCard(s, check),
     cameraCard(s.camera),
+    shieldCard(s.shield, onShieldNow),
     trainingCard(s, onTraining),
     config,
   );

@@ -158,6 +158,14 @@ impl Effective {
             },
             shield_always_on: self.bool(schema::SHIELD_ALWAYS_ON),
             shield_lock_command: self.text(schema::SHIELD_LOCK_COMMAND),
+            // Checked when read; canonical form, empty for none.
+            shield_shortcut: crate::shield::shortcut::parse_setting(
+                &self.text(schema::SHIELD_SHORTCUT),
+            )
+            .ok()
+            .flatten()
+            .map(|s| s.to_string())
+            .unwrap_or_default(),
             allowed_apps: crate::camera::AllowList {
                 camera: self.list(schema::CAMERA_ALLOWED_APPS),
                 microphone: self.list(schema::MIC_ALLOWED_APPS),
@@ -221,6 +229,8 @@ pub struct Settings {
     pub shield_always_on: bool,
     /// Empty: the OS's own lock.
     pub shield_lock_command: String,
+    /// "Shield now" from any program ("Ctrl+Alt+Shift+P"); empty for none.
+    pub shield_shortcut: String,
     pub allowed_apps: crate::camera::AllowList,
     /// Linux camera nodes to watch.
     pub camera_device_pattern: String,

@@ -19,6 +19,8 @@ pub enum Kind {
     Text,
     /// A list of strings, in order (order can mean rank).
     TextList,
+    /// A keyboard shortcut such as "Ctrl+Alt+Shift+P"; empty for none.
+    Shortcut,
 }
 
 /// A default, in a form that can live in a `static` table.
@@ -66,6 +68,7 @@ pub const SHIELD_LOCK_AFTER_SECONDS: &str = "shield.lock_after_seconds";
 pub const SHIELD_MAX_CALL_SECONDS: &str = "shield.max_call_seconds";
 pub const SHIELD_ALWAYS_ON: &str = "shield.always_on";
 pub const SHIELD_LOCK_COMMAND: &str = "shield.lock_command";
+pub const SHIELD_SHORTCUT: &str = "shield.shortcut";
 pub const TRAINING_EVERY_MINUTES: &str = "training.quiz_every_minutes";
 pub const TRAINING_SNOOZE_MINUTES: &str = "training.snooze_minutes";
 pub const TRAINING_MAX_SNOOZES: &str = "training.max_snoozes";
@@ -177,6 +180,14 @@ pub static SETTINGS: &[SettingSpec] = &[
         scope: Scope::PolicyOnly,
         title: "Screen shield even with privacy mode off",
         help: "When true, the idle shield works whether or not privacy mode is on.",
+    },
+    SettingSpec {
+        key: SHIELD_SHORTCUT,
+        kind: Kind::Shortcut,
+        default: DefaultValue::Text(crate::shield::shortcut::DEFAULT_SHORTCUT),
+        scope: Scope::UserAndPolicy,
+        title: "Shield-now shortcut",
+        help: "Keys that cover the screen at once from any program, such as Ctrl+Alt+Shift+P; empty for none.",
     },
     SettingSpec {
         key: SHIELD_LOCK_COMMAND,
@@ -314,6 +325,9 @@ mod tests {
                 (Kind::Choice { options }, DefaultValue::Text(v)) => options.contains(&v),
                 (Kind::Text, DefaultValue::Text(_)) => true,
                 (Kind::TextList, DefaultValue::TextList(_)) => true,
+                (Kind::Shortcut, DefaultValue::Text(v)) => {
+                    crate::shield::shortcut::parse_setting(v).is_ok()
+                }
                 _ => false,
             };
             assert!(ok, "default of {} does not fit its kind", s.key);

@@ -46,6 +46,9 @@ impl Value {
             (Kind::Bool, Value::Bool(_))
             | (Kind::Text, Value::Text(_))
             | (Kind::TextList, Value::List(_)) => Ok(()),
+            (Kind::Shortcut, Value::Text(v)) => {
+                crate::shield::shortcut::parse_setting(v).map(|_| ())
+            }
             (Kind::Integer { min, max }, Value::Integer(v)) => {
                 if *v < min || *v > max {
                     Err(format!("{v} is out of range; allowed {min} to {max}"))
@@ -79,6 +82,7 @@ pub(crate) fn kind_name(kind: Kind) -> String {
         Kind::Choice { options } => format!("one of {}", quoted_list(options)),
         Kind::Text => "a quoted string".into(),
         Kind::TextList => "a list of quoted strings, like [\"a\", \"b\"]".into(),
+        Kind::Shortcut => "a quoted shortcut, like \"Ctrl+Alt+Shift+P\", or \"\" for none".into(),
     }
 }
 

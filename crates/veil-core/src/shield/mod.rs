@@ -2,6 +2,7 @@
 //! and where the overlays go on the monitors.
 
 pub mod layout;
+pub mod shortcut;
 pub mod stage;
 
 use serde::Serialize;
@@ -19,6 +20,19 @@ pub struct ShieldStatus {
     pub enabled: bool,
     /// Why idle time is not available, or why the shield failed.
     pub message: Option<String>,
+    /// The "shield now" keyboard shortcut.
+    pub shortcut: ShortcutStatus,
+}
+
+/// The `shield.shortcut` object of `veil status --json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ShortcutStatus {
+    /// The keys, as registered; `null` when switched off.
+    pub keys: Option<String>,
+    /// Pressing the keys in any program shields the screen.
+    pub registered: bool,
+    /// Why the keys could not be registered.
+    pub message: Option<String>,
 }
 
 impl ShieldStatus {
@@ -29,6 +43,7 @@ impl ShieldStatus {
             idle_source: "none".into(),
             enabled: false,
             message: None,
+            shortcut: ShortcutStatus::default(),
         }
     }
 }

@@ -1,0 +1,52 @@
+//! The "shield now" keyboard shortcut, registered with the OS through the
+//! global-shortcut plugin. The keys were checked and made canonical by
+//! veil-core when the settings were read.
+
+use tauri::AppHandle;
+use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
+
+use crate::shield::ShieldHandle;
+
+/// Unregisters `old` and registers `new` (either may be `None`). Blocks
+/// until the OS answered: call it off the async runtime.
+pub fn replace(
+    app: &AppHandle,
+    old: Option<&str>,
+    new: Option<&str>,
+    shield: ShieldHandle,
+) -> Result<(), String> {
+    let shortcuts = app.global_shortcut();
+    if let Some(old) = old {
+        if let Err(e) = shortcuts.unregister(old) {
+            tracing::warn!("cannot unregister the shortcut {old}: {e}");
+        }
+    }
+    let Some(new) = new else {
+        return Ok(());
+    };
+    unavailable_here()?;
+    shortcuts
+        .on_shortcut(new, move |_app, _shortcut, event| {
+            if event.state == ShortcutState::Pressed {
+                shield.shield_now();
+            }
+        })
+        .map_err(|e| format!("{new} could not be registered (another program may use it): {e}"))
+}
+
+/// Global shortcuts on Linux go through X11: a pure Wayland session has no
+/// way for a program to take keys from every other program.
+fn unavailable_here() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    {
+        let x11 = std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty());
+        let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some();
+        if !x11 {
+            return Err("this desktop has no X11 display, which global shortcuts need; add a keyboard shortcut in the desktop's settings that runs `veil shield now`".into());
+        }
+        if wayland {
+            tracing::info!("Wayland session: the shield-now shortcut works while an X11 program has focus; a desktop shortcut that runs `veil shield now` works everywhere");
+        }
+    }
+    Ok(())
+}
