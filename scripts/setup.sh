@@ -17,6 +17,8 @@ PACKAGES=(
   xvfb openbox trayer xcompmgr xdotool x11-utils x11-xserver-utils imagemagick
   dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   pulseaudio pulseaudio-utils desktop-file-utils librsvg2-bin
+  # a real GNOME compositor (headless) for the Wayland idle-time tests
+  mutter
   # nokhwa's V4L2 bindings (camera cover check); the installer test
   libclang-dev lintian man-db
 )

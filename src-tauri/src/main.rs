@@ -29,6 +29,9 @@ fn main() -> ExitCode {
     let args = cli::Args::parse();
     match args.command {
         Some(command) => cli::run(command),
-        None => app::run(args.show),
+        None => {
+            veil_os::display::prefer_x11_windows();
+            app::run(args.show)
+        }
     }
 }

@@ -242,6 +242,7 @@ impl Runner {
     }
 
     fn show_overlays(&mut self, overlays: Vec<Overlay>) -> Result<(), String> {
+        veil_os::display::windows_stay_on_top()?;
         if overlays.is_empty() {
             return Err("no monitor reported".into());
         }

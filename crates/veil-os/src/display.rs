@@ -20,6 +20,40 @@ pub fn translucent_windows() -> bool {
     }
 }
 
+/// On a Wayland desktop with Xwayland, Veil's windows go through X11
+/// (`GDK_BACKEND=x11`): Wayland lets no program place a window on a given
+/// monitor or keep it above others, which the shield needs. Call before the
+/// toolkit starts, while the process has one thread.
+pub fn prefer_x11_windows() {
+    #[cfg(target_os = "linux")]
+    {
+        let has_x = std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty());
+        if crate::idle::wayland_session() && has_x && std::env::var_os("GDK_BACKEND").is_none() {
+            std::env::set_var("GDK_BACKEND", "x11");
+        }
+    }
+}
+
+/// Whether a window asked to stay above all others really does. Not on a
+/// Wayland desktop without Xwayland (or with the toolkit forced to
+/// Wayland): there the shield locks the session instead of covering it.
+pub fn windows_stay_on_top() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    {
+        if crate::idle::wayland_session() {
+            let has_x = std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty());
+            let backend_x11 = std::env::var("GDK_BACKEND").is_ok_and(|b| b.starts_with("x11"));
+            if !(has_x && backend_x11) {
+                return Err(
+                    "this Wayland desktop cannot keep a window above the others (no Xwayland)"
+                        .into(),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(target_os = "linux")]
 mod x11 {
     use std::ffi::CString;

@@ -1,15 +1,17 @@
 //! How long since the agent last touched the keyboard or mouse, and locking
 //! the OS session. The X11 source keeps one display connection and checks it
-//! opened (XOpenDisplay without a display would crash the app); Windows uses
-//! GetLastInputInfo and macOS the HID idle time (both through user-idle).
-//! Where no source works, [`source`] says so: the agent is never treated as
-//! always active.
+//! opened (XOpenDisplay without a display would crash the app). On Wayland
+//! the X server (Xwayland) only sees input to X programs, so the session's
+//! own idle time comes from GNOME's idle monitor (Mutter, on the session
+//! bus). Windows uses GetLastInputInfo and macOS the HID idle time (both
+//! through user-idle). Where no source works, [`source`] says so: the agent
+//! is never treated as always active.
 
 use std::process::Command;
 use std::time::Duration;
 
 pub trait IdleSource: Send {
-    /// `x11`, `windows`, `macos`, or `none`.
+    /// `x11`, `mutter`, `windows`, `macos`, or `none`.
     fn name(&self) -> &'static str;
     fn idle(&mut self) -> Result<Duration, String>;
 }
@@ -31,6 +33,14 @@ impl IdleSource for NoIdleSource {
 pub fn source() -> Box<dyn IdleSource> {
     #[cfg(target_os = "linux")]
     {
+        if wayland_session() {
+            return match mutter::MutterIdle::connect() {
+                Ok(s) => Box::new(s),
+                Err(why) => Box::new(NoIdleSource(format!(
+                    "Wayland session without GNOME's idle monitor ({why}): idle time is not available"
+                ))),
+            };
+        }
         match x11::X11Idle::open() {
             Ok(s) => Box::new(s),
             Err(why) => Box::new(NoIdleSource(why)),
@@ -43,6 +53,53 @@ pub fn source() -> Box<dyn IdleSource> {
     #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     {
         Box::new(NoIdleSource("no idle source on this system".into()))
+    }
+}
+
+/// A Wayland desktop session (Xwayland may still give Veil an X display).
+#[cfg(target_os = "linux")]
+pub fn wayland_session() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+        || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland")
+}
+
+#[cfg(target_os = "linux")]
+mod mutter {
+    use std::time::Duration;
+
+    use dbus::blocking::Connection;
+
+    const SERVICE: &str = "org.gnome.Mutter.IdleMonitor";
+    const PATH: &str = "/org/gnome/Mutter/IdleMonitor/Core";
+    const TIMEOUT: Duration = Duration::from_millis(500);
+
+    /// GNOME Shell's compositor answers `GetIdletime` (milliseconds since
+    /// the last input anywhere in the session) on the session bus.
+    pub struct MutterIdle {
+        bus: Connection,
+    }
+
+    impl MutterIdle {
+        pub fn connect() -> Result<Self, String> {
+            let bus = Connection::new_session().map_err(|e| format!("no session bus: {e}"))?;
+            let mut s = Self { bus };
+            // Asked once now, so a desktop without it is known at start.
+            super::IdleSource::idle(&mut s)?;
+            Ok(s)
+        }
+    }
+
+    impl super::IdleSource for MutterIdle {
+        fn name(&self) -> &'static str {
+            "mutter"
+        }
+        fn idle(&mut self) -> Result<Duration, String> {
+            let proxy = self.bus.with_proxy(SERVICE, PATH, TIMEOUT);
+            let (ms,): (u64,) = proxy
+                .method_call(SERVICE, "GetIdletime", ())
+                .map_err(|e| format!("GNOME's idle monitor did not answer: {e}"))?;
+            Ok(Duration::from_millis(ms))
+        }
     }
 }
 
