@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     match args.command {
         Some(command) => cli::run(command),
         None => {
-            veil_os::display::prefer_x11_windows();
+            veil_os::display::prepare_toolkit();
             app::run(args.show)
         }
     }

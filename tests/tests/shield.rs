@@ -224,10 +224,19 @@ fn with_a_compositor_the_countdown_dims_the_screen_and_leaves_focus_alone() {
     wait_until(Duration::from_secs(10), "the countdown", || {
         shield_state(&home) == "warning"
     });
-    wait_until(Duration::from_secs(3), "the screen is dimmed", || {
+    let dimmed = || {
         let colors = colors_on_screen("dimmed");
         !colors.iter().any(|c| c == TEXT_BG) && colors.iter().any(|c| is_dimmed_magenta(c))
-    });
+    };
+    if !(0..25).any(|_| {
+        dimmed() || {
+            std::thread::sleep(Duration::from_millis(200));
+            false
+        }
+    }) {
+        save_screenshot("shield-dimmed-failed");
+        panic!("the screen is not dimmed: see shield-dimmed-failed.png");
+    }
     assert_eq!(
         x_windows_named(app.pid(), "Veil: screen cover soon").len(),
         1,
