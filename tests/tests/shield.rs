@@ -75,6 +75,22 @@ fn mouse(x: u32, y: u32) {
         .status();
 }
 
+/// Moves the mouse after the second in which input right after "shield
+/// now" does not count (the agent's own hand), and waits for the shield to
+/// go.
+fn lift_after_grace(home: &Home, x: u32, y: u32) {
+    std::thread::sleep(Duration::from_millis(1200));
+    assert_eq!(
+        shield_state(home),
+        "shielded",
+        "still covered after the grace"
+    );
+    mouse(x, y);
+    wait_until(Duration::from_secs(2), "input lifts the shield", || {
+        shield_state(home) == "active"
+    });
+}
+
 fn shield_state(home: &Home) -> String {
     home.status()
         .map(|s| s["shield"]["state"].as_str().unwrap_or("").to_string())
@@ -164,12 +180,7 @@ fn shield_now_from_the_cli_covers_at_once() {
         "{colors:?}"
     );
     // The request itself is not input; later input is.
-    std::thread::sleep(Duration::from_millis(1200));
-    assert_eq!(shield_state(&home), "shielded");
-    mouse(500, 400);
-    wait_until(Duration::from_secs(2), "lifted", || {
-        shield_state(&home) == "active"
-    });
+    lift_after_grace(&home, 500, 400);
     let _ = text.kill();
     let _ = text.wait();
 }
@@ -318,11 +329,7 @@ fn shield_now_from_the_tray_menu_covers_at_once() {
     );
     let log = String::from_utf8_lossy(&home.cli(&["audit", "show", "--json"]).stdout).to_string();
     assert!(log.contains("screen covered (shield now)"), "{log}");
-    std::thread::sleep(Duration::from_millis(1000));
-    mouse(500, 400);
-    wait_until(Duration::from_secs(2), "lifted", || {
-        shield_state(&home) == "active"
-    });
+    lift_after_grace(&home, 500, 400);
     let _ = text.kill();
     let _ = text.wait();
 }
@@ -352,11 +359,7 @@ fn the_global_shortcut_shields_and_follows_the_settings() {
     std::thread::sleep(Duration::from_millis(300));
     assert!(!colors_on_screen("shortcut").iter().any(|c| c == TEXT_BG));
     // Input in the first second is the agent's own hand leaving the keys.
-    std::thread::sleep(Duration::from_millis(1000));
-    mouse(500, 400);
-    wait_until(Duration::from_secs(2), "lifted", || {
-        shield_state(&home) == "active"
-    });
+    lift_after_grace(&home, 500, 400);
 
     home.write_settings("[shield]\nshortcut = \"Super+Alt+F9\"\n");
     wait_until(
@@ -376,11 +379,7 @@ fn the_global_shortcut_shields_and_follows_the_settings() {
     wait_until(Duration::from_secs(2), "shielded by the new keys", || {
         shield_state(&home) == "shielded"
     });
-    std::thread::sleep(Duration::from_millis(1200));
-    mouse(300, 300);
-    wait_until(Duration::from_secs(2), "lifted", || {
-        shield_state(&home) == "active"
-    });
+    lift_after_grace(&home, 300, 300);
 
     home.write_settings("[shield]\nshortcut = \"Ctrl+C\"\n");
     wait_until(Duration::from_secs(3), "the bad value is reported", || {
