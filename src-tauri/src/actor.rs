@@ -119,6 +119,32 @@ impl Actor {
     pub fn subscribe(&self) -> watch::Receiver<Arc<Snapshot>> {
         self.snapshots.clone()
     }
+
+    /// Calls `send` with what `derive` makes of each new snapshot, when
+    /// that differs from what was last sent (`sent` at first): how a guard's
+    /// worker follows privacy mode and policy. Ends when `send` says the
+    /// worker is gone.
+    pub fn follow<T, D, S>(&self, sent: T, derive: D, send: S)
+    where
+        T: PartialEq + Clone + Send + 'static,
+        D: Fn(&Actor) -> T + Send + 'static,
+        S: Fn(T) -> Result<(), ()> + Send + 'static,
+    {
+        let mut snapshots = self.subscribe();
+        let actor = self.clone();
+        tauri::async_runtime::spawn(async move {
+            let mut sent = sent;
+            while snapshots.changed().await.is_ok() {
+                let now = derive(&actor);
+                if now != sent {
+                    sent = now.clone();
+                    if send(now).is_err() {
+                        break;
+                    }
+                }
+            }
+        });
+    }
 }
 
 struct Task {

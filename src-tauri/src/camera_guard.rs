@@ -47,20 +47,8 @@ pub fn spawn(actor: Actor) {
         }
     }
     // The device pattern comes from policy.
-    let forward = tx;
-    let mut snapshots = actor.subscribe();
-    let follow = actor.clone();
-    tauri::async_runtime::spawn(async move {
-        let mut sent = config_of(&follow);
-        while snapshots.changed().await.is_ok() {
-            let now = config_of(&follow);
-            if now != sent {
-                sent = now.clone();
-                if forward.send(Msg::Configure(now)).is_err() {
-                    break;
-                }
-            }
-        }
+    actor.follow(config_of(&actor), config_of, move |c| {
+        tx.send(Msg::Configure(c)).map_err(|_| ())
     });
     spawn_cover_check(actor);
 }

@@ -73,18 +73,8 @@ impl MicGuard {
         }
         // Privacy mode and policy come from the actor's snapshots.
         let forward = tx.clone();
-        let mut snapshots = actor.subscribe();
-        tauri::async_runtime::spawn(async move {
-            let mut sent = config_of(&actor);
-            while snapshots.changed().await.is_ok() {
-                let now = config_of(&actor);
-                if now != sent {
-                    sent = now.clone();
-                    if forward.send(Msg::Configure(now)).is_err() {
-                        break;
-                    }
-                }
-            }
+        actor.follow(config_of(&actor), config_of, move |c| {
+            forward.send(Msg::Configure(c)).map_err(|_| ())
         });
         MicGuard { tx }
     }

@@ -65,6 +65,8 @@ struct Runner {
     handle: ShieldHandle,
     shortcut: ShortcutStatus,
     shortcut_tried: bool,
+    /// `shield.shortcut`, read with the other settings each tick.
+    wanted_shortcut: Option<String>,
 }
 
 async fn run(
@@ -96,6 +98,7 @@ async fn run(
         handle,
         shortcut: ShortcutStatus::default(),
         shortcut_tried: false,
+        wanted_shortcut: None,
     };
     loop {
         r.configure();
@@ -121,6 +124,8 @@ impl Runner {
         self.call = snap.status.microphone.recording || snap.status.camera.in_use();
         self.machine.set_times(settings.shield);
         self.lock_command = settings.shield_lock_command;
+        self.wanted_shortcut =
+            (!settings.shield_shortcut.is_empty()).then_some(settings.shield_shortcut);
         if enabled != self.enabled {
             self.enabled = enabled;
             let out = self
@@ -133,8 +138,7 @@ impl Runner {
     /// Registers the "shield now" keys when the setting changes (and at
     /// start), replacing the keys registered before.
     async fn follow_shortcut(&mut self) {
-        let wanted = self.actor.snapshot().settings.settings().shield_shortcut;
-        let wanted = (!wanted.is_empty()).then_some(wanted);
+        let wanted = self.wanted_shortcut.clone();
         if self.shortcut_tried && wanted == self.shortcut.keys {
             return;
         }
@@ -152,17 +156,17 @@ impl Runner {
         .await
         .unwrap_or_else(|e| Err(e.to_string()));
         match &result {
-            Ok(()) if wanted.is_some() => {
+            Ok(_) if wanted.is_some() => {
                 tracing::info!("shield-now shortcut: {}", wanted.as_deref().unwrap_or(""))
             }
-            Ok(()) => {}
+            Ok(_) => {}
             Err(e) => tracing::warn!("the shield-now shortcut is not available: {e}"),
         }
         self.shortcut_tried = true;
         self.shortcut = ShortcutStatus {
             registered: result.is_ok() && wanted.is_some(),
             keys: wanted,
-            message: result.err(),
+            message: result.unwrap_or_else(Some),
         };
         self.report(None);
     }
@@ -257,6 +261,9 @@ impl Runner {
         for o in out {
             match o {
                 Output::ShowWarning { seconds } => {
+                    if windows::update_countdown(&self.app, seconds) {
+                        continue;
+                    }
                     let frames: Vec<Rect> = cover(&monitors(&self.app))
                         .iter()
                         .map(|o| o.frame)

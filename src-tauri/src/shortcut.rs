@@ -8,13 +8,14 @@ use tauri_plugin_global_shortcut::{GlobalShortcutExt, ShortcutState};
 use crate::shield::ShieldHandle;
 
 /// Unregisters `old` and registers `new` (either may be `None`). Blocks
-/// until the OS answered: call it off the async runtime.
+/// until the OS answered: call it off the async runtime. `Ok` may carry
+/// what limits the keys on this desktop.
 pub fn replace(
     app: &AppHandle,
     old: Option<&str>,
     new: Option<&str>,
     shield: ShieldHandle,
-) -> Result<(), String> {
+) -> Result<Option<String>, String> {
     let shortcuts = app.global_shortcut();
     if let Some(old) = old {
         if let Err(e) = shortcuts.unregister(old) {
@@ -22,31 +23,32 @@ pub fn replace(
         }
     }
     let Some(new) = new else {
-        return Ok(());
+        return Ok(None);
     };
-    unavailable_here()?;
+    let limit = limit_here()?;
     shortcuts
         .on_shortcut(new, move |_app, _shortcut, event| {
             if event.state == ShortcutState::Pressed {
                 shield.shield_now();
             }
         })
-        .map_err(|e| format!("{new} could not be registered (another program may use it): {e}"))
+        .map_err(|e| format!("{new} could not be registered (another program may use it): {e}"))?;
+    Ok(limit)
 }
 
-/// Global shortcuts on Linux go through X11: a pure Wayland session has no
-/// way for a program to take keys from every other program.
-fn unavailable_here() -> Result<(), String> {
+/// Global shortcuts on Linux go through X11: a Wayland session has no way
+/// for a program to take keys from every other program, and through
+/// Xwayland the keys only arrive while an X11 program has focus.
+fn limit_here() -> Result<Option<String>, String> {
     #[cfg(target_os = "linux")]
     {
         let x11 = std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty());
-        let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some();
         if !x11 {
             return Err("this desktop has no X11 display, which global shortcuts need; add a keyboard shortcut in the desktop's settings that runs `veil shield now`".into());
         }
-        if wayland {
-            tracing::info!("Wayland session: the shield-now shortcut works while an X11 program has focus; a desktop shortcut that runs `veil shield now` works everywhere");
+        if veil_os::idle::wayland_session() {
+            return Ok(Some("on Wayland these keys work only while an X11 program has focus; a keyboard shortcut in the desktop's settings that runs `veil shield now` works everywhere".into()));
         }
     }
-    Ok(())
+    Ok(None)
 }

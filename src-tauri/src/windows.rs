@@ -142,21 +142,14 @@ fn warnings(app: &AppHandle) -> impl Iterator<Item = (String, tauri::WebviewWind
 /// next key press or click goes where it was meant to (and, being input,
 /// ends the countdown). Without `dim` (an X server with no compositing
 /// manager draws see-through windows black), a banner at the top of the
-/// primary monitor.
+/// primary monitor. Opens the windows: once they are open, the seconds go
+/// to them through [`update_countdown`].
 pub fn show_warning(
     app: &AppHandle,
     seconds: u64,
     frames: &[veil_core::shield::Rect],
     dim: bool,
 ) -> tauri::Result<()> {
-    use tauri::Emitter;
-    let open: Vec<String> = warnings(app).map(|(label, _)| label).collect();
-    if !open.is_empty() {
-        for label in open {
-            app.emit_to(label.as_str(), "veil://shield-countdown", seconds)?;
-        }
-        return Ok(());
-    }
     if dim && !frames.is_empty() {
         for (i, frame) in frames.iter().enumerate() {
             show_dim(app, i, *frame, seconds)?;
@@ -164,6 +157,20 @@ pub fn show_warning(
         return Ok(());
     }
     show_banner(app, seconds)
+}
+
+/// Sends the seconds left to the countdown windows; false when none is
+/// open.
+pub fn update_countdown(app: &AppHandle, seconds: u64) -> bool {
+    use tauri::Emitter;
+    let mut open = false;
+    for (label, _) in warnings(app) {
+        open = true;
+        if let Err(e) = app.emit_to(label.as_str(), "veil://shield-countdown", seconds) {
+            tracing::warn!("cannot update the countdown in {label}: {e}");
+        }
+    }
+    open
 }
 
 fn show_dim(

@@ -122,7 +122,8 @@ export type Kind =
   | { type: "integer"; min: number; max: number }
   | { type: "choice"; options: string[] }
   | { type: "text" }
-  | { type: "text_list" };
+  | { type: "text_list" }
+  | { type: "shortcut" };
 
 export type SettingValue = boolean | number | string | string[];
 

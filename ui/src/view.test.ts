@@ -239,5 +239,10 @@ describe("shield card", () => {
     expect(shieldSummary({ ...base, enabled: false }).text).toBe("Off while privacy mode is off");
     const off = renderDashboard(snap({ shield: { ...base, shortcut: { keys: null, registered: false, message: null } } }), () => {});
     expect(off.querySelector("#shield-shortcut")?.textContent).toBe("None");
+    const limited = renderDashboard(
+      snap({ shield: { ...base, shortcut: { keys: "Ctrl+Alt+Shift+P", registered: true, message: "only with X11 focus" } } }),
+      () => {},
+    );
+    expect(limited.querySelector("#shield-shortcut")?.textContent).toBe("Ctrl+Alt+Shift+P — only with X11 focus");
   });
 });

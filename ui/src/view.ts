@@ -298,7 +298,7 @@ export function shieldSummary(s: ShieldStatus): { text: string; tone: "ok" | "al
 function shortcutText(s: ShieldStatus): string {
   const k = s.shortcut;
   if (!k.keys) return "None";
-  if (k.registered) return k.keys;
+  if (k.registered) return k.message ? `${k.keys} — ${k.message}` : k.keys;
   return `${k.keys} — not available: ${k.message ?? "unknown reason"}`;
 }
 

@@ -365,13 +365,8 @@ impl VeilState {
                         details: session.details(at),
                     }));
                     if notify && privacy_on {
-                        actions.push(Action::Notify {
-                            title: describe(&session),
-                            body: format!(
-                                "{} opened {}. If you did not start this, close it and report it to IT.",
-                                session.app, session.device_name
-                            ),
-                        });
+                        let did = format!("opened {}", session.device_name);
+                        actions.push(use_notice(&session, &did));
                     }
                 }
                 SessionEvent::Changed {
@@ -390,13 +385,8 @@ impl VeilState {
                         details: format!("{}; was {previous}", session.details(at)),
                     }));
                     if notify && privacy_on {
-                        actions.push(Action::Notify {
-                            title: describe(&session),
-                            body: format!(
-                                "{} took over {} from {previous}. If you did not start this, close it and report it to IT.",
-                                session.app, session.device_name
-                            ),
-                        });
+                        let did = format!("took over {} from {previous}", session.device_name);
+                        actions.push(use_notice(&session, &did));
                     }
                 }
                 SessionEvent::Stopped(session) => actions.push(Action::Record(Record {
@@ -682,6 +672,18 @@ fn privacy_record(mode: PrivacyMode, actor: Actor) -> Action {
         actor,
         details: String::new(),
     })
+}
+
+/// Tells the agent what an unapproved program did with a device (`did`:
+/// "opened Integrated Camera").
+fn use_notice(session: &crate::camera::Session, did: &str) -> Action {
+    Action::Notify {
+        title: describe(session),
+        body: format!(
+            "{} {did}. If you did not start this, close it and report it to IT.",
+            session.app
+        ),
+    }
 }
 
 #[cfg(test)]

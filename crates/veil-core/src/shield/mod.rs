@@ -31,7 +31,8 @@ pub struct ShortcutStatus {
     pub keys: Option<String>,
     /// Pressing the keys in any program shields the screen.
     pub registered: bool,
-    /// Why the keys could not be registered.
+    /// Why the keys could not be registered, or what limits them on this
+    /// desktop (Wayland).
     pub message: Option<String>,
 }
 
