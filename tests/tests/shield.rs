@@ -226,6 +226,11 @@ fn with_a_compositor_the_countdown_dims_the_screen_and_leaves_focus_alone() {
         .stderr(Stdio::null())
         .spawn()
         .expect("xcompmgr");
+    // As on a real desktop, the compositor is up before Veil starts (GTK
+    // decides at start whether windows can be see-through).
+    wait_until(Duration::from_secs(5), "the compositor is up", || {
+        veil_os::display::translucent_windows()
+    });
     let app = home.launch(&[]);
     let mut text = text_window();
     let _ = Command::new("xdotool")

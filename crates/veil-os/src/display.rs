@@ -21,27 +21,20 @@ pub fn translucent_windows() -> bool {
 }
 
 /// Sets up the windowing toolkit (GTK) before it starts; call while the
-/// process has one thread.
+/// process has one thread. On a Wayland desktop with Xwayland, Veil's
+/// windows go through X11 (`GDK_BACKEND=x11`): Wayland lets no program place
+/// a window on a given monitor or keep it above others, which the shield
+/// needs.
 ///
-/// - On a Wayland desktop with Xwayland, Veil's windows go through X11
-///   (`GDK_BACKEND=x11`): Wayland lets no program place a window on a given
-///   monitor or keep it above others, which the shield needs.
-/// - GTK's own OpenGL is off (`GDK_GL=disable`): at start GTK loads the GL
-///   driver only to pick window visuals (with Mesa that maps LLVM, about
-///   50 MB resident for as long as Veil runs in the tray). WebKit then
-///   paints without GPU compositing (`WEBKIT_DISABLE_COMPOSITING_MODE`),
-///   which Veil's simple pages do not need, and which keeps see-through
-///   windows see-through without GTK's GL.
+/// GTK's own GL is left on: switching it off (`GDK_GL=disable`, with WebKit
+/// painting without compositing) saved about 50 MB at start, but the
+/// shield's see-through countdown windows then often drew opaque.
 pub fn prepare_toolkit() {
     #[cfg(target_os = "linux")]
     {
         let has_x = std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty());
         if crate::idle::wayland_session() && has_x && std::env::var_os("GDK_BACKEND").is_none() {
             std::env::set_var("GDK_BACKEND", "x11");
-        }
-        if std::env::var_os("GDK_GL").is_none() {
-            std::env::set_var("GDK_GL", "disable");
-            std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
         }
     }
 }
