@@ -614,6 +614,21 @@ fn status(paths: &Paths, json: bool) -> ExitCode {
             ""
         }
     );
+    let t = &status["training"];
+    println!(
+        "Training:     {} of {} modules completed, {} due, next quiz {}",
+        t["completed"],
+        t["modules"],
+        t["due"],
+        match (t["quiz_held"].as_str(), t["next_quiz_in_seconds"].as_u64()) {
+            (Some("call"), _) => "after the call".to_string(),
+            (Some("snoozed"), Some(s)) => format!("postponed, in about {s} s"),
+            (Some("shield"), _) => "when the agent is back".to_string(),
+            (Some("just_back"), _) => "within a minute".to_string(),
+            (_, Some(s)) => format!("in about {s} s of active time"),
+            (_, None) => "once a lesson is read".to_string(),
+        }
+    );
     if let Some(problems) = status["problems"].as_array().filter(|p| !p.is_empty()) {
         println!("Problems:");
         for p in problems {

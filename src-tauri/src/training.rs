@@ -11,6 +11,8 @@ use veil_core::shield::ShieldStatus;
 use veil_core::state::Event;
 use veil_core::training::{self, content, Answer, Module, Moment, Progress};
 
+use veil_os::watch::FolderWatch;
+
 use crate::actor::Actor;
 use crate::shield::LiveIdle;
 
@@ -64,15 +66,85 @@ fn shield_up(s: &ShieldStatus) -> bool {
     s.state != veil_core::shield::Stage::Active
 }
 
-/// Loads the content and ticks the quiz clock once a second.
+/// The content as loaded, and the organization's folder it came from.
+struct Content {
+    folder: String,
+    watch: Option<FolderWatch>,
+    modules: Vec<Module>,
+    errors: Vec<training::ContentError>,
+}
+
+impl Content {
+    fn new() -> Content {
+        Content {
+            folder: String::new(),
+            watch: None,
+            modules: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// Reloads when policy names another folder or a file in it changed.
+    /// Within one folder a file that breaks keeps its last good module.
+    /// Returns the new content when it differs from what was loaded.
+    fn refresh(
+        &mut self,
+        folder: &str,
+        first: bool,
+    ) -> Option<(Vec<Module>, Vec<training::ContentError>)> {
+        let moved = first || folder != self.folder;
+        if moved {
+            self.folder = folder.to_string();
+            self.watch = (!folder.is_empty()).then(|| FolderWatch::new(folder, "toml"));
+        }
+        let touched = self.watch.as_mut().is_some_and(FolderWatch::changed);
+        if !moved && !touched {
+            return None;
+        }
+        let (modules, errors) = load(folder);
+        let (modules, errors) = if moved {
+            (modules, errors)
+        } else {
+            content::keep_last_good(&self.modules, modules, errors)
+        };
+        if !first && modules == self.modules && errors == self.errors {
+            return None;
+        }
+        if !first {
+            tracing::info!(
+                "training content reloaded ({} modules, {} problems)",
+                modules.len(),
+                errors.len()
+            );
+        }
+        self.modules = modules.clone();
+        self.errors = errors.clone();
+        Some((modules, errors))
+    }
+}
+
+/// The organization's folder is looked at this often.
+const FOLDER_CHECK: Duration = Duration::from_secs(2);
+
+/// Loads the content, ticks the quiz clock once a second, and reloads the
+/// content when policy's folder or a file in it changes.
 pub fn spawn(actor: Actor, idle: LiveIdle) {
-    let extra = actor.snapshot().settings.settings().training.extra_folder;
-    let (modules, errors) = load(&extra);
-    actor.post_blocking(Event::TrainingContent { modules, errors });
+    let folder_of = |a: &Actor| a.snapshot().settings.settings().training.extra_folder;
+    let mut content = Content::new();
+    if let Some((modules, errors)) = content.refresh(&folder_of(&actor), true) {
+        actor.post_blocking(Event::TrainingContent { modules, errors });
+    }
     tauri::async_runtime::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(1));
+        let mut last_check = tokio::time::Instant::now();
         loop {
             every.tick().await;
+            if last_check.elapsed() >= FOLDER_CHECK {
+                last_check = tokio::time::Instant::now();
+                if let Some((modules, errors)) = content.refresh(&folder_of(&actor), false) {
+                    actor.post(Event::TrainingContent { modules, errors }).await;
+                }
+            }
             let snap = actor.snapshot();
             let status = &snap.status;
             let moment = Moment {

@@ -1,11 +1,14 @@
 //! Security training end to end: with a cadence of 0 set by policy, reading
 //! a lesson in the training window makes a quiz pop up; answering shows the
 //! explanation; the answer is in the store after a restart and in the CSV
-//! report. Driven through WebDriver on the real app.
+//! report. Driven through WebDriver on the real app. A recording on the
+//! PulseAudio test server (a call) holds the quiz back and "Later" (Escape)
+//! postpones it for as long as policy says, then no more. The organization's
+//! folder is reloaded live; a file that breaks keeps its last good version.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use veil_e2e::{wait_until, Home, Session};
+use veil_e2e::{pulse, wait_until, Home, Session};
 
 const SOON: Duration = Duration::from_secs(10);
 
@@ -89,4 +92,204 @@ async fn a_quiz_pops_up_is_answered_and_the_answer_survives_a_restart() {
     assert_eq!(v["modules"].as_array().unwrap().len(), 12);
     let status = home.status().unwrap();
     assert_eq!(status["training"]["modules"], 12);
+}
+
+/// A quiz pop-up is on screen (any process: the app under WebDriver is a
+/// child of tauri-driver).
+fn quiz_on_screen() -> bool {
+    std::process::Command::new("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^Veil security quiz$"])
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty())
+}
+
+fn training_field(home: &Home, key: &str) -> serde_json::Value {
+    home.status()
+        .map(|s| s["training"][key].clone())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_holds_the_quiz_and_later_postpones_it_as_policy_allows() {
+    let home = Home::new();
+    home.write_settings("appearance = \"light\"\n");
+    home.write_policy(
+        "[training]\nquiz_every_minutes = 0\nsnooze_minutes = 1\nmax_snoozes = 1\n[shield]\nidle_seconds = 3600\n",
+    );
+    mouse_wiggle();
+    let s = Session::start(&home).await;
+
+    // A call is under way: something records from the headset.
+    let mut call = home.pulse().record_from(pulse::HEADSET);
+    wait_until(SOON, "the call is seen", || {
+        home.status()
+            .is_some_and(|s| s["microphone"]["recording"] == true)
+    });
+
+    // The lesson is read during the call: a quiz is due, but held.
+    s.eventually(SOON, "the dashboard's training card", || async {
+        s.text("#training-summary").await.starts_with("0 of 12")
+    })
+    .await;
+    s.click("#open-training").await;
+    s.switch_to("training").await;
+    s.eventually(SOON, "modules listed", || async {
+        s.text("#training-summary").await == "0 of 12 modules completed"
+    })
+    .await;
+    s.click("[data-module=screen-lock]").await;
+    wait_until(SOON, "the quiz is held for the call", || {
+        mouse_wiggle();
+        training_field(&home, "quiz_held") == "call"
+    });
+    let held_since = Instant::now();
+    while held_since.elapsed() < Duration::from_secs(4) {
+        mouse_wiggle();
+        assert!(!quiz_on_screen(), "a quiz popped up during a call");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let text = home.cli(&["status"]);
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.contains("next quiz after the call"), "{text}");
+
+    // The call ends: the quiz pops up, offering "Later".
+    let _ = call.kill();
+    let _ = call.wait();
+    mouse_wiggle();
+    s.switch_to("quiz").await;
+    s.eventually(SOON, "a question is asked", || async {
+        s.text("#quiz-progress").await == "Question 1 of 3"
+    })
+    .await;
+    assert_eq!(s.text("#quiz-later").await, "Later");
+
+    // Escape is "Later": the pop-up goes and stays away for the snooze.
+    let ok = std::process::Command::new("xdotool")
+        .args(["key", "--clearmodifiers", "Escape"])
+        .status()
+        .is_ok_and(|st| st.success());
+    assert!(ok, "xdotool key");
+    wait_until(SOON, "the quiz closed", || !quiz_on_screen());
+    let snoozed = Instant::now();
+    wait_until(SOON, "the quiz is postponed", || {
+        training_field(&home, "quiz_held") == "snoozed"
+    });
+    let left = training_field(&home, "next_quiz_in_seconds")
+        .as_u64()
+        .unwrap_or(0);
+    assert!(
+        (50..=60).contains(&left),
+        "a minute's snooze, {left} s left"
+    );
+    while snoozed.elapsed() < Duration::from_secs(50) {
+        mouse_wiggle();
+        assert!(
+            !quiz_on_screen(),
+            "the quiz came back before the snooze ran out"
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    // After it, the quiz is back without "Later": policy allows one in a row.
+    wait_until(Duration::from_secs(30), "the quiz is back", || {
+        mouse_wiggle();
+        quiz_on_screen()
+    });
+    s.switch_to("quiz").await;
+    s.eventually(SOON, "a question is asked again", || async {
+        s.text("#quiz-progress").await == "Question 1 of 3"
+    })
+    .await;
+    let later = s
+        .client
+        .find_all(fantoccini::Locator::Css("#quiz-later"))
+        .await
+        .unwrap_or_default();
+    assert!(later.is_empty(), "no second Later");
+    s.end().await;
+}
+
+fn org_module(id: &str, title: &str) -> String {
+    let mut t = format!(
+        "id = \"{id}\"\ntitle = \"{title}\"\norder = 500\nlesson = \"\"\"\nOur own rules.\n\"\"\"\n"
+    );
+    for i in 1..=6 {
+        t.push_str(&format!(
+            "\n[[question]]\nid = \"{id}-{i}\"\nkind = \"true_false\"\nprompt = \"Rule {i} applies at home.\"\n\
+             [[question.option]]\ntext = \"True\"\ncorrect = true\nexplain = \"It does.\"\n\
+             [[question.option]]\ntext = \"False\"\nexplain = \"It does apply.\"\n"
+        ));
+    }
+    t
+}
+
+#[test]
+fn the_organizations_folder_is_reloaded_live_and_a_broken_file_keeps_its_last_version() {
+    let home = Home::new();
+    let org = home.path().join("org-training");
+    std::fs::create_dir_all(&org).unwrap();
+    std::fs::write(
+        org.join("badges.toml"),
+        org_module("badges", "Visitor badges"),
+    )
+    .unwrap();
+    home.write_policy(&format!(
+        "[training]\nextra_folder = \"{}\"\n",
+        org.display()
+    ));
+    let _app = home.launch(&[]);
+    let modules = || training_field(&home, "modules");
+    let errors = || {
+        training_field(&home, "errors")
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    wait_until(SOON, "12 shipped modules plus the organization's", || {
+        modules() == 13
+    });
+
+    // A module added to the folder appears without a restart.
+    std::fs::write(
+        org.join("printing.toml"),
+        org_module("printing", "Printing at home"),
+    )
+    .unwrap();
+    wait_until(SOON, "the new module is loaded", || modules() == 14);
+    let report = home.cli(&["training", "report", "--format", "csv"]);
+    assert!(
+        String::from_utf8_lossy(&report.stdout).contains(",printing,Printing at home,"),
+        "{report:?}"
+    );
+
+    // A half-saved edit: the error names the file and line, the module stays.
+    std::fs::write(org.join("badges.toml"), "id = \"badges\"\ntitle = ").unwrap();
+    wait_until(SOON, "the broken file is reported", || {
+        errors().iter().any(|e| {
+            let e = e.as_str().unwrap_or("");
+            e.contains("badges.toml:2:") && e.ends_with("(the version loaded before is kept)")
+        })
+    });
+    assert_eq!(modules(), 14, "{:?}", errors());
+
+    // Fixed again: the error goes. Deleted: the module goes.
+    std::fs::write(
+        org.join("badges.toml"),
+        org_module("badges", "Visitor badges"),
+    )
+    .unwrap();
+    wait_until(SOON, "the error is gone", || errors().is_empty());
+    std::fs::remove_file(org.join("printing.toml")).unwrap();
+    wait_until(SOON, "the deleted module is gone", || modules() == 13);
+
+    // Policy names a folder that does not exist: said, the shipped ones stay.
+    home.write_policy("[training]\nextra_folder = \"/nonexistent/veil-org\"\n");
+    wait_until(SOON, "the missing folder is reported", || {
+        modules() == 12
+            && errors().iter().any(|e| {
+                e.as_str().is_some_and(|e| {
+                    e.starts_with("/nonexistent/veil-org:1: cannot read the folder")
+                })
+            })
+    });
 }

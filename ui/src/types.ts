@@ -59,6 +59,7 @@ export interface TrainingStatus {
   completed: number;
   due: number;
   next_quiz_in_seconds: number | null;
+  quiz_held: "call" | "shield" | "just_back" | "snoozed" | "nothing_to_ask" | null;
   errors: string[];
 }
 

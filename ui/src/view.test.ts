@@ -10,6 +10,7 @@ import {
   renderSettings,
   shieldSummary,
   stateCopy,
+  trainingSummary,
 } from "./view";
 
 function cameraStatus(over: Partial<CameraStatus> = {}): CameraStatus {
@@ -41,7 +42,7 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
         backend: "pulseaudio", connection: "connected", enforcing: true, contested: false, message: null,
       },
       camera: cameraStatus(),
-      training: { modules: 12, completed: 1, due: 2, next_quiz_in_seconds: 600, errors: [] },
+      training: { modules: 12, completed: 1, due: 2, next_quiz_in_seconds: 600, quiz_held: null, errors: [] },
       shield: {
         state: "active", idle_seconds: 3, idle_source: "x11", enabled: true, message: null,
         shortcut: { keys: "Ctrl+Alt+Shift+P", registered: true, message: null },
@@ -244,5 +245,18 @@ describe("shield card", () => {
       () => {},
     );
     expect(limited.querySelector("#shield-shortcut")?.textContent).toBe("Ctrl+Alt+Shift+P — only with X11 focus");
+  });
+});
+
+describe("trainingSummary", () => {
+  const base = { modules: 12, completed: 3, due: 1, next_quiz_in_seconds: 600, quiz_held: null } as const;
+  it.each([
+    [{}, "3 of 12 modules completed · 1 with work due · next quiz in about 10 min"],
+    [{ quiz_held: "call" as const, next_quiz_in_seconds: 0 }, "3 of 12 modules completed · 1 with work due · next quiz after your call"],
+    [{ quiz_held: "snoozed" as const, next_quiz_in_seconds: 900 }, "3 of 12 modules completed · 1 with work due · quiz postponed for about 15 min"],
+    [{ quiz_held: "nothing_to_ask" as const, next_quiz_in_seconds: 0, due: 0 }, "3 of 12 modules completed"],
+    [{ next_quiz_in_seconds: null, due: 0 }, "3 of 12 modules completed"],
+  ])("%o", (over, want) => {
+    expect(trainingSummary({ ...base, ...over })).toBe(want);
   });
 });

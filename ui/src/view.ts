@@ -14,6 +14,7 @@ import type {
   Snapshot,
   Status,
   StoreStatus,
+  TrainingStatus,
 } from "./types";
 
 export interface StateCopy {
@@ -184,11 +185,15 @@ export function cameraSummary(c: CameraStatus): { text: string; tone: "ok" | "al
   return { text: "Only approved programs are using your devices", tone: "ok" };
 }
 
-export function trainingSummary(t: { modules: number; completed: number; due: number; next_quiz_in_seconds: number | null }): string {
+export function trainingSummary(t: Pick<TrainingStatus, "modules" | "completed" | "due" | "next_quiz_in_seconds" | "quiz_held">): string {
   const parts = [`${t.completed} of ${t.modules} modules completed`];
   if (t.due > 0) parts.push(`${t.due} with work due`);
-  if (t.next_quiz_in_seconds !== null) {
-    const min = Math.ceil(t.next_quiz_in_seconds / 60);
+  const min = t.next_quiz_in_seconds === null ? null : Math.ceil(t.next_quiz_in_seconds / 60);
+  if (t.quiz_held === "call") {
+    parts.push("next quiz after your call");
+  } else if (t.quiz_held === "snoozed" && min !== null) {
+    parts.push(min <= 1 ? "quiz postponed for a minute" : `quiz postponed for about ${min} min`);
+  } else if (min !== null && t.quiz_held !== "nothing_to_ask") {
     parts.push(min <= 1 ? "next quiz soon" : `next quiz in about ${min} min`);
   }
   return parts.join(" · ");

@@ -4,6 +4,7 @@
 //! problem is skipped and the others load.
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use serde::Serialize;
 use toml_edit::{Document, Item, Table, Value};
@@ -434,6 +435,46 @@ pub fn load(files: &[(String, String)]) -> (Vec<Module>, Vec<ContentError>) {
     (modules, errors)
 }
 
+/// After a reload: a module that loaded before but whose file (or folder)
+/// now has an error is kept as it was, so a half-saved edit or an unreachable
+/// share does not take the organization's training away. Its error says so.
+/// A file that is gone without an error (deleted on purpose) drops its module.
+pub fn keep_last_good(
+    previous: &[Module],
+    mut modules: Vec<Module>,
+    mut errors: Vec<ContentError>,
+) -> (Vec<Module>, Vec<ContentError>) {
+    let broken = |m: &Module| {
+        errors.iter().position(|e| {
+            m.file == e.file || Path::new(&m.file).parent() == Some(Path::new(&e.file))
+        })
+    };
+    let mut kept = Vec::new();
+    for old in previous {
+        let Some(at) = broken(old) else { continue };
+        let clashes = modules.iter().any(|m| {
+            m.id == old.id
+                || m.questions
+                    .iter()
+                    .any(|q| old.questions.iter().any(|o| o.id == q.id))
+        });
+        if !clashes {
+            kept.push((at, old.clone()));
+        }
+    }
+    for (at, old) in kept {
+        let e = &mut errors[at];
+        if !e.message.ends_with(KEPT) {
+            e.message.push_str(KEPT);
+        }
+        modules.push(old);
+    }
+    modules.sort_by(|a, b| (a.order, &a.id).cmp(&(b.order, &b.id)));
+    (modules, errors)
+}
+
+const KEPT: &str = " (the version loaded before is kept)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,5 +591,83 @@ explain = "because not"
         assert_eq!(files_with_errors, ["b.toml", "c.toml", "d.toml"]);
         assert!(errors[1].message.contains("already used by a.toml"));
         assert!(errors[2].message.contains("`a-1`"));
+    }
+
+    #[test]
+    fn a_reload_keeps_the_last_good_version_of_a_broken_file() {
+        let org = |name: &str, text: String| (format!("/org/{name}"), text);
+        let before = load(&[
+            org("a.toml", module_text("a", 6)),
+            org("b.toml", module_text("b", 6)),
+            org("c.toml", module_text("c", 6)),
+        ])
+        .0;
+        let broken = |t: String| t.replacen("correct = true", "correct = false", 1);
+        let folder_error = ContentError {
+            file: "/org".into(),
+            line: 1,
+            message: "cannot read the folder: gone".into(),
+        };
+        // (files now, extra errors, module ids after, files whose error says "kept")
+        type Row = (
+            Vec<(String, String)>,
+            Vec<ContentError>,
+            Vec<&'static str>,
+            Vec<&'static str>,
+        );
+        let rows: Vec<Row> = vec![
+            // a is half-saved: its old version stays; b and c load as they are.
+            (
+                vec![
+                    org("a.toml", broken(module_text("a", 6))),
+                    org("b.toml", module_text("b", 6)),
+                    org("c.toml", module_text("c", 6)),
+                ],
+                vec![],
+                vec!["a", "b", "c"],
+                vec!["/org/a.toml"],
+            ),
+            // c deleted on purpose: gone.
+            (
+                vec![
+                    org("a.toml", module_text("a", 6)),
+                    org("b.toml", module_text("b", 6)),
+                ],
+                vec![],
+                vec!["a", "b"],
+                vec![],
+            ),
+            // The share is unreachable: everything from it stays.
+            (
+                vec![],
+                vec![folder_error.clone()],
+                vec!["a", "b", "c"],
+                vec!["/org"],
+            ),
+            // b's file now holds module a: the duplicate is refused and b's
+            // old version stays, but not a second copy of a.
+            (
+                vec![
+                    org("a.toml", module_text("a", 6)),
+                    org("b.toml", module_text("a", 6)),
+                ],
+                vec![],
+                vec!["a", "b"],
+                vec!["/org/b.toml"],
+            ),
+        ];
+        for (i, (files, extra, want, kept)) in rows.into_iter().enumerate() {
+            let (modules, mut errors) = load(&files);
+            errors.extend(extra);
+            let (modules, errors) = keep_last_good(&before, modules, errors);
+            let ids: Vec<&str> = modules.iter().map(|m| m.id.as_str()).collect();
+            assert_eq!(ids, want, "row {i}");
+            let said: Vec<&str> = errors
+                .iter()
+                .filter(|e| e.message.ends_with(KEPT))
+                .map(|e| e.file.as_str())
+                .collect();
+            assert_eq!(said, kept, "row {i}: {errors:?}");
+        }
     }
 }

@@ -51,6 +51,10 @@ pub struct TrainingStatus {
     /// Seconds of active time until the next quiz may pop up; null while
     /// there is nothing to ask.
     pub next_quiz_in_seconds: Option<u64>,
+    /// Why a quiz that is due does not pop up now: "call", "shield" (the
+    /// shield is up or the agent is away), "just_back" (within a minute of
+    /// coming back), "snoozed" ("Later"), "nothing_to_ask"; null otherwise.
+    pub quiz_held: Option<Held>,
     /// Content files that could not be loaded, as "file:line: problem".
     pub errors: Vec<String>,
 }

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::content::{ContentError, Module, Question};
-use super::delivery::{Moment, QuizClock, Verdict};
+use super::delivery::{Held, Moment, QuizClock, Verdict};
 use super::schedule::{Answer, ModuleProgress, Progress};
 use super::{TrainingPolicy, TrainingStatus};
 use crate::clock::Millis;
@@ -59,6 +59,8 @@ pub struct Trainer {
     history_loaded: bool,
     /// Rounded to 10 s so the status does not change every tick.
     next_in: Option<u64>,
+    /// Why a quiz that is due is not on screen.
+    held: Option<Held>,
     /// The last tick's time, rounded to the minute: what "due now" means in
     /// the status.
     now: Millis,
@@ -158,6 +160,7 @@ impl Trainer {
         if !self.history_loaded || self.quiz.is_some() {
             // Time with a quiz on screen does not count toward the next.
             self.clock.pause(m.now);
+            self.held = None;
             return false;
         }
         let questions = self.next(policy, m.now);
@@ -171,6 +174,10 @@ impl Trainer {
                 * 10
         });
         self.next_in = next_in;
+        self.held = match verdict {
+            Verdict::Held(why) => Some(why),
+            Verdict::Wait(_) | Verdict::Show => None,
+        };
         if verdict != Verdict::Show {
             return false;
         }
@@ -278,6 +285,7 @@ impl Trainer {
                 .filter(|p| p.due_questions > 0 || (mandatory.contains(&p.id) && !p.completed))
                 .count(),
             next_quiz_in_seconds: self.next_in,
+            quiz_held: self.held,
             errors: self.errors.iter().map(ToString::to_string).collect(),
         }
     }
@@ -415,5 +423,52 @@ mod tests {
         let b = view.modules.iter().find(|m| m.id == "b").unwrap();
         assert!(b.mandatory && b.progress.lesson_read);
         assert_eq!(b.due_date.as_deref(), Some("2026-12-31"));
+    }
+
+    #[test]
+    fn the_status_says_why_a_due_quiz_is_held() {
+        let mut t = trainer();
+        let p = policy();
+        t.set_history(&[], &[]);
+        let held = |t: &Trainer| t.status(&p, Millis(0)).quiz_held;
+        let call = |s: i64| Moment {
+            call: true,
+            ..at(s)
+        };
+        let shield = |s: i64| Moment {
+            shield_up: true,
+            ..at(s)
+        };
+        // (moment, quiz shown, held after the tick)
+        let rows: Vec<(Moment, bool, Option<Held>)> = vec![
+            (at(0), false, None),
+            // Nothing read yet: nothing to ask once the cadence is up.
+            (at(60), false, Some(Held::NothingToAsk)),
+        ];
+        for (i, (m, shown, want)) in rows.into_iter().enumerate() {
+            assert_eq!(t.tick(m, &p), shown, "row {i}");
+            assert_eq!(held(&t), want, "row {i}");
+        }
+        t.lesson_read("a", Millis(60_000)).unwrap();
+        let rows: Vec<(Moment, bool, Option<Held>)> = vec![
+            (call(61), false, Some(Held::Call)),
+            (shield(62), false, Some(Held::Shield)),
+            (at(63), true, None),
+        ];
+        for (i, (m, shown, want)) in rows.into_iter().enumerate() {
+            assert_eq!(t.tick(m, &p), shown, "row {i}");
+            assert_eq!(held(&t), want, "row {i}");
+        }
+        // "Later": held as snoozed, with the snooze counted down.
+        t.close_quiz(true, &p, Millis(64_000));
+        assert!(!t.tick(at(65), &p));
+        let st = t.status(&p, Millis(65_000));
+        assert_eq!(st.quiz_held, Some(Held::Snoozed));
+        assert_eq!(st.next_quiz_in_seconds, Some(300));
+        assert_eq!(
+            serde_json::to_value(&st).unwrap()["quiz_held"],
+            "snoozed",
+            "the status names it in snake case"
+        );
     }
 }
