@@ -153,6 +153,27 @@ impl Home {
         env
     }
 
+    /// The running Veil of this home (found by its HOME), whoever started
+    /// it: under WebDriver it is a grandchild of the test.
+    pub fn running_pid(&self) -> Option<u32> {
+        let want = format!("HOME={}", self.path().join("home").display());
+        let exe = fs::canonicalize(binary()).ok()?;
+        fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
+            let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+            let mine = fs::read_link(format!("/proc/{pid}/exe")).ok()? == exe;
+            let env = fs::read(format!("/proc/{pid}/environ")).ok()?;
+            let ours = env.split(|b| *b == 0).any(|v| v == want.as_bytes());
+            (mine && ours).then_some(pid)
+        })
+    }
+
+    /// Kills this home's Veil like a crash or a power cut (SIGKILL).
+    pub fn kill_running_hard(&self) {
+        if let Some(pid) = self.running_pid() {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        }
+    }
+
     pub fn write_policy(&self, text: &str) {
         write_atomically(&self.policy_path(), text);
     }

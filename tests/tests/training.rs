@@ -1,6 +1,6 @@
 //! Security training end to end: with a cadence of 0 set by policy, reading
 //! a lesson in the training window makes a quiz pop up; answering shows the
-//! explanation; the answer is in the store after a restart and in the CSV
+//! explanation; the answer is in the store after a kill -9 and a restart and in the CSV
 //! report. Driven through WebDriver on the real app. A recording on the
 //! PulseAudio test server (a call) holds the quiz back and "Later" (Escape)
 //! postpones it for as long as policy says, then no more. The organization's
@@ -19,7 +19,7 @@ fn mouse_wiggle() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_quiz_pops_up_is_answered_and_the_answer_survives_a_restart() {
+async fn a_quiz_pops_up_is_answered_and_the_answer_survives_kill_9_and_a_restart() {
     let home = Home::new();
     home.write_settings("appearance = \"light\"\n");
     home.write_policy(
@@ -72,10 +72,13 @@ async fn a_quiz_pops_up_is_answered_and_the_answer_survives_a_restart() {
     })
     .await;
     s.screenshot("quiz-popup").await;
-    s.end().await;
 
-    // The answer is durable: after a restart it is still in the report.
+    // The answer is durable: after a kill -9 and a restart it is still in
+    // the report.
+    assert!(home.running_pid().is_some(), "Veil found");
+    home.kill_running_hard();
     wait_until(SOON, "Veil stopped", || home.status().is_none());
+    s.end().await;
     let _app = home.launch(&[]);
     let out = home.cli(&["training", "report", "--format", "csv"]);
     assert!(out.status.success(), "{out:?}");
