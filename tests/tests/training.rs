@@ -296,3 +296,38 @@ fn the_organizations_folder_is_reloaded_live_and_a_broken_file_keeps_its_last_ve
             })
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_store_the_training_window_says_progress_cannot_be_saved() {
+    let home = Home::new();
+    home.without_credential_store();
+    home.write_policy(
+        "store.key_fallback = \"refuse\"\n[training]\nquiz_every_minutes = 0\n[shield]\nidle_seconds = 3600\n",
+    );
+    mouse_wiggle();
+    let s = Session::start(&home).await;
+    s.eventually(SOON, "the dashboard's training card", || async {
+        s.text("#training-summary")
+            .await
+            .contains("modules completed")
+    })
+    .await;
+    s.click("#open-training").await;
+    s.switch_to("training").await;
+    s.eventually(SOON, "the notice shows", || async {
+        s.text("#store-notice")
+            .await
+            .starts_with("Your training progress cannot be saved right now (")
+    })
+    .await;
+    // A lesson read: with nowhere to keep answers, no quiz is scheduled.
+    s.click("[data-module=phishing]").await;
+    let since = Instant::now();
+    while since.elapsed() < Duration::from_secs(5) {
+        mouse_wiggle();
+        assert!(!quiz_on_screen(), "a quiz whose answers cannot be kept");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(!home.store_path().exists(), "nothing written in plain text");
+    s.end().await;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isCorrect, lessonBody, moduleMeta, questionView, secondsLeft, type Question } from "./training-view";
+import { isCorrect, lessonBody, moduleMeta, questionView, secondsLeft, storeNotice, type Question } from "./training-view";
 
 const q: Question = {
   id: "x-1",
@@ -53,3 +53,14 @@ describe("training window", () => {
     ).toBe("Completed · 6/6 answered · mastery 50% · required by 2026-12-31 · 1 to review");
   });
 });
+
+describe("storeNotice", () => {
+  it("speaks only while progress cannot be saved", () => {
+    expect(storeNotice({ state: "ok", message: null })).toBeNull();
+    expect(storeNotice({ state: "starting", message: null })).toBeNull();
+    const text = storeNotice({ state: "unavailable", message: "policy forbids keeping the key in a file" });
+    expect(text).toContain("cannot be saved right now (policy forbids keeping the key in a file)");
+    expect(text).toContain("Quizzes wait");
+  });
+});
+

@@ -1,6 +1,7 @@
 // Training views: the quiz pop-up and the training window. Rendering and
 // answer checking only; what to ask and when is decided by the app.
 import { h } from "./dom";
+import type { StoreStatus } from "./types";
 
 export interface Choice { id: string; text: string; correct: boolean; explain: string }
 export interface Question {
@@ -85,6 +86,13 @@ export function moduleMeta(m: ModuleView): string {
   if (m.mandatory) parts.push(m.due_date ? `required by ${m.due_date}` : "required");
   if (m.progress.due_questions > 0) parts.push(`${m.progress.due_questions} to review`);
   return parts.join(" · ");
+}
+
+/** What the training window says while progress cannot be saved. */
+export function storeNotice(store: Pick<StoreStatus, "state" | "message">): string | null {
+  if (store.state !== "unavailable") return null;
+  const why = store.message ? ` (${store.message})` : "";
+  return `Your training progress cannot be saved right now${why}. Quizzes wait until it can; answers from "Practice now" are saved once it can, if Veil is still running.`;
 }
 
 /** Lesson text: blank lines separate paragraphs, "- " lines are a list. */

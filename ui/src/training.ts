@@ -3,17 +3,25 @@
 import { invoke } from "@tauri-apps/api/core";
 import { h } from "./dom";
 import { applyTheme } from "./theme";
-import { lessonBody, moduleMeta, type ModuleView, type TrainingOverview } from "./training-view";
+import { lessonBody, moduleMeta, storeNotice, type ModuleView, type TrainingOverview } from "./training-view";
 import type { Snapshot } from "./types";
 
 const list = document.getElementById("module-list") as HTMLElement;
 const lesson = document.getElementById("lesson") as HTMLElement;
 const summary = document.getElementById("training-summary") as HTMLElement;
 const exportNote = document.getElementById("export-note") as HTMLElement;
+const notice = document.getElementById("store-notice") as HTMLElement;
 let current: string | null = null;
 let overview: TrainingOverview = { modules: [], errors: [] };
 
+function showStore(snap: Snapshot) {
+  const text = storeNotice(snap.status.store);
+  notice.hidden = text === null;
+  notice.textContent = text ?? "";
+}
+
 async function refresh() {
+  void invoke<Snapshot>("get_snapshot").then(showStore);
   overview = await invoke<TrainingOverview>("get_training");
   const done = overview.modules.filter((m) => m.progress.completed).length;
   summary.textContent = `${done} of ${overview.modules.length} modules completed`;
@@ -77,7 +85,10 @@ document.getElementById("export")?.addEventListener("click", () => {
     .catch((e) => (exportNote.textContent = `Not saved: ${e}`));
 });
 
-void invoke<Snapshot>("get_snapshot").then(applyTheme);
+void invoke<Snapshot>("get_snapshot").then((snap) => {
+  applyTheme(snap);
+  showStore(snap);
+});
 void refresh();
 // Progress changes as quizzes are answered.
 setInterval(() => void refresh(), 5000);
