@@ -401,3 +401,44 @@ fn the_global_shortcut_shields_and_follows_the_settings() {
     let _ = text.kill();
     let _ = text.wait();
 }
+
+/// Keys another program holds are not taken from it: the status says why,
+/// and pressing them reaches that program, not Veil.
+#[test]
+fn a_shortcut_another_program_holds_is_reported_not_taken() {
+    let home = Home::new();
+    home.write_policy("[shield]\nidle_seconds = 3600\n");
+    let mut other = Command::new(env!("CARGO_BIN_EXE_grab-keys"))
+        .arg("Ctrl+Alt+Shift+P")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("grab-keys");
+    let mut out = std::io::BufReader::new(other.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut out, &mut line).expect("read");
+    assert_eq!(line.trim(), "grabbed");
+    let _app = home.launch(&[]);
+    wait_until(Duration::from_secs(5), "the conflict is reported", || {
+        home.status().is_some_and(|s| {
+            let k = &s["shield"]["shortcut"];
+            k["registered"] == false
+                && k["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("another program already uses these keys"))
+        })
+    });
+    let text = String::from_utf8_lossy(&home.cli(&["status"]).stdout).into_owned();
+    assert!(text.contains("Ctrl+Alt+Shift+P, not available"), "{text}");
+    xdotool(&["key", "ctrl+alt+shift+p"]);
+    line.clear();
+    std::io::BufRead::read_line(&mut out, &mut line).expect("read");
+    assert_eq!(
+        line.trim(),
+        "pressed",
+        "the keys reach the program holding them"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(shield_state(&home), "active");
+    let _ = other.kill();
+    let _ = other.wait();
+}

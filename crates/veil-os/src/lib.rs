@@ -10,6 +10,8 @@ pub mod console;
 pub mod control;
 pub mod display;
 pub mod files;
+#[cfg(target_os = "linux")]
+pub mod hotkey;
 pub mod idle;
 pub mod instance;
 pub mod paths;

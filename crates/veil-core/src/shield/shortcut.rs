@@ -48,6 +48,31 @@ const TAKEN: &[(&str, &str)] = &[
 ];
 
 impl Shortcut {
+    pub fn ctrl(&self) -> bool {
+        self.ctrl
+    }
+
+    pub fn alt(&self) -> bool {
+        self.alt
+    }
+
+    pub fn shift(&self) -> bool {
+        self.shift
+    }
+
+    pub fn super_key(&self) -> bool {
+        self.super_key
+    }
+
+    pub fn cmd_or_ctrl(&self) -> bool {
+        self.cmd_or_ctrl
+    }
+
+    /// The key after the modifiers, in canonical form ("P", "F9", "PageUp").
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
     fn modifiers(&self) -> usize {
         [
             self.ctrl,
