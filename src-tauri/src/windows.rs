@@ -287,3 +287,33 @@ pub fn close_quiz(app: &AppHandle) {
         let _ = w.destroy();
     }
 }
+
+/// How long Veil waits, once its last window is gone, before it ends the
+/// web engine's network process.
+const NETWORK_PROCESS_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// WebKitGTK keeps its network process (about 60 MB) running after the last
+/// web view is gone, for the life of the app. Veil's pages need no network,
+/// and WebKit starts a fresh one when the next window opens, so once no
+/// window has been open for a few seconds it is ended. The check runs on
+/// the main thread, where windows are made, so it cannot race a new one.
+pub fn release_web_engine_when_idle(app: &AppHandle) {
+    #[cfg(target_os = "linux")]
+    {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(NETWORK_PROCESS_GRACE).await;
+            let handle = app.clone();
+            let _ = app.run_on_main_thread(move || {
+                if handle.webview_windows().is_empty() {
+                    let ended = veil_os::process::terminate_children_named("WebKitNetworkPr");
+                    if !ended.is_empty() {
+                        tracing::debug!("web engine's network process ended: {ended:?}");
+                    }
+                }
+            });
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
+}

@@ -442,3 +442,55 @@ fn a_shortcut_another_program_holds_is_reported_not_taken() {
     let _ = other.kill();
     let _ = other.wait();
 }
+
+/// Veil's children whose process name starts with `prefix`.
+fn children_named(pid: u32, prefix: &str) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|child| {
+            let stat = std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
+            let ppid = stat
+                .rsplit_once(") ")
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|p| p.parse::<u32>().ok());
+            let name = std::fs::read_to_string(format!("/proc/{child}/comm")).unwrap_or_default();
+            ppid == Some(pid) && name.starts_with(prefix)
+        })
+        .collect()
+}
+
+/// With no window open the web engine's network process is ended (it
+/// would idle in memory for the life of the app); the next shield still
+/// covers the screen, as WebKit starts a new one.
+#[test]
+fn with_no_window_open_the_web_engine_is_released_and_comes_back() {
+    let home = Home::new();
+    home.write_policy("[shield]\nidle_seconds = 3600\n");
+    let app = home.launch(&[]);
+    let mut text = text_window();
+    for round in 0..2 {
+        assert!(home.cli(&["shield", "now"]).status.success());
+        wait_until(Duration::from_secs(3), "shielded", || {
+            shield_state(&home) == "shielded"
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        let colors = colors_on_screen(&format!("engine-{round}"));
+        assert!(
+            !colors.iter().any(|c| c == TEXT_BG || c == TEXT_FG),
+            "round {round}: {colors:?}"
+        );
+        assert!(
+            !children_named(app.pid(), "WebKitNetworkPr").is_empty(),
+            "round {round}: the engine runs while the shield shows"
+        );
+        lift_after_grace(&home, 500 + round, 400);
+        wait_until(Duration::from_secs(10), "the network process ended", || {
+            children_named(app.pid(), "WebKitNetworkPr").is_empty()
+        });
+    }
+    let _ = text.kill();
+    let _ = text.wait();
+}

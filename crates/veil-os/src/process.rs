@@ -50,3 +50,69 @@ pub fn exe_path(pid: u32) -> Option<String> {
         None
     }
 }
+
+/// Ends this process's children whose name (`/proc/PID/comm`, at most 15
+/// characters) starts with `prefix`, politely (SIGTERM). Returns their pids.
+#[cfg(target_os = "linux")]
+pub fn terminate_children_named(prefix: &str) -> Vec<u32> {
+    let me = std::process::id();
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    let mut ended = vec![];
+    for entry in dir.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // "pid (comm) state ppid ...": the name may hold spaces or parentheses.
+        let Some((head, rest)) = stat.rsplit_once(") ") else {
+            continue;
+        };
+        let ppid = rest
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<u32>().ok());
+        let name = head.split_once(" (").map(|(_, n)| n).unwrap_or("");
+        if ppid == Some(me) && name.starts_with(prefix) {
+            // SAFETY: kill(2) with a pid we just read as our own child.
+            if unsafe { libc::kill(pid as i32, libc::SIGTERM) } == 0 {
+                ended.push(pid);
+            }
+        }
+    }
+    ended
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_children_with_the_name_are_ended() {
+        let mut mine = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        // A shell named "sh" whose own child (our grandchild) is a sleep.
+        let mut other = std::process::Command::new("sh")
+            .args(["-c", "sleep 5; true"])
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let ended = terminate_children_named("sleep");
+        assert_eq!(ended, vec![mine.id()]);
+        let status = mine.wait().unwrap();
+        assert!(!status.success(), "ended by the signal");
+        assert!(
+            other.try_wait().unwrap().is_none(),
+            "another name, and a grandchild, are left alone"
+        );
+        let _ = other.kill();
+        let _ = other.wait();
+    }
+}

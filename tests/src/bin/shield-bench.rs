@@ -141,6 +141,24 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// Proportional set size: shared pages (libraries) divided among the
+/// processes that map them, so a sum over processes counts them once.
+fn pss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("Pss:"))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
 fn main() {
     let home = Home::new();
     home.write_policy(&format!(
@@ -217,4 +235,17 @@ fn main() {
             "NOT met"
         }
     );
+    let pss: u64 = procs.iter().map(|p| pss_kib(*p)).sum();
+    println!(
+        "  proportional (shared libraries counted once): {:.1} MB",
+        pss as f64 / 1024.0
+    );
+    for p in &procs {
+        println!(
+            "  {:<18} resident {:>6.1} MB, proportional {:>6.1} MB",
+            comm(*p),
+            rss_kib(*p) as f64 / 1024.0,
+            pss_kib(*p) as f64 / 1024.0
+        );
+    }
 }
