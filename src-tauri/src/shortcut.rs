@@ -3,21 +3,10 @@
 //! keys are pressed), elsewhere through the global-shortcut plugin. The keys
 //! were checked and made canonical by veil-core when the settings were read.
 
-use tauri::AppHandle;
-
-use crate::shield::ShieldHandle;
-
-/// Unregisters `old` and registers `new` (either may be `None`). Blocks
-/// until the OS answered: call it off the async runtime. `Ok` may carry
-/// what limits the keys on this desktop.
-pub fn replace(
-    app: &AppHandle,
-    old: Option<&str>,
-    new: Option<&str>,
-    shield: ShieldHandle,
-) -> Result<Option<String>, String> {
-    os::replace(app, old, new, shield)
-}
+/// `replace(app, old, new, shield)` unregisters `old` and registers `new`
+/// (either may be `None`). It blocks until the OS answered: call it off the
+/// async runtime. `Ok` may carry what limits the keys on this desktop.
+pub use os::replace;
 
 #[cfg(target_os = "linux")]
 mod os {

@@ -18,6 +18,24 @@ fn mouse_wiggle() {
         .status();
 }
 
+/// From the dashboard's training card to the training window's module list.
+async fn open_training_window(s: &Session) {
+    s.eventually(SOON, "the dashboard's training card", || async {
+        s.text("#training-summary")
+            .await
+            .contains("modules completed")
+    })
+    .await;
+    s.click("#open-training").await;
+    s.switch_to("training").await;
+    s.eventually(SOON, "modules listed", || async {
+        s.text("#training-summary")
+            .await
+            .ends_with("modules completed")
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quiz_pops_up_is_answered_and_the_answer_survives_kill_9_and_a_restart() {
     let home = Home::new();
@@ -37,18 +55,11 @@ async fn a_quiz_pops_up_is_answered_and_the_answer_survives_kill_9_and_a_restart
     );
 
     // The dashboard opens the training window; the lesson marks itself read.
-    s.eventually(SOON, "the dashboard's training card", || async {
-        s.text("#training-summary")
-            .await
-            .starts_with("0 of 12 modules completed")
-    })
-    .await;
-    s.click("#open-training").await;
-    s.switch_to("training").await;
-    s.eventually(SOON, "modules listed", || async {
-        s.text("#training-summary").await == "0 of 12 modules completed"
-    })
-    .await;
+    open_training_window(&s).await;
+    assert_eq!(
+        s.text("#training-summary").await,
+        "0 of 12 modules completed"
+    );
     s.click("[data-module=phishing]").await;
     s.eventually(SOON, "the lesson shows", || async {
         s.text("#lesson-title").await.starts_with("Phishing")
@@ -130,16 +141,7 @@ async fn a_call_holds_the_quiz_and_later_postpones_it_as_policy_allows() {
     });
 
     // The lesson is read during the call: a quiz is due, but held.
-    s.eventually(SOON, "the dashboard's training card", || async {
-        s.text("#training-summary").await.starts_with("0 of 12")
-    })
-    .await;
-    s.click("#open-training").await;
-    s.switch_to("training").await;
-    s.eventually(SOON, "modules listed", || async {
-        s.text("#training-summary").await == "0 of 12 modules completed"
-    })
-    .await;
+    open_training_window(&s).await;
     s.click("[data-module=screen-lock]").await;
     wait_until(SOON, "the quiz is held for the call", || {
         mouse_wiggle();
@@ -306,14 +308,7 @@ async fn without_a_store_the_training_window_says_progress_cannot_be_saved() {
     );
     mouse_wiggle();
     let s = Session::start(&home).await;
-    s.eventually(SOON, "the dashboard's training card", || async {
-        s.text("#training-summary")
-            .await
-            .contains("modules completed")
-    })
-    .await;
-    s.click("#open-training").await;
-    s.switch_to("training").await;
+    open_training_window(&s).await;
     s.eventually(SOON, "the notice shows", || async {
         s.text("#store-notice")
             .await
