@@ -78,16 +78,14 @@ pub fn run(show: bool) -> ExitCode {
         .manage(TrayState::default())
         .manage(MicCheck::default())
         .on_window_event(|window, event| {
-            if matches!(event, tauri::WindowEvent::Destroyed) {
-                use tauri::Manager;
-                crate::windows::release_web_engine_when_idle(window.app_handle());
+            if !matches!(event, tauri::WindowEvent::Destroyed) {
+                return;
             }
+            use tauri::Manager;
+            crate::windows::release_web_engine_when_idle(window.app_handle());
             // A quiz closed from its title bar counts as finished, so it
             // does not hold back the next one.
-            if window.label() == crate::windows::QUIZ_LABEL
-                && matches!(event, tauri::WindowEvent::Destroyed)
-            {
-                use tauri::Manager;
+            if window.label() == crate::windows::QUIZ_LABEL {
                 if let Some(actor) = window.app_handle().try_state::<Actor>() {
                     let actor = actor.inner().clone();
                     tauri::async_runtime::spawn(async move {

@@ -66,35 +66,26 @@ fn shield_up(s: &ShieldStatus) -> bool {
     s.state != veil_core::shield::Stage::Active
 }
 
-/// The content as loaded, and the organization's folder it came from.
+/// The content as loaded, and the organization's folder it came from
+/// (`None` before the first load).
+#[derive(Default)]
 struct Content {
-    folder: String,
+    folder: Option<String>,
     watch: Option<FolderWatch>,
     modules: Vec<Module>,
     errors: Vec<training::ContentError>,
 }
 
 impl Content {
-    fn new() -> Content {
-        Content {
-            folder: String::new(),
-            watch: None,
-            modules: Vec::new(),
-            errors: Vec::new(),
-        }
-    }
-
-    /// Reloads when policy names another folder or a file in it changed.
-    /// Within one folder a file that breaks keeps its last good module.
-    /// Returns the new content when it differs from what was loaded.
-    fn refresh(
-        &mut self,
-        folder: &str,
-        first: bool,
-    ) -> Option<(Vec<Module>, Vec<training::ContentError>)> {
-        let moved = first || folder != self.folder;
+    /// Loads at first and when policy names another folder; within one
+    /// folder, reloads when a file in it changed, and a file that breaks
+    /// keeps its last good module. Returns the new content when it differs
+    /// from what was loaded.
+    fn refresh(&mut self, folder: &str) -> Option<(Vec<Module>, Vec<training::ContentError>)> {
+        let reloading = self.folder.is_some();
+        let moved = self.folder.as_deref() != Some(folder);
         if moved {
-            self.folder = folder.to_string();
+            self.folder = Some(folder.to_string());
             self.watch = (!folder.is_empty()).then(|| FolderWatch::new(folder, "toml"));
         }
         let touched = self.watch.as_mut().is_some_and(FolderWatch::changed);
@@ -107,10 +98,10 @@ impl Content {
         } else {
             content::keep_last_good(&self.modules, modules, errors)
         };
-        if !first && modules == self.modules && errors == self.errors {
+        if !moved && modules == self.modules && errors == self.errors {
             return None;
         }
-        if !first {
+        if reloading {
             tracing::info!(
                 "training content reloaded ({} modules, {} problems)",
                 modules.len(),
@@ -130,8 +121,8 @@ const FOLDER_CHECK: Duration = Duration::from_secs(2);
 /// content when policy's folder or a file in it changes.
 pub fn spawn(actor: Actor, idle: LiveIdle) {
     let folder_of = |a: &Actor| a.snapshot().settings.settings().training.extra_folder;
-    let mut content = Content::new();
-    if let Some((modules, errors)) = content.refresh(&folder_of(&actor), true) {
+    let mut content = Content::default();
+    if let Some((modules, errors)) = content.refresh(&folder_of(&actor)) {
         actor.post_blocking(Event::TrainingContent { modules, errors });
     }
     tauri::async_runtime::spawn(async move {
@@ -141,7 +132,7 @@ pub fn spawn(actor: Actor, idle: LiveIdle) {
             every.tick().await;
             if last_check.elapsed() >= FOLDER_CHECK {
                 last_check = tokio::time::Instant::now();
-                if let Some((modules, errors)) = content.refresh(&folder_of(&actor), false) {
+                if let Some((modules, errors)) = content.refresh(&folder_of(&actor)) {
                     actor.post(Event::TrainingContent { modules, errors }).await;
                 }
             }

@@ -296,15 +296,23 @@ const NETWORK_PROCESS_GRACE: std::time::Duration = std::time::Duration::from_sec
 /// web view is gone, for the life of the app. Veil's pages need no network,
 /// and WebKit starts a fresh one when the next window opens, so once no
 /// window has been open for a few seconds it is ended. The check runs on
-/// the main thread, where windows are made, so it cannot race a new one.
+/// the main thread, where windows are made, so it cannot race a new one;
+/// the shield's windows all go at once, and one check covers them.
 pub fn release_web_engine_when_idle(app: &AppHandle) {
     #[cfg(target_os = "linux")]
     {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static CHECK_PENDING: AtomicBool = AtomicBool::new(false);
+        if CHECK_PENDING.swap(true, Ordering::AcqRel) {
+            return;
+        }
         let app = app.clone();
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(NETWORK_PROCESS_GRACE).await;
             let handle = app.clone();
             let _ = app.run_on_main_thread(move || {
+                // Cleared first: a window destroyed after this asks again.
+                CHECK_PENDING.store(false, Ordering::Release);
                 if handle.webview_windows().is_empty() {
                     let ended = veil_os::process::terminate_children_named("WebKitNetworkPr");
                     if !ended.is_empty() {

@@ -413,10 +413,22 @@ fn a_shortcut_another_program_holds_is_reported_not_taken() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("grab-keys");
-    let mut out = std::io::BufReader::new(other.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut out, &mut line).expect("read");
-    assert_eq!(line.trim(), "grabbed");
+    // Its lines, read on a thread so a missing one fails the test, not hangs it.
+    let out = std::io::BufReader::new(other.stdout.take().expect("stdout"));
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(out).map_while(Result::ok) {
+            if lines_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let next_line = || {
+        lines
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap_or_default()
+    };
+    assert_eq!(next_line(), "grabbed");
     let _app = home.launch(&[]);
     wait_until(Duration::from_secs(5), "the conflict is reported", || {
         home.status().is_some_and(|s| {
@@ -430,10 +442,8 @@ fn a_shortcut_another_program_holds_is_reported_not_taken() {
     let text = String::from_utf8_lossy(&home.cli(&["status"]).stdout).into_owned();
     assert!(text.contains("Ctrl+Alt+Shift+P, not available"), "{text}");
     xdotool(&["key", "ctrl+alt+shift+p"]);
-    line.clear();
-    std::io::BufRead::read_line(&mut out, &mut line).expect("read");
     assert_eq!(
-        line.trim(),
+        next_line(),
         "pressed",
         "the keys reach the program holding them"
     );

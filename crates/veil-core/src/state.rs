@@ -67,7 +67,8 @@ pub enum Event {
         scan: CameraScan,
         at: Millis,
     },
-    /// The training modules were loaded (at start).
+    /// The training modules were loaded (at start, and again when the
+    /// organization's folder changes).
     TrainingContent {
         modules: Vec<crate::training::Module>,
         errors: Vec<crate::training::ContentError>,
