@@ -8,6 +8,9 @@ use tracing_subscriber::fmt;
 use tracing_subscriber::prelude::*;
 use tracing_subscriber::EnvFilter;
 
+/// Lines waiting for the log file's writer thread.
+const LOG_QUEUE_LINES: usize = 1024;
+
 /// Keep the guard alive for the life of the app: dropping it flushes the file.
 pub fn init_app(log_dir: &Path) -> Option<WorkerGuard> {
     let filter = || EnvFilter::try_from_env("VEIL_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
@@ -23,7 +26,13 @@ pub fn init_app(log_dir: &Path) -> Option<WorkerGuard> {
             .build(log_dir)
     }) {
         Ok(Ok(appender)) => {
-            let (writer, guard) = tracing_appender::non_blocking(appender);
+            // The default queue holds 128,000 lines and is allocated whole
+            // at start (4 MB resident for the life of the app); Veil logs a
+            // few lines a minute. Lines beyond the queue are dropped rather
+            // than let a stuck disk hold up the guards.
+            let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+                .buffered_lines_limit(LOG_QUEUE_LINES)
+                .finish(appender);
             let file = fmt::layer()
                 .with_ansi(false)
                 .with_writer(writer)

@@ -13,6 +13,7 @@ mod logging;
 mod mic_check;
 mod mic_guard;
 mod shield;
+mod shield_windows;
 mod shortcut;
 mod training;
 mod tray;

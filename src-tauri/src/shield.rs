@@ -18,7 +18,7 @@ use veil_core::state::Event;
 use veil_os::idle::{self, IdleSource};
 
 use crate::actor::Actor;
-use crate::windows;
+use crate::shield_windows as windows;
 
 const FAST: Duration = Duration::from_millis(50);
 const SLOW: Duration = Duration::from_secs(1);
@@ -235,7 +235,7 @@ impl Runner {
             .map(|o| o.frame)
             .ne(self.covered.iter().copied())
         {
-            if let Err(e) = self.show_overlays(overlays) {
+            if let Err(e) = self.show_overlays(overlays).await {
                 tracing::error!("a new monitor could not be covered: {e}; locking instead");
                 let out = self
                     .machine
@@ -245,15 +245,14 @@ impl Runner {
         }
     }
 
-    fn show_overlays(&mut self, overlays: Vec<Overlay>) -> Result<(), String> {
+    async fn show_overlays(&mut self, overlays: Vec<Overlay>) -> Result<(), String> {
         veil_os::display::windows_stay_on_top()?;
         if overlays.is_empty() {
             return Err("no monitor reported".into());
         }
-        for (i, o) in overlays.iter().enumerate() {
-            windows::show_overlay(&self.app, i, o.frame).map_err(|e| e.to_string())?;
-        }
-        self.covered = overlays.iter().map(|o| o.frame).collect();
+        let frames: Vec<Rect> = overlays.iter().map(|o| o.frame).collect();
+        windows::show_overlays(&self.app, &frames).await?;
+        self.covered = frames;
         Ok(())
     }
 
@@ -261,7 +260,7 @@ impl Runner {
         for o in out {
             match o {
                 Output::ShowWarning { seconds } => {
-                    if windows::update_countdown(&self.app, seconds) {
+                    if windows::update_countdown(&self.app, seconds).await {
                         continue;
                     }
                     let frames: Vec<Rect> = cover(&monitors(&self.app))
@@ -269,14 +268,14 @@ impl Runner {
                         .map(|o| o.frame)
                         .collect();
                     let dim = veil_os::display::translucent_windows();
-                    if let Err(e) = windows::show_warning(&self.app, seconds, &frames, dim) {
+                    if let Err(e) = windows::show_warning(&self.app, seconds, &frames, dim).await {
                         tracing::warn!("the shield countdown could not be shown: {e}");
                     }
                 }
                 Output::HideWarning => windows::hide_warning(&self.app),
                 Output::ShowShield => {
                     self.ticks_shielded = 0;
-                    match self.show_overlays(cover(&monitors(&self.app))) {
+                    match self.show_overlays(cover(&monitors(&self.app))).await {
                         Ok(()) => {
                             let more = self.machine.handle(Input::OverlaysShown, SystemClock.now());
                             debug_assert!(more.is_empty());

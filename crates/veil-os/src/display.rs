@@ -21,20 +21,28 @@ pub fn translucent_windows() -> bool {
 }
 
 /// Sets up the windowing toolkit (GTK) before it starts; call while the
-/// process has one thread. On a Wayland desktop with Xwayland, Veil's
-/// windows go through X11 (`GDK_BACKEND=x11`): Wayland lets no program place
-/// a window on a given monitor or keep it above others, which the shield
-/// needs.
+/// process has one thread.
 ///
-/// GTK's own GL is left on: switching it off (`GDK_GL=disable`, with WebKit
-/// painting without compositing) saved about 50 MB at start, but the
-/// shield's see-through countdown windows then often drew opaque.
+/// - On a Wayland desktop with Xwayland, Veil's windows go through X11
+///   (`GDK_BACKEND=x11`): Wayland lets no program place a window on a
+///   given monitor or keep it above others, which the shield needs.
+/// - GTK's own OpenGL is switched off (`GDK_GL=disable`). Nothing Veil
+///   draws with GTK needs it (the shield's windows are plain GTK, see
+///   `cover`; the web engine renders its pages in its own process), and
+///   merely probing it at start maps the whole GL driver into Veil: on
+///   Mesa's software renderer, LLVM alone is 44 MB, resident for the life
+///   of a tray app.
+///
+/// Either is left alone when the agent's environment already sets it.
 pub fn prepare_toolkit() {
     #[cfg(target_os = "linux")]
     {
         let has_x = std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty());
         if crate::idle::wayland_session() && has_x && std::env::var_os("GDK_BACKEND").is_none() {
             std::env::set_var("GDK_BACKEND", "x11");
+        }
+        if std::env::var_os("GDK_GL").is_none() {
+            std::env::set_var("GDK_GL", "disable");
         }
     }
 }

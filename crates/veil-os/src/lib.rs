@@ -8,6 +8,8 @@ pub mod autostart;
 pub mod camera;
 pub mod console;
 pub mod control;
+#[cfg(target_os = "linux")]
+pub mod cover;
 pub mod display;
 pub mod files;
 #[cfg(target_os = "linux")]

@@ -4,7 +4,8 @@
 //!   at the center of the screen turns the shield's color);
 //! - input → the overlay is gone (the pixel shows the window behind again);
 //! - Veil's CPU use idle in the tray over 60 s, and the resident memory of
-//!   all its processes with no window open.
+//!   all its processes with no window open: after the shield trials, and
+//!   again after the dashboard has been opened and closed.
 //!
 //! Pixels are read with XGetImage every 2 ms, so figures carry up to ~2 ms
 //! of polling error.
@@ -12,7 +13,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use veil_e2e::{percentile, wait_until, Home};
+use veil_e2e::{percentile, wait_until, x_window_geometry, x_windows_named, Home};
 
 const TRIALS: usize = 30;
 const IDLE: u64 = 5;
@@ -240,7 +241,25 @@ fn main() {
         "  proportional (shared libraries counted once): {:.1} MB",
         pss as f64 / 1024.0
     );
-    for p in &procs {
+    print_processes(&procs);
+
+    // The same after the dashboard (a web view) has been open once.
+    open_and_close_dashboard(&home, pid);
+    let procs = family(pid);
+    let rss: u64 = procs.iter().map(|p| rss_kib(*p)).sum();
+    let pss: u64 = procs.iter().map(|p| pss_kib(*p)).sum();
+    println!(
+        "resident memory after the dashboard was opened and closed: {:.1} MB, {} process(es) \
+         (proportional {:.1} MB)",
+        rss as f64 / 1024.0,
+        procs.len(),
+        pss as f64 / 1024.0
+    );
+    print_processes(&procs);
+}
+
+fn print_processes(procs: &[u32]) {
+    for p in procs {
         println!(
             "  {:<18} resident {:>6.1} MB, proportional {:>6.1} MB",
             comm(*p),
@@ -248,4 +267,29 @@ fn main() {
             pss_kib(*p) as f64 / 1024.0
         );
     }
+}
+
+/// Opens the dashboard (starting Veil again while it runs does), waits
+/// until it has drawn, closes it as the agent would (Alt+F4), and waits
+/// until the web engine's processes are gone.
+fn open_and_close_dashboard(home: &Home, pid: u32) {
+    assert!(home.cli(&[]).status.success(), "veil: open the dashboard");
+    let dashboard = || {
+        x_windows_named(pid, "Veil")
+            .into_iter()
+            .max_by_key(|id| x_window_geometry(id).map_or(0, |g| g.2))
+            .filter(|id| x_window_geometry(id).is_some_and(|g| g.2 > 600))
+    };
+    wait_until(Duration::from_secs(15), "the dashboard", || {
+        dashboard().is_some()
+    });
+    std::thread::sleep(Duration::from_secs(3));
+    let id = dashboard().expect("the dashboard");
+    let _ = Command::new("xdotool")
+        .args(["windowactivate", "--sync", &id, "key", "alt+F4"])
+        .status();
+    wait_until(Duration::from_secs(20), "the web engine gone", || {
+        family(pid).len() == 1
+    });
+    std::thread::sleep(Duration::from_secs(5));
 }
