@@ -153,6 +153,7 @@ pub fn show_shield(index: usize, frame: Rect) -> Result<(), String> {
         window.show_all();
         window.set_keep_above(true);
         window.present();
+        window.display().flush();
         Ok(())
     })
 }
@@ -195,9 +196,10 @@ pub fn hide_shields() {
 }
 
 fn destroy(window: &gtk::Window) {
-    // Hidden first, so the screen is uncovered in this frame even if the
-    // toolkit finishes the destruction later.
+    // Hidden and sent to the X server first, so the screen is uncovered
+    // now even if the toolkit finishes the destruction later.
     window.hide();
+    window.display().flush();
     // SAFETY: the registry held the only reference to this window and has
     // let go of it; no other code can reach it afterwards.
     unsafe { window.destroy() };
