@@ -17,8 +17,9 @@ PACKAGES=(
   xvfb openbox trayer xcompmgr xdotool x11-utils x11-xserver-utils imagemagick
   dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   pulseaudio pulseaudio-utils desktop-file-utils librsvg2-bin
-  # a real GNOME compositor (headless) for the Wayland idle-time tests
-  mutter
+  # real compositors (headless) for the Wayland idle-time tests: GNOME's,
+  # and KDE's (ext-idle-notify)
+  mutter kwin-wayland
   # nokhwa's V4L2 bindings (camera cover check); the installer test
   libclang-dev lintian man-db
 )

@@ -79,7 +79,7 @@ async fn run(
     let mut source = idle::source();
     let message = match source.name() {
         "none" => source.idle().err(),
-        _ => None,
+        _ => source.caveat(),
     };
     let settings = actor.snapshot().settings.settings();
     let mut r = Runner {

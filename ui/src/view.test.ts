@@ -246,6 +246,17 @@ describe("shield card", () => {
     );
     expect(limited.querySelector("#shield-shortcut")?.textContent).toBe("Ctrl+Alt+Shift+P — only with X11 focus");
   });
+
+  it("names the away detection and its limits", () => {
+    const base = snap().status.shield;
+    const kde = renderDashboard(
+      snap({ shield: { ...base, idle_source: "ext-idle-notify", message: "waits while a video plays" } }),
+      () => {},
+    );
+    expect(kde.querySelector("#shield-source")?.textContent).toBe("Wayland idle notifications");
+    expect(kde.querySelector("#shield-message")?.textContent).toBe("waits while a video plays");
+    expect(renderDashboard(snap(), () => {}).querySelector("#shield-message")).toBeNull();
+  });
 });
 
 describe("trainingSummary", () => {

@@ -316,7 +316,7 @@ function shieldCard(s: ShieldStatus, onShieldNow: () => void): HTMLElement {
     { class: "card", id: "shield-card", "aria-labelledby": "shield-title" },
     h("h3", { class: "card-title", id: "shield-title" }, "Screen shield"),
     h("p", { class: `mic-summary tone-${summary.tone}`, id: "shield-summary" }, summary.text),
-    s.message && s.idle_source === "none" ? h("p", { class: "muted small", id: "shield-message" }, s.message) : null,
+    s.message ? h("p", { class: "muted small", id: "shield-message" }, s.message) : null,
     h(
       "dl",
       { class: "facts" },

@@ -1,6 +1,7 @@
 //! The idle privacy shield's decisions (pure): its stages over idle time,
 //! and where the overlays go on the monitors.
 
+pub mod idle_notify;
 pub mod layout;
 pub mod shortcut;
 pub mod stage;

@@ -2,18 +2,26 @@
 //! the OS session. The X11 source keeps one display connection and checks it
 //! opened (XOpenDisplay without a display would crash the app). On Wayland
 //! the X server (Xwayland) only sees input to X programs, so the session's
-//! own idle time comes from GNOME's idle monitor (Mutter, on the session
-//! bus). Windows uses GetLastInputInfo and macOS the HID idle time (both
-//! through user-idle). Where no source works, [`source`] says so: the agent
-//! is never treated as always active.
+//! own idle time comes from the compositor: GNOME's idle monitor (Mutter, on
+//! the session bus), or the ext-idle-notify protocol (KDE Plasma, wlroots
+//! desktops). Windows uses GetLastInputInfo and macOS the HID idle time
+//! (both through user-idle). Where no source works, [`source`] says so: the
+//! agent is never treated as always active.
+
+#[cfg(target_os = "linux")]
+mod ext_idle;
 
 use std::process::Command;
 use std::time::Duration;
 
 pub trait IdleSource: Send {
-    /// `x11`, `mutter`, `windows`, `macos`, or `none`.
+    /// `x11`, `mutter`, `ext-idle-notify`, `windows`, `macos`, or `none`.
     fn name(&self) -> &'static str;
     fn idle(&mut self) -> Result<Duration, String>;
+    /// What the agent should know about this source's limits, if anything.
+    fn caveat(&self) -> Option<String> {
+        None
+    }
 }
 
 /// No idle time is available (Wayland without a supported protocol, no
@@ -34,10 +42,15 @@ pub fn source() -> Box<dyn IdleSource> {
     #[cfg(target_os = "linux")]
     {
         if wayland_session() {
-            return match mutter::MutterIdle::connect() {
+            let mutter = match mutter::MutterIdle::connect() {
+                Ok(s) => return Box::new(s),
+                Err(why) => why,
+            };
+            return match ext_idle::ExtIdle::connect() {
                 Ok(s) => Box::new(s),
                 Err(why) => Box::new(NoIdleSource(format!(
-                    "Wayland session without GNOME's idle monitor ({why}): idle time is not available"
+                    "this Wayland desktop gives no idle time: no GNOME idle monitor ({mutter}), \
+                     and {why}"
                 ))),
             };
         }
