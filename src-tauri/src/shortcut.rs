@@ -53,8 +53,7 @@ mod os {
     /// way for a program to take keys from every other program, and through
     /// Xwayland the keys only arrive while an X11 program has focus.
     fn limit_here() -> Result<Option<String>, String> {
-        let x11 = std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty());
-        if !x11 {
+        if !veil_os::display::x_display_set() {
             return Err("this desktop has no X11 display, which global shortcuts need; add a keyboard shortcut in the desktop's settings that runs `veil shield now`".into());
         }
         if veil_os::idle::wayland_session() {

@@ -101,7 +101,7 @@ const NETWORK_PROCESS_GRACE: std::time::Duration = std::time::Duration::from_sec
 /// and WebKit starts a fresh one when the next window opens, so once no
 /// window has been open for a few seconds it is ended. The check runs on
 /// the main thread, where windows are made, so it cannot race a new one;
-/// the shield's windows all go at once, and one check covers them.
+/// windows closed together (the dashboard and a quiz) share one check.
 pub fn release_web_engine_when_idle(app: &AppHandle) {
     #[cfg(target_os = "linux")]
     {

@@ -170,11 +170,6 @@ pub fn keep_shields(count: usize) {
     });
 }
 
-/// How many overlays are up.
-pub fn shields_shown() -> usize {
-    COVERS.with(|covers| covers.borrow().shields.len())
-}
-
 /// Keeps the overlays above anything that popped up since (notifications).
 pub fn raise_shields() {
     COVERS.with(|covers| {
@@ -241,6 +236,15 @@ pub fn show_countdown(
     })
 }
 
+/// The countdown never takes the keyboard: the agent's next key press goes
+/// where it was meant to (and, being input, ends the countdown).
+fn countdown_window() -> gtk::Window {
+    let window = bare_window(COUNTDOWN_TITLE);
+    window.set_accept_focus(false);
+    window.set_focus_on_map(false);
+    window
+}
+
 fn countdown_label(style: &gtk::CssProvider, seconds: u64) -> gtk::Label {
     let label = gtk::Label::new(None);
     label.set_markup(&countdown_text(seconds));
@@ -253,10 +257,8 @@ fn new_banner(
     seconds: u64,
     primary: Option<(Rect, f64)>,
 ) -> (gtk::Window, gtk::Label) {
-    let window = bare_window(COUNTDOWN_TITLE);
+    let window = countdown_window();
     styled(&window, style, "veil-banner");
-    window.set_accept_focus(false);
-    window.set_focus_on_map(false);
     let label = countdown_label(style, seconds);
     // Never wider than the banner: the text is cut, the banner is not.
     label.set_ellipsize(pango::EllipsizeMode::End);
@@ -265,7 +267,6 @@ fn new_banner(
     window.add(&label);
     let (width, height) = BANNER;
     window.set_size_request(width, height);
-    window.set_default_size(width, height);
     if let Some((monitor, scale)) = primary {
         let physical_width = (f64::from(width) * scale).round() as i32;
         let frame = Rect {
@@ -286,15 +287,13 @@ fn new_dim(
     frame: Rect,
     seconds: u64,
 ) -> Result<(gtk::Window, gtk::Label), String> {
-    let window = bare_window(COUNTDOWN_TITLE);
+    let window = countdown_window();
     let visual = gtk::prelude::WidgetExt::screen(&window)
         .and_then(|s| s.rgba_visual())
         .ok_or("this screen has no see-through windows")?;
     window.set_visual(Some(&visual));
     window.set_app_paintable(true);
     styled(&window, style, "veil-dim");
-    window.set_accept_focus(false);
-    window.set_focus_on_map(false);
     window.connect_draw(|_, cr| {
         // The screen behind, darkened (#0e1116 at 55 %).
         cr.set_operator(gtk::cairo::Operator::Source);

@@ -7,10 +7,11 @@
 pub fn translucent_windows() -> bool {
     #[cfg(target_os = "linux")]
     {
-        match std::env::var("DISPLAY") {
-            Ok(d) if !d.is_empty() => x11::composited().unwrap_or(false),
+        if x_display_set() {
+            x11::composited().unwrap_or(false)
+        } else {
             // Wayland compositors always composite.
-            _ => std::env::var_os("WAYLAND_DISPLAY").is_some(),
+            std::env::var_os("WAYLAND_DISPLAY").is_some()
         }
     }
     // The Windows (DWM) and macOS window servers always composite.
@@ -37,8 +38,10 @@ pub fn translucent_windows() -> bool {
 pub fn prepare_toolkit() {
     #[cfg(target_os = "linux")]
     {
-        let has_x = std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty());
-        if crate::idle::wayland_session() && has_x && std::env::var_os("GDK_BACKEND").is_none() {
+        if crate::idle::wayland_session()
+            && x_display_set()
+            && std::env::var_os("GDK_BACKEND").is_none()
+        {
             std::env::set_var("GDK_BACKEND", "x11");
         }
         if std::env::var_os("GDK_GL").is_none() {
@@ -54,9 +57,8 @@ pub fn windows_stay_on_top() -> Result<(), String> {
     #[cfg(target_os = "linux")]
     {
         if crate::idle::wayland_session() {
-            let has_x = std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty());
             let backend_x11 = std::env::var("GDK_BACKEND").is_ok_and(|b| b.starts_with("x11"));
-            if !(has_x && backend_x11) {
+            if !(x_display_set() && backend_x11) {
                 return Err(
                     "this Wayland desktop cannot keep a window above the others (no Xwayland)"
                         .into(),
@@ -65,6 +67,12 @@ pub fn windows_stay_on_top() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// An X server (Xorg, or Xwayland under a Wayland desktop) is named.
+#[cfg(target_os = "linux")]
+pub fn x_display_set() -> bool {
+    std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty())
 }
 
 #[cfg(target_os = "linux")]

@@ -26,11 +26,10 @@ use wayland_protocols::ext::idle_notify::v1::client::ext_idle_notifier_v1::ExtId
 
 /// The quiet spell after which the compositor reports "idled". Short, so
 /// the idle time is known early; the shield's thresholds start at 5 s.
-pub const THRESHOLD: Duration = Duration::from_secs(1);
+const THRESHOLD: Duration = Duration::from_secs(1);
 
-#[derive(Default)]
 struct Shared {
-    notifications: Option<IdleNotifications>,
+    notifications: IdleNotifications,
     /// Why the compositor's messages stopped.
     lost: Option<String>,
 }
@@ -42,9 +41,7 @@ struct Reader {
 impl Reader {
     fn update(&self, change: impl FnOnce(&mut IdleNotifications)) {
         if let Ok(mut shared) = self.shared.lock() {
-            if let Some(n) = shared.notifications.as_mut() {
-                change(n);
-            }
+            change(&mut shared.notifications);
         }
     }
 }
@@ -61,29 +58,9 @@ impl Dispatch<wl_registry::WlRegistry, GlobalListContents> for Reader {
     }
 }
 
-impl Dispatch<wl_seat::WlSeat, ()> for Reader {
-    fn event(
-        _: &mut Self,
-        _: &wl_seat::WlSeat,
-        _: wl_seat::Event,
-        _: &(),
-        _: &Connection,
-        _: &QueueHandle<Self>,
-    ) {
-    }
-}
-
-impl Dispatch<ExtIdleNotifierV1, ()> for Reader {
-    fn event(
-        _: &mut Self,
-        _: &ExtIdleNotifierV1,
-        _: <ExtIdleNotifierV1 as Proxy>::Event,
-        _: &(),
-        _: &Connection,
-        _: &QueueHandle<Self>,
-    ) {
-    }
-}
+// Neither sends anything Veil needs.
+wayland_client::delegate_noop!(Reader: ignore wl_seat::WlSeat);
+wayland_client::delegate_noop!(Reader: ignore ExtIdleNotifierV1);
 
 impl Dispatch<ExtIdleNotificationV1, ()> for Reader {
     fn event(
@@ -139,7 +116,7 @@ impl ExtIdle {
             )
         };
         let shared = Arc::new(Mutex::new(Shared {
-            notifications: Some(IdleNotifications::new(THRESHOLD)),
+            notifications: IdleNotifications::new(THRESHOLD),
             lost: None,
         }));
         let mut reader = Reader {
@@ -182,9 +159,6 @@ impl super::IdleSource for ExtIdle {
         if let Some(why) = &shared.lost {
             return Err(why.clone());
         }
-        Ok(shared
-            .notifications
-            .as_ref()
-            .map_or(Duration::ZERO, |n| n.idle(SystemClock.now())))
+        Ok(shared.notifications.idle(SystemClock.now()))
     }
 }

@@ -136,15 +136,12 @@ mod x11 {
 
     impl X11Idle {
         pub fn open() -> Result<Self, String> {
-            match std::env::var("DISPLAY") {
-                Ok(d) if !d.is_empty() => {}
-                _ => {
-                    return Err(if std::env::var_os("WAYLAND_DISPLAY").is_some() {
-                        "Wayland session without an X display: idle time is not available".into()
-                    } else {
-                        "no display".into()
-                    })
-                }
+            if !crate::display::x_display_set() {
+                return Err(if std::env::var_os("WAYLAND_DISPLAY").is_some() {
+                    "Wayland session without an X display: idle time is not available".into()
+                } else {
+                    "no display".into()
+                });
             }
             let display = NonNull::new(unsafe { XOpenDisplay(std::ptr::null()) })
                 .ok_or_else(|| "cannot open the X display".to_string())?;
