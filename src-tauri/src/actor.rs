@@ -245,8 +245,10 @@ impl Task {
                 self.audit.save_training(TrainingWrite::Lesson(module, at))
             }
             Action::ShowQuiz => {
-                if let Err(e) = crate::windows::show_quiz(&self.app) {
-                    tracing::warn!("the quiz could not be shown: {e}");
+                use tauri::Manager;
+                match self.app.try_state::<crate::window_host::WindowHost>() {
+                    Some(host) => host.open(veil_core::control::WindowName::Quiz),
+                    None => tracing::warn!("the quiz could not be shown: no window host yet"),
                 }
             }
             Action::Notify { title, body } => {

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tauri::{AppHandle, Emitter, Manager, RunEvent};
-use veil_core::control::{Request, Response};
+use tauri::{AppHandle, Manager, RunEvent};
+use veil_core::control::{Request, Response, WindowName};
 use veil_core::settings::Config;
 use veil_core::state::{Action, Actor as Who, Event, PrivacyMode, VeilState};
 use veil_os::control::{self, ControlServer, Handler};
@@ -15,14 +15,17 @@ use veil_os::instance::InstanceLock;
 use veil_os::paths::Paths;
 
 use crate::actor::{Actor, Command};
-use crate::mic_check::MicCheck;
 use crate::mic_guard::MicGuard;
 use crate::shield::{LiveIdle, ShieldHandle};
 use crate::tray::{self, TrayState};
-use crate::windows::{self, WindowKind};
-use crate::{commands, config_watch, logging};
+use crate::window_host::WindowHost;
+use crate::{config_watch, logging, window_calls};
 
-pub const SNAPSHOT_EVENT: &str = "veil://snapshot";
+/// The app's Tauri context (config, icons, the web pages), built into the
+/// binary once and used by the tray app and the window process alike.
+pub fn context() -> tauri::Context {
+    tauri::generate_context!("tauri.conf.json")
+}
 
 pub fn run(show: bool) -> ExitCode {
     let paths = match Paths::from_env() {
@@ -76,47 +79,10 @@ pub fn run(show: bool) -> ExitCode {
     let app = builder
         .manage(paths.clone())
         .manage(TrayState::default())
-        .manage(MicCheck::default())
-        .on_window_event(|window, event| {
-            if !matches!(event, tauri::WindowEvent::Destroyed) {
-                return;
-            }
-            use tauri::Manager;
-            crate::windows::release_web_engine_when_idle(window.app_handle());
-            // A quiz closed from its title bar counts as finished, so it
-            // does not hold back the next one.
-            if window.label() == crate::windows::QUIZ_LABEL {
-                if let Some(actor) = window.app_handle().try_state::<Actor>() {
-                    let actor = actor.inner().clone();
-                    tauri::async_runtime::spawn(async move {
-                        actor
-                            .post(veil_core::state::Event::QuizClosed {
-                                later: false,
-                                at: veil_core::clock::Clock::now(&veil_core::clock::SystemClock),
-                            })
-                            .await;
-                    });
-                }
-            }
-        })
-        .invoke_handler(tauri::generate_handler![
-            commands::get_snapshot,
-            commands::get_about,
-            commands::set_privacy_mode,
-            commands::set_setting,
-            commands::start_mic_check,
-            commands::stop_mic_check,
-            commands::get_training,
-            commands::read_lesson,
-            commands::answer_question,
-            commands::close_quiz,
-            commands::practice,
-            commands::export_training,
-            commands::open_training,
-            commands::shield_now,
-        ])
         .setup(move |app| {
             let handle = app.handle().clone();
+            let window_host = WindowHost::new(handle.clone());
+            app.manage(window_host.clone());
             let actor = Actor::spawn(handle.clone(), paths.clone(), state, initial_actions);
             app.manage(actor.clone());
             app.manage(MicGuard::spawn(actor.clone(), paths.mic_prior_file()));
@@ -133,16 +99,18 @@ pub fn run(show: bool) -> ExitCode {
             spawn_maintenance(&actor);
             tray::create(&handle, &actor);
             spawn_renderers(&handle, &actor);
-            tauri::async_runtime::spawn(
-                control.serve(control_handler(handle.clone(), actor.clone())),
-            );
+            let attach_host = window_host.clone();
+            tauri::async_runtime::spawn(control.serve(
+                control_handler(handle.clone(), actor.clone()),
+                Arc::new(move || attach_host.attach()),
+            ));
             config_watch::spawn(actor, paths.policy_file.clone(), paths.settings_file());
             if show {
-                windows::open(&handle, WindowKind::Main)?;
+                window_host.open(WindowName::Main);
             }
             Ok(())
         })
-        .build(tauri::generate_context!("tauri.conf.json"));
+        .build(context());
     let app = match app {
         Ok(app) => app,
         Err(e) => {
@@ -154,8 +122,8 @@ pub fn run(show: bool) -> ExitCode {
         RunEvent::ExitRequested {
             code: None, api, ..
         } => {
-            // The last window closed (windows are destroyed on close): keep
-            // running in the tray. An explicit
+            // The last window closed (the shield's, on systems where they
+            // are web views): keep running in the tray. An explicit
             // exit (Quit Veil) carries a code and goes through.
             api.prevent_exit();
         }
@@ -276,11 +244,7 @@ fn spawn_renderers(app: &AppHandle, actor: &Actor) {
         while rx.changed().await.is_ok() {
             let snap = rx.borrow_and_update().clone();
             tray::render(&app, &snap);
-            if app.get_webview_window(WindowKind::Main.label()).is_some() {
-                if let Err(e) = app.emit_to(WindowKind::Main.label(), SNAPSHOT_EVENT, &*snap) {
-                    tracing::debug!("snapshot not sent to the window: {e}");
-                }
-            }
+            app.state::<WindowHost>().snapshot(&snap);
         }
     });
 }
@@ -305,14 +269,21 @@ fn control_handler(app: AppHandle, actor: Actor) -> Handler {
                     Ok(())
                 }
                 Request::Open => {
-                    let handle = app.clone();
-                    app.run_on_main_thread(move || {
-                        if let Err(e) = windows::open(&handle, WindowKind::Main) {
-                            tracing::error!("cannot open the Veil window: {e}");
-                        }
-                    })
-                    .map_err(|e| e.to_string())
+                    app.state::<WindowHost>().open(WindowName::Main);
+                    Ok(())
                 }
+                Request::WindowsIdle { link, seen } => {
+                    app.state::<WindowHost>().idle(link, seen);
+                    return Response::ok(None);
+                }
+                Request::Window(call) => {
+                    return match window_calls::answer(&app, &actor, call).await {
+                        Ok(value) => Response::value(value),
+                        Err(e) => Response::error(e),
+                    };
+                }
+                // The control channel itself answers an attach.
+                Request::AttachWindows => Err("not a request for this handler".into()),
             };
             match result {
                 Ok(()) => {

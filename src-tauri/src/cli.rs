@@ -79,6 +79,32 @@ pub enum Cmd {
         #[command(subcommand)]
         command: TrainingCmd,
     },
+    /// Veil's window process, started by the running Veil when a window
+    /// opens (not for scripts: use plain `veil` to open the window).
+    #[command(hide = true)]
+    Ui {
+        /// Open this window at once (otherwise the running Veil says which).
+        #[arg(long, value_enum)]
+        open: Option<UiWindow>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum UiWindow {
+    Main,
+    Training,
+    Quiz,
+}
+
+impl UiWindow {
+    pub fn name(self) -> veil_core::control::WindowName {
+        use veil_core::control::WindowName;
+        match self {
+            UiWindow::Main => WindowName::Main,
+            UiWindow::Training => WindowName::Training,
+            UiWindow::Quiz => WindowName::Quiz,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -176,6 +202,8 @@ pub fn run(cmd: Cmd) -> ExitCode {
         } => policy_check(&file),
         Cmd::Audit { command } => audit(&paths, command),
         Cmd::Training { command } => training(&paths, command),
+        // main() runs the window process before any CLI set-up.
+        Cmd::Ui { .. } => ExitCode::from(2),
         Cmd::Audio {
             command: AudioCmd::Devices { json },
         } => audio_devices(&paths, json),

@@ -1,15 +1,47 @@
-//! IPC commands for the windows. Thin: validate input, ask the actor.
+//! IPC commands of the windows, in the window process. Thin: what needs
+//! the app's state is passed on to the tray app over the control channel
+//! (it checks the input and decides); what only shows things (About, the
+//! mic check, opening the training window, the report export) is done here.
 //! Which window may call which command is set in capabilities/*.json.
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use serde::Serialize;
+use serde_json::Value as Json;
 use tauri::State;
-use veil_core::settings::{schema, Value};
-use veil_core::state::{Actor as Who, Event};
-use veil_core::status::Snapshot;
+use veil_core::control::{Request, WindowCall};
+use veil_core::settings::Value;
+use veil_os::control;
 use veil_os::paths::Paths;
 
-use crate::actor::{Actor, Command};
 use crate::mic_check::MicCheck;
+use crate::windows;
+
+/// Longer than any answer takes; a tray app that does not answer in this
+/// time is stuck, and the window says so.
+const ANSWER_WITHIN: Duration = Duration::from_secs(10);
+
+/// Passes one call to the tray app and returns its answer.
+pub async fn pass_on(runtime_dir: PathBuf, call: WindowCall) -> Result<Json, String> {
+    let answer = tauri::async_runtime::spawn_blocking(move || {
+        control::request(&runtime_dir, &Request::Window(call), ANSWER_WITHIN)
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| e.to_string())?;
+    if answer.ok {
+        Ok(answer.value.unwrap_or(Json::Null))
+    } else {
+        Err(answer
+            .error
+            .unwrap_or_else(|| "Veil refused the request".into()))
+    }
+}
+
+async fn pass(paths: &Paths, call: WindowCall) -> Result<Json, String> {
+    pass_on(paths.runtime_dir.clone(), call).await
+}
 
 #[derive(Debug, Serialize)]
 pub struct About {
@@ -21,8 +53,8 @@ pub struct About {
 }
 
 #[tauri::command]
-pub fn get_snapshot(actor: State<'_, Actor>) -> Snapshot {
-    (*actor.snapshot()).clone()
+pub async fn get_snapshot(paths: State<'_, Paths>) -> Result<Json, String> {
+    pass(&paths, WindowCall::GetSnapshot).await
 }
 
 #[tauri::command]
@@ -37,13 +69,9 @@ pub fn get_about(paths: State<'_, Paths>) -> About {
 }
 
 #[tauri::command]
-pub async fn set_privacy_mode(on: bool, actor: State<'_, Actor>) -> Result<(), String> {
-    actor
-        .request(Command::Event(Event::SetPrivacy {
-            on,
-            actor: Who::Agent,
-        }))
-        .await
+pub async fn set_privacy_mode(on: bool, paths: State<'_, Paths>) -> Result<(), String> {
+    pass(&paths, WindowCall::SetPrivacyMode { on }).await?;
+    Ok(())
 }
 
 /// Starts the dashboard's live microphone level (the mic check).
@@ -61,47 +89,21 @@ pub fn stop_mic_check(check: State<'_, MicCheck>) {
 pub async fn set_setting(
     key: String,
     value: Option<Value>,
-    actor: State<'_, Actor>,
+    paths: State<'_, Paths>,
 ) -> Result<(), String> {
-    if schema::spec(&key).is_none() {
-        return Err(format!(
-            "unknown setting `{}`",
-            key.chars().take(64).collect::<String>()
-        ));
-    }
-    if let Some(Value::Text(t)) = &value {
-        if t.len() > 4096 {
-            return Err(format!("the value for `{key}` is too long"));
-        }
-    }
-    actor.request(Command::SetSetting { key, value }).await
-}
-
-fn now() -> veil_core::clock::Millis {
-    use veil_core::clock::{Clock, SystemClock};
-    SystemClock.now()
-}
-
-fn bounded_id(s: &str) -> Result<(), String> {
-    if s.is_empty() || s.len() > 128 {
-        return Err("invalid id".into());
-    }
+    pass(&paths, WindowCall::SetSetting { key, value }).await?;
     Ok(())
 }
 
 #[tauri::command]
-pub async fn get_training(
-    actor: State<'_, Actor>,
-) -> Result<veil_core::training::TrainingOverview, String> {
-    actor.training_overview().await
+pub async fn get_training(paths: State<'_, Paths>) -> Result<Json, String> {
+    pass(&paths, WindowCall::GetTraining).await
 }
 
 #[tauri::command]
-pub async fn read_lesson(module: String, actor: State<'_, Actor>) -> Result<(), String> {
-    bounded_id(&module)?;
-    actor
-        .request(Command::Event(Event::LessonRead { module, at: now() }))
-        .await
+pub async fn read_lesson(module: String, paths: State<'_, Paths>) -> Result<(), String> {
+    pass(&paths, WindowCall::ReadLesson { module }).await?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -109,62 +111,53 @@ pub async fn answer_question(
     question: String,
     chosen: Vec<String>,
     took_ms: i64,
-    actor: State<'_, Actor>,
+    paths: State<'_, Paths>,
 ) -> Result<(), String> {
-    bounded_id(&question)?;
-    if chosen.len() > 26 || chosen.iter().any(|c| c.len() > 2) {
-        return Err("invalid answer".into());
-    }
-    actor
-        .request(Command::Event(Event::QuizAnswer {
-            question,
-            chosen,
-            took_ms,
-            at: now(),
-        }))
-        .await
+    let call = WindowCall::AnswerQuestion {
+        question,
+        chosen,
+        took_ms,
+    };
+    pass(&paths, call).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub async fn close_quiz(
     later: bool,
     app: tauri::AppHandle,
-    actor: State<'_, Actor>,
+    paths: State<'_, Paths>,
 ) -> Result<(), String> {
-    let result = actor
-        .request(Command::Event(Event::QuizClosed { later, at: now() }))
-        .await;
-    crate::windows::close_quiz(&app);
-    result
+    let result = pass(&paths, WindowCall::QuizClosed { later }).await;
+    windows::close_quiz(&app);
+    result.map(|_| ())
 }
 
 #[tauri::command]
-pub async fn practice(module: Option<String>, actor: State<'_, Actor>) -> Result<(), String> {
-    if let Some(m) = &module {
-        bounded_id(m)?;
-    }
-    actor
-        .request(Command::Event(Event::Practice { module, at: now() }))
-        .await
+pub async fn practice(module: Option<String>, paths: State<'_, Paths>) -> Result<(), String> {
+    pass(&paths, WindowCall::Practice { module }).await?;
+    Ok(())
 }
 
 /// The dashboard's "Shield screen now" button.
 #[tauri::command]
-pub fn shield_now(shield: State<'_, crate::shield::ShieldHandle>) {
-    shield.shield_now();
+pub async fn shield_now(paths: State<'_, Paths>) -> Result<(), String> {
+    pass(&paths, WindowCall::ShieldNow).await?;
+    Ok(())
 }
 
 #[tauri::command]
 pub fn open_training(app: tauri::AppHandle) -> Result<(), String> {
-    crate::windows::open(&app, crate::windows::WindowKind::Training).map_err(|e| e.to_string())
+    windows::open(&app, veil_core::control::WindowName::Training).map_err(|e| e.to_string())
 }
 
 /// The training window's export: the same CSV as `veil training report`,
 /// written to the Downloads folder; returns the file's path.
 #[tauri::command]
 pub async fn export_training(paths: State<'_, Paths>) -> Result<String, String> {
+    use veil_core::clock::{Clock, SystemClock};
     let text = crate::cli::training_report_text(&paths, crate::cli::ReportFormat::Csv)?;
-    let path = crate::training::export_path(now().0);
+    let path = crate::training::export_path(SystemClock.now().0);
     veil_os::files::atomic_write(&path, text.as_bytes())
         .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path.display().to_string())

@@ -17,6 +17,9 @@ mod shield_windows;
 mod shortcut;
 mod training;
 mod tray;
+mod window_calls;
+mod window_host;
+mod window_process;
 mod windows;
 
 use clap::Parser;
@@ -29,6 +32,10 @@ fn main() -> ExitCode {
     }
     let args = cli::Args::parse();
     match args.command {
+        Some(cli::Cmd::Ui { open }) => {
+            veil_os::display::prepare_toolkit();
+            window_process::run(open.map(cli::UiWindow::name))
+        }
         Some(command) => cli::run(command),
         None => {
             veil_os::display::prepare_toolkit();

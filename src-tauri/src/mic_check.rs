@@ -10,7 +10,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager};
 use veil_os::audio::meter::LevelMeter;
 
-use crate::windows::WindowKind;
+use crate::windows::MAIN_LABEL;
 
 pub const LEVEL_EVENT: &str = "veil://mic-level";
 const LONGEST: Duration = Duration::from_secs(30);
@@ -42,7 +42,7 @@ impl MicCheck {
             .name("veil-mic-check".into())
             .spawn(move || {
                 let send = |l: Level| {
-                    let _ = app.emit_to(WindowKind::Main.label(), LEVEL_EVENT, l);
+                    let _ = app.emit_to(MAIN_LABEL, LEVEL_EVENT, l);
                 };
                 match LevelMeter::start() {
                     Err(message) => send(Level::Failed { message }),

@@ -11,7 +11,8 @@ use veil_core::state::{Actor as Who, Event, PrivacyMode};
 use veil_core::status::{Overall, Snapshot};
 
 use crate::actor::{Actor, Command};
-use crate::windows::{self, WindowKind};
+use crate::window_host::WindowHost;
+use veil_core::control::WindowName;
 
 const TRAY_ID: &str = "veil";
 const ID_PRIVACY: &str = "privacy";
@@ -194,14 +195,12 @@ fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
             app.state::<crate::shield::ShieldHandle>().shield_now();
         }
         ID_TRAINING => {
-            if let Err(e) = windows::open(app, WindowKind::Training) {
-                tracing::error!("cannot open the training window: {e}");
-            }
+            use tauri::Manager;
+            app.state::<WindowHost>().open(WindowName::Training);
         }
         ID_OPEN => {
-            if let Err(e) = windows::open(app, WindowKind::Main) {
-                tracing::error!("cannot open the Veil window: {e}");
-            }
+            use tauri::Manager;
+            app.state::<WindowHost>().open(WindowName::Main);
         }
         // The item is absent when policy forbids quitting; check again in
         // case the policy changed while the menu was open.

@@ -153,8 +153,8 @@ impl Home {
         env
     }
 
-    /// The running Veil of this home (found by its HOME), whoever started
-    /// it: under WebDriver it is a grandchild of the test.
+    /// The running Veil tray app of this home (found by its HOME), whoever
+    /// started it; not its window process (`veil ui`).
     pub fn running_pid(&self) -> Option<u32> {
         let want = format!("HOME={}", self.path().join("home").display());
         let exe = fs::canonicalize(binary()).ok()?;
@@ -163,7 +163,9 @@ impl Home {
             let mine = fs::read_link(format!("/proc/{pid}/exe")).ok()? == exe;
             let env = fs::read(format!("/proc/{pid}/environ")).ok()?;
             let ours = env.split(|b| *b == 0).any(|v| v == want.as_bytes());
-            (mine && ours).then_some(pid)
+            let args = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+            let window_process = args.split(|b| *b == 0).nth(1) == Some(b"ui".as_slice());
+            (mine && ours && !window_process).then_some(pid)
         })
     }
 

@@ -1,7 +1,12 @@
 //! The local control channel's messages: one JSON object a line each way,
-//! between the `veil` CLI (or a second launch) and the running app.
+//! between the running app and its clients: the `veil` CLI, a second
+//! launch, and the window process (Veil's windows run in a process of
+//! their own, started when one opens and ended when the last one closes,
+//! so the tray app never holds a web engine).
 
 use serde::{Deserialize, Serialize};
+
+use crate::settings::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "cmd", rename_all = "snake_case")]
@@ -14,6 +19,70 @@ pub enum Request {
     Open,
     /// Cover every monitor now.
     ShieldNow,
+    /// The window process attaches. The answer's value is the link's id;
+    /// after it the connection carries [`WindowMessage`]s, one a line, until
+    /// either end closes it. The window process quits when it closes.
+    AttachWindows,
+    /// The window process on link `link` has no window open and has handled
+    /// every [`WindowMessage::Open`] up to `seen`. The app closes the link
+    /// (so the process quits) unless it has sent an open since.
+    WindowsIdle { link: u64, seen: u64 },
+    /// A call from one of the windows, passed on by the window process.
+    Window(WindowCall),
+}
+
+/// What a window may ask of the running app (the window process keeps
+/// each window to its own calls, per its capability file).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "call", rename_all = "snake_case")]
+pub enum WindowCall {
+    GetSnapshot,
+    SetPrivacyMode {
+        on: bool,
+    },
+    SetSetting {
+        key: String,
+        value: Option<Value>,
+    },
+    GetTraining,
+    ReadLesson {
+        module: String,
+    },
+    AnswerQuestion {
+        question: String,
+        chosen: Vec<String>,
+        took_ms: i64,
+    },
+    /// The quiz was closed: with "Later", or finished (or from its title bar).
+    QuizClosed {
+        later: bool,
+    },
+    Practice {
+        module: Option<String>,
+    },
+    ShieldNow,
+}
+
+/// The windows the app asks the window process to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowName {
+    /// Dashboard, settings and About.
+    Main,
+    /// Training modules, lessons, practice and the report.
+    Training,
+    /// The quiz pop-up.
+    Quiz,
+}
+
+/// From the running app to the attached window process.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "msg", rename_all = "snake_case")]
+pub enum WindowMessage {
+    /// Show this window; `seq` counts opens, for [`Request::WindowsIdle`].
+    Open { seq: u64, window: WindowName },
+    /// The app's state changed (the dashboard renders it live).
+    Snapshot { snapshot: serde_json::Value },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +92,9 @@ pub struct Response {
     pub status: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// The answer to a [`Request::Window`] call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
 }
 
 impl Response {
@@ -31,6 +103,17 @@ impl Response {
             ok: true,
             status,
             error: None,
+            value: None,
+        }
+    }
+
+    /// A window call's answer.
+    pub fn value(value: serde_json::Value) -> Self {
+        Self {
+            ok: true,
+            status: None,
+            error: None,
+            value: Some(value),
         }
     }
 
@@ -39,6 +122,7 @@ impl Response {
             ok: false,
             status: None,
             error: Some(message.into()),
+            value: None,
         }
     }
 }
@@ -53,6 +137,19 @@ mod tests {
             Request::Status,
             Request::Privacy { on: false },
             Request::Open,
+            Request::AttachWindows,
+            Request::WindowsIdle { link: 1, seen: 3 },
+            Request::Window(WindowCall::GetSnapshot),
+            Request::Window(WindowCall::SetSetting {
+                key: "shield.idle_seconds".into(),
+                value: Some(Value::Integer(90)),
+            }),
+            Request::Window(WindowCall::AnswerQuestion {
+                question: "q1".into(),
+                chosen: vec!["a".into(), "c".into()],
+                took_ms: 4200,
+            }),
+            Request::Window(WindowCall::Practice { module: None }),
         ] {
             let line = serde_json::to_string(&r).unwrap();
             assert!(!line.contains('\n'));
@@ -62,5 +159,28 @@ mod tests {
             serde_json::to_string(&Request::Privacy { on: true }).unwrap(),
             r#"{"cmd":"privacy","on":true}"#
         );
+        // A window call is one flat object: the command, then the call.
+        assert_eq!(
+            serde_json::to_string(&Request::Window(WindowCall::QuizClosed { later: true }))
+                .unwrap(),
+            r#"{"cmd":"window","call":"quiz_closed","later":true}"#
+        );
+    }
+
+    #[test]
+    fn window_messages_round_trip_as_one_line_json() {
+        for m in [
+            WindowMessage::Open {
+                seq: 7,
+                window: WindowName::Quiz,
+            },
+            WindowMessage::Snapshot {
+                snapshot: serde_json::json!({"status": {"privacy_mode": "on"}}),
+            },
+        ] {
+            let line = serde_json::to_string(&m).unwrap();
+            assert!(!line.contains('\n'));
+            assert_eq!(serde_json::from_str::<WindowMessage>(&line).unwrap(), m);
+        }
     }
 }

@@ -14,6 +14,7 @@ pub mod state;
 pub mod status;
 pub mod timefmt;
 pub mod training;
+pub mod window_router;
 
 /// The product version, shared by the app, the CLI and `veil status`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

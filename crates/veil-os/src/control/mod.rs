@@ -1,5 +1,7 @@
-//! The local control channel between the `veil` CLI (or a second launch) and
-//! the running app: one JSON request a line, one JSON response a line. Only
+//! The local control channel between the running app and its clients (the
+//! `veil` CLI, a second launch, the window process): one JSON request a
+//! line, one JSON response a line; the window process's link then carries
+//! the app's messages to it, one a line. Only
 //! the same OS user can connect: a Unix socket in a 0700 directory with the
 //! peer's uid checked, or a local-only named pipe with the client's user SID
 //! checked on Windows.
@@ -24,7 +26,8 @@ use tokio::io::{
     AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt,
     BufReader as TokioBufReader,
 };
-use veil_core::control::{Request, Response};
+use tokio::sync::mpsc::UnboundedReceiver;
+use veil_core::control::{Request, Response, WindowMessage};
 
 /// A request line larger than this is refused: the channel carries short
 /// commands, never data.
@@ -32,6 +35,11 @@ const MAX_LINE: usize = 64 * 1024;
 
 pub type Handler =
     Arc<dyn Fn(Request) -> Pin<Box<dyn Future<Output = Response> + Send>> + Send + Sync>;
+
+/// Called when the window process attaches: the link's id and the messages
+/// to send it, in order. The app ends the link by dropping the sending end;
+/// the link also ends when the window process goes away.
+pub type AttachHandler = Arc<dyn Fn() -> (u64, UnboundedReceiver<WindowMessage>) + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -60,13 +68,14 @@ impl ControlServer {
 
     /// Serves connections until the task is dropped; each connection on its
     /// own task so a stuck client never blocks another.
-    pub async fn serve(mut self, handler: Handler) {
+    pub async fn serve(mut self, handler: Handler, attach: AttachHandler) {
         loop {
             match self.listener.accept().await {
                 Ok(Some(conn)) => {
                     let handler = handler.clone();
+                    let attach = attach.clone();
                     tokio::spawn(async move {
-                        if let Err(e) = serve_connection(conn, handler).await {
+                        if let Err(e) = serve_connection(conn, handler, attach).await {
                             tracing::debug!("control connection ended: {e}");
                         }
                     });
@@ -83,7 +92,7 @@ impl ControlServer {
     }
 }
 
-async fn serve_connection<S>(conn: S, handler: Handler) -> io::Result<()>
+async fn serve_connection<S>(conn: S, handler: Handler, attach: AttachHandler) -> io::Result<()>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -99,20 +108,59 @@ where
         if n == 0 {
             return Ok(());
         }
-        let response = if n > MAX_LINE {
-            Response::error("request too long")
-        } else {
-            match serde_json::from_str::<Request>(line.trim()) {
-                Ok(req) => handler(req).await,
-                Err(e) => Response::error(format!("not a request this Veil understands: {e}")),
+        let request = (n <= MAX_LINE).then(|| serde_json::from_str::<Request>(line.trim()));
+        let response = match request {
+            None => Response::error("request too long"),
+            Some(Ok(Request::AttachWindows)) => {
+                let (id, messages) = attach();
+                write_line(&mut write, &Response::value(id.into())).await?;
+                return feed_window_process(&mut reader, &mut write, messages).await;
             }
+            Some(Ok(req)) => handler(req).await,
+            Some(Err(e)) => Response::error(format!("not a request this Veil understands: {e}")),
         };
-        let mut out = serde_json::to_vec(&response).map_err(io::Error::other)?;
-        out.push(b'\n');
-        write.write_all(&out).await?;
-        write.flush().await?;
+        write_line(&mut write, &response).await?;
         if n > MAX_LINE {
             return Ok(());
+        }
+    }
+}
+
+async fn write_line<W, T>(write: &mut W, value: &T) -> io::Result<()>
+where
+    W: AsyncWrite + Unpin,
+    T: serde::Serialize,
+{
+    let mut out = serde_json::to_vec(value).map_err(io::Error::other)?;
+    out.push(b'\n');
+    write.write_all(&out).await?;
+    write.flush().await
+}
+
+/// The window process's link: the app's messages go out as they come; the
+/// process sends nothing more, so anything read back means it closed.
+async fn feed_window_process<R, W>(
+    reader: &mut R,
+    write: &mut W,
+    mut messages: UnboundedReceiver<WindowMessage>,
+) -> io::Result<()>
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut scratch = [0u8; 64];
+    loop {
+        tokio::select! {
+            message = messages.recv() => match message {
+                Some(m) => write_line(write, &m).await?,
+                // The app ended the link: closing it tells the process to quit.
+                None => return Ok(()),
+            },
+            read = reader.read(&mut scratch) => {
+                if read? == 0 {
+                    return Ok(());
+                }
+            }
         }
     }
 }
@@ -141,9 +189,74 @@ pub fn request(
     serde_json::from_str(answer.trim()).map_err(|e| ClientError::BadAnswer(e.to_string()))
 }
 
+/// The window process's end of its link to the running app.
+pub struct WindowLink {
+    id: u64,
+    reader: BufReader<platform::Stream>,
+    // Held so the app sees the link open until this end is dropped.
+    _writer: platform::Stream,
+}
+
+impl WindowLink {
+    /// Attaches to the running app as its window process.
+    pub fn attach(runtime_dir: &Path, timeout: Duration) -> Result<WindowLink, ClientError> {
+        let stream = platform::connect(runtime_dir, timeout)?;
+        let mut writer = stream.try_clone_stream()?;
+        let mut line = serde_json::to_vec(&Request::AttachWindows)
+            .map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+        line.push(b'\n');
+        writer.write_all(&line)?;
+        writer.flush()?;
+        let mut reader = BufReader::new(stream);
+        let mut answer = String::new();
+        reader.read_line(&mut answer)?;
+        let response: Response = serde_json::from_str(answer.trim())
+            .map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+        let id = match (
+            response.ok,
+            response.value.as_ref().and_then(|v| v.as_u64()),
+        ) {
+            (true, Some(id)) => id,
+            _ => {
+                return Err(ClientError::BadAnswer(
+                    response.error.unwrap_or_else(|| "no link id".into()),
+                ))
+            }
+        };
+        // From here on the link is quiet until the app has something to say.
+        reader.get_ref().wait_without_timeout()?;
+        Ok(WindowLink {
+            id,
+            reader,
+            _writer: writer,
+        })
+    }
+
+    /// The id the app gave this link (for [`Request::WindowsIdle`]).
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// The app's next message; `None` once the app has closed the link
+    /// (it quit, or the window process should).
+    pub fn next_message(&mut self) -> Option<Result<WindowMessage, ClientError>> {
+        let mut line = String::new();
+        match self.reader.read_line(&mut line) {
+            Ok(0) => None,
+            Ok(_) => Some(
+                serde_json::from_str(line.trim())
+                    .map_err(|e| ClientError::BadAnswer(e.to_string())),
+            ),
+            Err(e) => Some(Err(ClientError::Io(e))),
+        }
+    }
+}
+
 /// A blocking client stream that can be split into a reader and a writer.
 pub(crate) trait ClientStream: io::Read + io::Write + Sized {
     fn try_clone_stream(&self) -> io::Result<Self>;
+    /// Reads wait as long as it takes (a link is quiet for hours).
+    fn wait_without_timeout(&self) -> io::Result<()>;
 }
 
 #[cfg(all(test, unix))]
@@ -166,7 +279,7 @@ mod tests {
                 }
             })
         });
-        let task = tokio::spawn(server.serve(handler));
+        let task = tokio::spawn(server.serve(handler, no_window_process()));
         let runtime2 = runtime.clone();
         let resp = tokio::task::spawn_blocking(move || {
             request(
@@ -199,6 +312,86 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&runtime).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o700);
+        task.abort();
+    }
+
+    fn no_window_process() -> AttachHandler {
+        Arc::new(|| (0, tokio::sync::mpsc::unbounded_channel().1))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_window_link_carries_messages_and_either_end_can_close_it() {
+        use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+        use veil_core::control::WindowName;
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = dir.path().join("run");
+        let server = ControlServer::bind(&runtime).unwrap();
+        let senders: Arc<std::sync::Mutex<Vec<UnboundedSender<WindowMessage>>>> = Arc::default();
+        let kept = senders.clone();
+        let links = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let attach: AttachHandler = Arc::new(move || {
+            let (tx, rx) = unbounded_channel();
+            tx.send(WindowMessage::Open {
+                seq: 1,
+                window: WindowName::Main,
+            })
+            .unwrap();
+            kept.lock().unwrap().push(tx);
+            let id = links.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            (id, rx)
+        });
+        let handler: Handler = Arc::new(|_| Box::pin(async { Response::ok(None) }));
+        let task = tokio::spawn(server.serve(handler, attach));
+
+        // Messages arrive in order; the app closing the link ends it.
+        let rt = runtime.clone();
+        let link = tokio::task::spawn_blocking(move || {
+            let mut link = WindowLink::attach(&rt, Duration::from_secs(2)).unwrap();
+            assert_eq!(link.id(), 1);
+            let first = link.next_message().unwrap().unwrap();
+            (link, first)
+        });
+        let (mut link, first) = link.await.unwrap();
+        assert_eq!(
+            first,
+            WindowMessage::Open {
+                seq: 1,
+                window: WindowName::Main
+            }
+        );
+        let snapshot = WindowMessage::Snapshot {
+            snapshot: serde_json::json!({"n": 1}),
+        };
+        senders.lock().unwrap()[0].send(snapshot.clone()).unwrap();
+        let (mut link, second) = tokio::task::spawn_blocking(move || {
+            let m = link.next_message().unwrap().unwrap();
+            (link, m)
+        })
+        .await
+        .unwrap();
+        assert_eq!(second, snapshot);
+        senders.lock().unwrap().clear();
+        let end = tokio::task::spawn_blocking(move || link.next_message().is_none())
+            .await
+            .unwrap();
+        assert!(end, "the link ends when the app drops its sender");
+
+        // The window process going away ends the link on the app's side.
+        let rt = runtime.clone();
+        let link = tokio::task::spawn_blocking(move || {
+            WindowLink::attach(&rt, Duration::from_secs(2)).unwrap()
+        })
+        .await
+        .unwrap();
+        assert_eq!(link.id(), 2);
+        let tx = senders.lock().unwrap()[0].clone();
+        assert!(!tx.is_closed());
+        drop(link);
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while !tx.is_closed() {
+            assert!(std::time::Instant::now() < deadline, "link not closed");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
         task.abort();
     }
 }

@@ -58,8 +58,14 @@ pub(super) fn connect(runtime_dir: &Path, timeout: Duration) -> Result<StdUnixSt
     Ok(stream)
 }
 
+pub(super) type Stream = StdUnixStream;
+
 impl ClientStream for StdUnixStream {
     fn try_clone_stream(&self) -> io::Result<Self> {
         self.try_clone()
+    }
+
+    fn wait_without_timeout(&self) -> io::Result<()> {
+        self.set_read_timeout(None)
     }
 }

@@ -116,8 +116,15 @@ pub(super) fn connect(_runtime_dir: &Path, timeout: Duration) -> Result<File, Cl
     }
 }
 
+pub(super) type Stream = File;
+
 impl ClientStream for File {
     fn try_clone_stream(&self) -> io::Result<Self> {
         self.try_clone()
+    }
+
+    // Pipe reads have no timeout here: they already wait as long as it takes.
+    fn wait_without_timeout(&self) -> io::Result<()> {
+        Ok(())
     }
 }

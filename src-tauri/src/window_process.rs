@@ -1,0 +1,193 @@
+//! `veil ui`: the window process. It shows the dashboard, training and
+//! quiz windows for the running tray app, which starts it when a window is
+//! asked for. It attaches to the tray app over the control channel, opens
+//! what it is told, passes the windows' calls on, and quits when the tray
+//! app closes the link: once no window is open, or when Veil quits.
+
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tauri::{AppHandle, Emitter, Manager, RunEvent};
+use veil_core::control::{Request, WindowCall, WindowMessage, WindowName};
+use veil_os::control::{self, ClientError, WindowLink};
+use veil_os::paths::Paths;
+
+use crate::mic_check::MicCheck;
+use crate::{commands, logging, windows};
+
+pub const SNAPSHOT_EVENT: &str = "veil://snapshot";
+
+/// The link to the tray app, as the window process's event loop sees it.
+struct Link {
+    id: u64,
+    /// The last open from the tray app this process has handled.
+    seen: Arc<AtomicU64>,
+}
+
+pub fn run(open: Option<WindowName>) -> ExitCode {
+    let paths = match Paths::from_env() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("veil: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let _log_guard = logging::init_app(&paths.log_dir);
+    let link = match WindowLink::attach(&paths.runtime_dir, Duration::from_secs(5)) {
+        Ok(link) => link,
+        Err(ClientError::NotRunning) => {
+            tracing::error!("Veil's windows need Veil running in the tray: start Veil first");
+            return ExitCode::from(crate::cli::EXIT_NOT_RUNNING);
+        }
+        Err(e) => {
+            tracing::error!("Veil's windows cannot attach to the tray app: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let seen = Arc::new(AtomicU64::new(0));
+    let state = Link {
+        id: link.id(),
+        seen: seen.clone(),
+    };
+    let runtime_dir = paths.runtime_dir.clone();
+    let app = tauri::Builder::default()
+        .manage(paths)
+        .manage(MicCheck::default())
+        .manage(state)
+        .on_window_event(move |window, event| {
+            if !matches!(event, tauri::WindowEvent::Destroyed) {
+                return;
+            }
+            // A quiz closed from its title bar counts as finished, so it
+            // does not hold back the next one.
+            if window.label() == windows::QUIZ_LABEL {
+                let dir = runtime_dir.clone();
+                tauri::async_runtime::spawn(async move {
+                    if let Err(e) =
+                        commands::pass_on(dir, WindowCall::QuizClosed { later: false }).await
+                    {
+                        tracing::warn!("the quiz's closing was not recorded: {e}");
+                    }
+                });
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::get_snapshot,
+            commands::get_about,
+            commands::set_privacy_mode,
+            commands::set_setting,
+            commands::start_mic_check,
+            commands::stop_mic_check,
+            commands::get_training,
+            commands::read_lesson,
+            commands::answer_question,
+            commands::close_quiz,
+            commands::practice,
+            commands::export_training,
+            commands::open_training,
+            commands::shield_now,
+        ])
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            if let Some(window) = open {
+                if let Err(e) = windows::open(&handle, window) {
+                    tracing::error!("cannot open the Veil window: {e}");
+                }
+            }
+            follow_link(handle.clone(), link, seen);
+            report_idle_if_no_window(&handle);
+            Ok(())
+        })
+        .build(crate::app::context());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!("Veil's windows could not start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    app.run(|app, event| {
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
+            // The last window closed: the tray app decides when this
+            // process quits (an open may be on its way).
+            api.prevent_exit();
+            report_idle_if_no_window(app);
+        }
+    });
+    ExitCode::SUCCESS
+}
+
+/// Reads the tray app's messages on a thread of its own and acts on them
+/// on the event loop; quits when the link closes.
+fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
+    let spawned = std::thread::Builder::new()
+        .name("veil-window-link".into())
+        .spawn(move || {
+            while let Some(message) = link.next_message() {
+                match message {
+                    Ok(WindowMessage::Open { seq, window }) => {
+                        let handle = app.clone();
+                        let seen = seen.clone();
+                        let queued = app.run_on_main_thread(move || {
+                            if let Err(e) = windows::open(&handle, window) {
+                                tracing::error!("cannot open the {window:?} window: {e}");
+                            }
+                            seen.store(seq, Ordering::Release);
+                            report_idle_if_no_window(&handle);
+                        });
+                        if queued.is_err() {
+                            break;
+                        }
+                    }
+                    Ok(WindowMessage::Snapshot { snapshot }) => {
+                        if app.get_webview_window(windows::MAIN_LABEL).is_some() {
+                            if let Err(e) =
+                                app.emit_to(windows::MAIN_LABEL, SNAPSHOT_EVENT, snapshot)
+                            {
+                                tracing::debug!("snapshot not sent to the window: {e}");
+                            }
+                        }
+                    }
+                    Err(ClientError::BadAnswer(e)) => {
+                        tracing::warn!("a message from the tray app was not understood: {e}");
+                    }
+                    Err(e) => {
+                        tracing::warn!("the link to the tray app failed: {e}");
+                        break;
+                    }
+                }
+            }
+            tracing::debug!("the tray app closed the link; the windows close");
+            app.exit(0);
+        });
+    if let Err(e) = spawned {
+        tracing::error!("the window process cannot follow the tray app: {e}");
+    }
+}
+
+/// With no window open, tells the tray app, which then ends this process
+/// unless it has sent an open since.
+fn report_idle_if_no_window(app: &AppHandle) {
+    if !app.webview_windows().is_empty() {
+        return;
+    }
+    let link = app.state::<Link>();
+    let request = Request::WindowsIdle {
+        link: link.id,
+        seen: link.seen.load(Ordering::Acquire),
+    };
+    let dir = app.state::<Paths>().runtime_dir.clone();
+    let handle = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Err(e) = control::request(&dir, &request, Duration::from_secs(5)) {
+            // The tray app is gone or stuck: nothing is shown, so quit.
+            tracing::warn!("the tray app did not take the idle report: {e}");
+            handle.exit(0);
+        }
+    });
+}
