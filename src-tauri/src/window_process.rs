@@ -131,18 +131,16 @@ fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
             while let Some(message) = link.next_message() {
                 match message {
                     Ok(WindowMessage::Open { seq, window }) => {
-                        let handle = app.clone();
-                        let seen = seen.clone();
-                        let queued = app.run_on_main_thread(move || {
-                            if let Err(e) = windows::open(&handle, window) {
-                                tracing::error!("cannot open the {window:?} window: {e}");
-                            }
-                            seen.store(seq, Ordering::Release);
-                            report_idle_if_no_window(&handle);
-                        });
-                        if queued.is_err() {
-                            break;
+                        // From this thread, not queued on the event loop as
+                        // one closure: each window call then goes to the
+                        // loop on its own, so the window is mapped before
+                        // it asks for focus (a window manager ignores focus
+                        // asked for by an unmapped window).
+                        if let Err(e) = windows::open(&app, window) {
+                            tracing::error!("cannot open the {window:?} window: {e}");
                         }
+                        seen.store(seq, Ordering::Release);
+                        report_idle_if_no_window(&app);
                     }
                     Ok(WindowMessage::Snapshot { snapshot }) => {
                         if app.get_webview_window(windows::MAIN_LABEL).is_some() {

@@ -154,8 +154,17 @@ impl Home {
     }
 
     /// The running Veil tray app of this home (found by its HOME), whoever
-    /// started it; not its window process (`veil ui`).
+    /// started it; not its window process.
     pub fn running_pid(&self) -> Option<u32> {
+        self.veil_process(false)
+    }
+
+    /// This home's window process (`veil ui`), which shows Veil's windows.
+    pub fn window_process_pid(&self) -> Option<u32> {
+        self.veil_process(true)
+    }
+
+    fn veil_process(&self, window_process: bool) -> Option<u32> {
         let want = format!("HOME={}", self.path().join("home").display());
         let exe = fs::canonicalize(binary()).ok()?;
         fs::read_dir("/proc").ok()?.flatten().find_map(|e| {
@@ -164,8 +173,8 @@ impl Home {
             let env = fs::read(format!("/proc/{pid}/environ")).ok()?;
             let ours = env.split(|b| *b == 0).any(|v| v == want.as_bytes());
             let args = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
-            let window_process = args.split(|b| *b == 0).nth(1) == Some(b"ui".as_slice());
-            (mine && ours && !window_process).then_some(pid)
+            let ui = args.split(|b| *b == 0).nth(1) == Some(b"ui".as_slice());
+            (mine && ours && ui == window_process).then_some(pid)
         })
     }
 
@@ -343,15 +352,20 @@ fn free_port() -> u16 {
         .expect("free port")
 }
 
-/// tauri-driver plus a WebDriver session on the real app.
+/// The real app driven by WebDriver: Veil started in the tray, then its
+/// window process (`veil ui`, which shows every Veil window) started by
+/// tauri-driver with the dashboard open, so every window the test opens,
+/// or Veil pops up, is in this session.
 pub struct Session {
     pub client: Client,
     driver: Child,
+    _app: App,
 }
 
 impl Session {
     /// Starts Veil for `home` with its main window open, driven by WebDriver.
     pub async fn start(home: &Home) -> Session {
+        let app = home.launch(&[]);
         let port = free_port();
         let native = free_port();
         let log = fs::OpenOptions::new()
@@ -376,7 +390,7 @@ impl Session {
             "tauri:options".into(),
             serde_json::json!({
                 "application": binary().display().to_string(),
-                "args": ["--show"],
+                "args": ["ui", "--open", "main"],
             }),
         );
         let url = format!("http://127.0.0.1:{port}");
@@ -399,7 +413,11 @@ impl Session {
                 Err(e) => panic!("no WebDriver session: {e}\n{}", home.app_log()),
             }
         };
-        Session { client, driver }
+        Session {
+            client,
+            driver,
+            _app: app,
+        }
     }
 
     pub async fn text(&self, css: &str) -> String {
@@ -430,14 +448,22 @@ impl Session {
         panic!("timed out after {timeout:?} waiting for: {what}");
     }
 
+    /// Clicks the element; tries again for a few seconds when the page
+    /// re-rendered it between finding and clicking (the dashboard redraws
+    /// on every state change).
     pub async fn click(&self, css: &str) {
-        self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let result = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.click().await.map_err(|e| format!("click {css}: {e}")),
+                Err(e) => Err(format!("{css}: {e}")),
+            };
+            match result {
+                Ok(()) => return,
+                Err(e) if Instant::now() >= deadline => panic!("{e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     /// Saves a screenshot of the window under `docs/screenshots/NAME.png`.

@@ -128,8 +128,10 @@ fn starts_to_tray_single_instance_and_privacy_persists() {
     assert_eq!(second.status.code(), Some(0), "{}", stderr(&second));
     assert!(t.elapsed() < Duration::from_secs(10));
     assert!(app.is_running(), "the first instance must keep running");
+    // The window opens in Veil's window process.
     wait_until(Duration::from_secs(10), "the window to open", || {
-        !x_windows_named(app.pid(), "Veil").is_empty()
+        home.window_process_pid()
+            .is_some_and(|ui| !x_windows_named(ui, "Veil").is_empty())
     });
 
     // Privacy mode from the CLI, reflected within a second.
