@@ -271,11 +271,12 @@ fn print_processes(procs: &[u32]) {
 
 /// Opens the dashboard (starting Veil again while it runs does), waits
 /// until it has drawn, closes it as the agent would (Alt+F4), and waits
-/// until the web engine's processes are gone.
+/// until the window process and its web engine are gone.
 fn open_and_close_dashboard(home: &Home, pid: u32) {
     assert!(home.cli(&[]).status.success(), "veil: open the dashboard");
     let dashboard = || {
-        x_windows_named(pid, "Veil")
+        let window_process = home.window_process_pid()?;
+        x_windows_named(window_process, "Veil")
             .into_iter()
             .max_by_key(|id| x_window_geometry(id).map_or(0, |g| g.2))
             .filter(|id| x_window_geometry(id).is_some_and(|g| g.2 > 600))
