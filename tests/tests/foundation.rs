@@ -414,3 +414,66 @@ fn running_as_root() -> bool {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
 }
+
+/// The dashboard of this home's window process, once it is on screen.
+fn dashboard_shown(home: &Home) -> Option<u32> {
+    home.window_process_pid()
+        .filter(|ui| !x_windows_named(*ui, "Veil").is_empty())
+}
+
+/// Veil's windows run in a process of their own (`veil ui`): asked for
+/// twice in quick succession they open once; a window process that
+/// crashes is replaced at the next ask without the tray app noticing; and
+/// quitting Veil closes them.
+#[test]
+fn windows_open_in_a_process_that_follows_the_tray_app() {
+    let home = Home::new();
+    let app = home.launch(&[]);
+    assert!(
+        home.window_process_pid().is_none(),
+        "no window process at start"
+    );
+
+    assert!(home.cli(&[]).status.success());
+    assert!(home.cli(&[]).status.success());
+    let mut first = None;
+    wait_until(Duration::from_secs(15), "the dashboard", || {
+        first = dashboard_shown(&home);
+        first.is_some()
+    });
+    let first = first.expect("window process");
+    std::thread::sleep(Duration::from_millis(700));
+    assert_eq!(
+        x_windows_named(first, "Veil").len(),
+        1,
+        "one dashboard for two asks"
+    );
+
+    let kill = |signal: &str, pid: u32| {
+        std::process::Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .expect("kill")
+    };
+    kill("-9", first);
+    wait_until(
+        Duration::from_secs(5),
+        "the crashed window process gone",
+        || home.window_process_pid().is_none(),
+    );
+    assert!(home.status().is_some(), "the tray app is unaffected");
+    assert!(home.cli(&[]).status.success());
+    let mut second = None;
+    wait_until(Duration::from_secs(15), "a new dashboard", || {
+        second = dashboard_shown(&home);
+        second.is_some()
+    });
+    assert_ne!(second, Some(first), "a new window process");
+
+    kill("-TERM", app.pid());
+    wait_until(
+        Duration::from_secs(10),
+        "the windows close with Veil",
+        || home.window_process_pid().is_none(),
+    );
+}

@@ -68,7 +68,10 @@ fn open_dashboard(home: &Home) -> f64 {
         {
             break id;
         }
-        assert!(t.elapsed() < Duration::from_secs(30), "no dashboard after 30 s");
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "no dashboard after 30 s"
+        );
         std::thread::sleep(Duration::from_millis(2));
     };
     let took = t.elapsed().as_secs_f64() * 1000.0;
