@@ -20,7 +20,7 @@ use crate::{commands, logging, windows};
 pub const SNAPSHOT_EVENT: &str = "veil://snapshot";
 
 /// The link to the tray app, as the window process's event loop sees it.
-struct Link {
+struct AttachedLink {
     id: u64,
     /// The last open from the tray app this process has handled.
     seen: Arc<AtomicU64>,
@@ -47,7 +47,7 @@ pub fn run(open: Option<WindowName>) -> ExitCode {
         }
     };
     let seen = Arc::new(AtomicU64::new(0));
-    let state = Link {
+    let state = AttachedLink {
         id: link.id(),
         seen: seen.clone(),
     };
@@ -174,7 +174,7 @@ fn report_idle_if_no_window(app: &AppHandle) {
     if !app.webview_windows().is_empty() {
         return;
     }
-    let link = app.state::<Link>();
+    let link = app.state::<AttachedLink>();
     let request = Request::WindowsIdle {
         link: link.id,
         seen: link.seen.load(Ordering::Acquire),
