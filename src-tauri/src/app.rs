@@ -28,14 +28,9 @@ pub fn context() -> tauri::Context {
 }
 
 pub fn run(show: bool) -> ExitCode {
-    let paths = match Paths::from_env() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("veil: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some((paths, _log_guard)) = logging::start_app() else {
+        return ExitCode::FAILURE;
     };
-    let _log_guard = logging::init_app(&paths.log_dir);
 
     let lock = match InstanceLock::try_acquire(&paths.runtime_dir) {
         Ok(Some(lock)) => lock,

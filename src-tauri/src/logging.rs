@@ -56,6 +56,21 @@ pub fn init_app(log_dir: &Path) -> Option<WorkerGuard> {
     }
 }
 
+/// The app's folders, with logging started (for the tray app and the window
+/// process); `None` after saying why when the folders cannot be known.
+pub fn start_app() -> Option<(veil_os::paths::Paths, Option<WorkerGuard>)> {
+    match veil_os::paths::Paths::from_env() {
+        Ok(paths) => {
+            let guard = init_app(&paths.log_dir);
+            Some((paths, guard))
+        }
+        Err(e) => {
+            eprintln!("veil: {e}");
+            None
+        }
+    }
+}
+
 /// The CLI logs only warnings, to stderr: its stdout is for scripts.
 pub fn init_cli() {
     let filter = EnvFilter::try_from_env("VEIL_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));

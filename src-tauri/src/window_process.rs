@@ -27,14 +27,9 @@ struct AttachedLink {
 }
 
 pub fn run(open: Option<WindowName>) -> ExitCode {
-    let paths = match Paths::from_env() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("veil: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some((paths, _log_guard)) = logging::start_app() else {
+        return ExitCode::FAILURE;
     };
-    let _log_guard = logging::init_app(&paths.log_dir);
     let link = match WindowLink::attach(&paths.runtime_dir, Duration::from_secs(5)) {
         Ok(link) => link,
         Err(ClientError::NotRunning) => {
