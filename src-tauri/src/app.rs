@@ -15,6 +15,7 @@ use veil_os::instance::InstanceLock;
 use veil_os::paths::Paths;
 
 use crate::actor::{Actor, Command};
+use crate::mic_check::MicCheck;
 use crate::mic_guard::MicGuard;
 use crate::shield::{LiveIdle, ShieldHandle};
 use crate::tray::{self, TrayState};
@@ -74,6 +75,7 @@ pub fn run(show: bool) -> ExitCode {
     let app = builder
         .manage(paths.clone())
         .manage(TrayState::default())
+        .manage(MicCheck::default())
         .setup(move |app| {
             let handle = app.handle().clone();
             let window_host = WindowHost::new(handle.clone());

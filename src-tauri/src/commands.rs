@@ -1,7 +1,7 @@
 //! IPC commands of the windows, in the window process. Thin: what needs
-//! the app's state is passed on to the tray app over the control channel
-//! (it checks the input and decides); what only shows things (About, the
-//! mic check, opening the training window, the report export) is done here.
+//! the app's state or devices is passed on to the tray app over the control
+//! channel (it checks the input and decides); what only shows things
+//! (About, opening the training window, the report export) is done here.
 //! Which window may call which command is set in capabilities/*.json.
 
 use std::path::PathBuf;
@@ -15,7 +15,6 @@ use veil_core::settings::Value;
 use veil_os::control;
 use veil_os::paths::Paths;
 
-use crate::mic_check::MicCheck;
 use crate::windows;
 
 /// Longer than any answer takes; a tray app that does not answer in this
@@ -76,13 +75,15 @@ pub async fn set_privacy_mode(on: bool, paths: State<'_, Paths>) -> Result<(), S
 
 /// Starts the dashboard's live microphone level (the mic check).
 #[tauri::command]
-pub fn start_mic_check(app: tauri::AppHandle, check: State<'_, MicCheck>) {
-    check.start(&app);
+pub async fn start_mic_check(paths: State<'_, Paths>) -> Result<(), String> {
+    pass(&paths, WindowCall::StartMicCheck).await?;
+    Ok(())
 }
 
 #[tauri::command]
-pub fn stop_mic_check(check: State<'_, MicCheck>) {
-    check.stop();
+pub async fn stop_mic_check(paths: State<'_, Paths>) -> Result<(), String> {
+    pass(&paths, WindowCall::StopMicCheck).await?;
+    Ok(())
 }
 
 #[tauri::command]

@@ -1,18 +1,18 @@
 //! The dashboard's mic check: a live input level for the default
-//! microphone, sent to the main window until stopped or for at most 30 s
-//! (the microphone is not held open longer than the agent needs).
+//! microphone, sent to the dashboard (through the window process) until
+//! stopped, the dashboard is gone, or 30 s have passed (the microphone is
+//! not held open longer than the agent needs). It runs in the tray app,
+//! which leaves its own streams out of "programs recording".
 
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Manager};
 use veil_os::audio::meter::LevelMeter;
 
-use crate::windows::MAIN_LABEL;
-
-pub const LEVEL_EVENT: &str = "veil://mic-level";
+use crate::window_host::WindowHost;
 const LONGEST: Duration = Duration::from_secs(30);
 const TICK: Duration = Duration::from_millis(50);
 
@@ -41,19 +41,28 @@ impl MicCheck {
         let spawned = std::thread::Builder::new()
             .name("veil-mic-check".into())
             .spawn(move || {
-                let send = |l: Level| {
-                    let _ = app.emit_to(MAIN_LABEL, LEVEL_EVENT, l);
+                // False once no window process takes it.
+                let send = |l: Level| match serde_json::to_value(l) {
+                    Ok(level) => app.state::<WindowHost>().mic_level(level),
+                    Err(_) => false,
                 };
                 match LevelMeter::start() {
-                    Err(message) => send(Level::Failed { message }),
+                    Err(message) => {
+                        send(Level::Failed { message });
+                    }
                     Ok(meter) => {
                         let until = Instant::now() + LONGEST;
                         while Instant::now() < until {
                             match rx.recv_timeout(TICK) {
-                                Err(RecvTimeoutError::Timeout) => send(Level::Running {
-                                    device: meter.device().to_string(),
-                                    level: meter.take_peak(),
-                                }),
+                                Err(RecvTimeoutError::Timeout) => {
+                                    let shown = send(Level::Running {
+                                        device: meter.device().to_string(),
+                                        level: meter.take_peak(),
+                                    });
+                                    if !shown {
+                                        break;
+                                    }
+                                }
                                 _ => break,
                             }
                         }

@@ -231,12 +231,15 @@ impl Worker {
             // Read it back: the status shows what the server has now.
             view_now = self.read(backend)?;
         }
-        let status = MicStatus::of(
+        let mut status = MicStatus::of(
             &view_now,
             backend.kind(),
             self.config.enforce,
             self.guard.contested(now),
         );
+        // "A call is under way" counts other programs only: the agent
+        // testing their headset on the dashboard is not on a call.
+        status.recording = !self.users.is_empty();
         for c in &changes {
             tracing::info!(
                 kind = c.kind.record_kind(),

@@ -11,6 +11,7 @@ use veil_core::settings::{schema, Value};
 use veil_core::state::{Actor as Who, Event};
 
 use crate::actor::{Actor, Command};
+use crate::mic_check::MicCheck;
 use crate::shield::ShieldHandle;
 
 pub async fn answer(app: &AppHandle, actor: &Actor, call: WindowCall) -> Result<Json, String> {
@@ -67,6 +68,14 @@ pub async fn answer(app: &AppHandle, actor: &Actor, call: WindowCall) -> Result<
         }
         WindowCall::ShieldNow => {
             app.state::<ShieldHandle>().shield_now();
+            Ok(Json::Null)
+        }
+        WindowCall::StartMicCheck => {
+            app.state::<MicCheck>().start(app);
+            Ok(Json::Null)
+        }
+        WindowCall::StopMicCheck => {
+            app.state::<MicCheck>().stop();
             Ok(Json::Null)
         }
     }

@@ -95,22 +95,36 @@ impl WindowHost {
 
     /// Passes a state change to the open windows.
     pub fn snapshot(&self, snap: &Snapshot) {
+        if self.links().link.is_none() {
+            return;
+        }
+        match serde_json::to_value(snap) {
+            Ok(snapshot) => {
+                self.send(WindowMessage::Snapshot { snapshot });
+            }
+            Err(e) => tracing::error!("the state could not be sent to the windows: {e}"),
+        }
+    }
+
+    /// Passes the mic check's level to the dashboard; false when no
+    /// window process is attached to show it.
+    pub fn mic_level(&self, level: serde_json::Value) -> bool {
+        self.send(WindowMessage::MicLevel { level })
+    }
+
+    /// Sends on the attached link; a link found closed is forgotten.
+    fn send(&self, message: WindowMessage) -> bool {
         let mut links = self.links();
         let Some((id, tx)) = &links.link else {
-            return;
+            return false;
         };
-        let snapshot = match serde_json::to_value(snap) {
-            Ok(v) => v,
-            Err(e) => {
-                tracing::error!("the state could not be sent to the windows: {e}");
-                return;
-            }
-        };
-        if tx.send(WindowMessage::Snapshot { snapshot }).is_err() {
-            let id = *id;
-            links.router.link_closed(id);
-            links.link = None;
+        if tx.send(message).is_ok() {
+            return true;
         }
+        let id = *id;
+        links.router.link_closed(id);
+        links.link = None;
+        false
     }
 
     fn start(&self, start: u64) {

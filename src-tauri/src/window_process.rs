@@ -14,10 +14,10 @@ use veil_core::control::{Request, WindowCall, WindowMessage, WindowName};
 use veil_os::control::{self, ClientError, WindowLink};
 use veil_os::paths::Paths;
 
-use crate::mic_check::MicCheck;
 use crate::{commands, logging, windows};
 
 pub const SNAPSHOT_EVENT: &str = "veil://snapshot";
+pub const LEVEL_EVENT: &str = "veil://mic-level";
 
 /// The link to the tray app, as the window process's event loop sees it.
 struct AttachedLink {
@@ -49,7 +49,6 @@ pub fn run(open: Option<WindowName>) -> ExitCode {
     let runtime_dir = paths.runtime_dir.clone();
     let app = tauri::Builder::default()
         .manage(paths)
-        .manage(MicCheck::default())
         .manage(state)
         .on_window_event(move |window, event| {
             if !matches!(event, tauri::WindowEvent::Destroyed) {
@@ -138,13 +137,10 @@ fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
                         report_idle_if_no_window(&app);
                     }
                     Ok(WindowMessage::Snapshot { snapshot }) => {
-                        if app.get_webview_window(windows::MAIN_LABEL).is_some() {
-                            if let Err(e) =
-                                app.emit_to(windows::MAIN_LABEL, SNAPSHOT_EVENT, snapshot)
-                            {
-                                tracing::debug!("snapshot not sent to the window: {e}");
-                            }
-                        }
+                        to_dashboard(&app, SNAPSHOT_EVENT, snapshot);
+                    }
+                    Ok(WindowMessage::MicLevel { level }) => {
+                        to_dashboard(&app, LEVEL_EVENT, level);
                     }
                     Err(ClientError::BadAnswer(e)) => {
                         tracing::warn!("a message from the tray app was not understood: {e}");
@@ -160,6 +156,14 @@ fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
         });
     if let Err(e) = spawned {
         tracing::error!("the window process cannot follow the tray app: {e}");
+    }
+}
+
+fn to_dashboard(app: &AppHandle, event: &str, payload: serde_json::Value) {
+    if app.get_webview_window(windows::MAIN_LABEL).is_some() {
+        if let Err(e) = app.emit_to(windows::MAIN_LABEL, event, payload) {
+            tracing::debug!("{event} not sent to the dashboard: {e}");
+        }
     }
 }
 

@@ -61,6 +61,11 @@ pub enum WindowCall {
         module: Option<String>,
     },
     ShieldNow,
+    /// The dashboard's mic check: run by the tray app (which knows its own
+    /// meter is not "a program recording"), its levels sent back as
+    /// [`WindowMessage::MicLevel`].
+    StartMicCheck,
+    StopMicCheck,
 }
 
 /// The windows the app asks the window process to show.
@@ -83,6 +88,8 @@ pub enum WindowMessage {
     Open { seq: u64, window: WindowName },
     /// The app's state changed (the dashboard renders it live).
     Snapshot { snapshot: serde_json::Value },
+    /// The mic check's latest level, for the dashboard.
+    MicLevel { level: serde_json::Value },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,6 +183,9 @@ mod tests {
             },
             WindowMessage::Snapshot {
                 snapshot: serde_json::json!({"status": {"privacy_mode": "on"}}),
+            },
+            WindowMessage::MicLevel {
+                level: serde_json::json!({"state": "running", "device": "Headset", "level": 0.25}),
             },
         ] {
             let line = serde_json::to_string(&m).unwrap();
