@@ -7,12 +7,12 @@ use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
+use veil_core::control::WindowName;
 use veil_core::state::{Actor as Who, Event, PrivacyMode};
 use veil_core::status::{Overall, Snapshot};
 
 use crate::actor::{Actor, Command};
 use crate::window_host::WindowHost;
-use veil_core::control::WindowName;
 
 const TRAY_ID: &str = "veil";
 const ID_PRIVACY: &str = "privacy";
@@ -191,15 +191,12 @@ fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
             });
         }
         ID_SHIELD => {
-            use tauri::Manager;
             app.state::<crate::shield::ShieldHandle>().shield_now();
         }
         ID_TRAINING => {
-            use tauri::Manager;
             app.state::<WindowHost>().open(WindowName::Training);
         }
         ID_OPEN => {
-            use tauri::Manager;
             app.state::<WindowHost>().open(WindowName::Main);
         }
         // The item is absent when policy forbids quitting; check again in

@@ -28,6 +28,22 @@ struct Links {
     link: Option<(u64, UnboundedSender<WindowMessage>)>,
 }
 
+impl Links {
+    /// Sends on the attached link; a link found closed is forgotten.
+    fn send(&mut self, message: WindowMessage) -> bool {
+        let Some((id, tx)) = &self.link else {
+            return false;
+        };
+        if tx.send(message).is_ok() {
+            return true;
+        }
+        let id = *id;
+        self.router.link_closed(id);
+        self.link = None;
+        false
+    }
+}
+
 impl WindowHost {
     pub fn new(app: AppHandle) -> Self {
         Self {
@@ -48,15 +64,10 @@ impl WindowHost {
         for _ in 0..2 {
             match links.router.open(window, SystemClock.now()) {
                 Route::Send { link, message } => {
-                    let sent = match &links.link {
-                        Some((id, tx)) if *id == link => tx.send(message).is_ok(),
-                        _ => false,
-                    };
-                    if sent {
+                    if links.send(message) {
                         return;
                     }
                     links.router.link_closed(link);
-                    links.link = None;
                 }
                 Route::Start { start } => {
                     drop(links);
@@ -95,12 +106,13 @@ impl WindowHost {
 
     /// Passes a state change to the open windows.
     pub fn snapshot(&self, snap: &Snapshot) {
-        if self.links().link.is_none() {
+        let mut links = self.links();
+        if links.link.is_none() {
             return;
         }
         match serde_json::to_value(snap) {
             Ok(snapshot) => {
-                self.send(WindowMessage::Snapshot { snapshot });
+                links.send(WindowMessage::Snapshot { snapshot });
             }
             Err(e) => tracing::error!("the state could not be sent to the windows: {e}"),
         }
@@ -109,22 +121,7 @@ impl WindowHost {
     /// Passes the mic check's level to the dashboard; false when no
     /// window process is attached to show it.
     pub fn mic_level(&self, level: serde_json::Value) -> bool {
-        self.send(WindowMessage::MicLevel { level })
-    }
-
-    /// Sends on the attached link; a link found closed is forgotten.
-    fn send(&self, message: WindowMessage) -> bool {
-        let mut links = self.links();
-        let Some((id, tx)) = &links.link else {
-            return false;
-        };
-        if tx.send(message).is_ok() {
-            return true;
-        }
-        let id = *id;
-        links.router.link_closed(id);
-        links.link = None;
-        false
+        self.links().send(WindowMessage::MicLevel { level })
     }
 
     fn start(&self, start: u64) {

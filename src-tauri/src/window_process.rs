@@ -16,8 +16,8 @@ use veil_os::paths::Paths;
 
 use crate::{commands, logging, windows};
 
-pub const SNAPSHOT_EVENT: &str = "veil://snapshot";
-pub const LEVEL_EVENT: &str = "veil://mic-level";
+const SNAPSHOT_EVENT: &str = "veil://snapshot";
+const LEVEL_EVENT: &str = "veil://mic-level";
 
 /// The link to the tray app, as the window process's event loop sees it.
 struct AttachedLink {

@@ -6,7 +6,7 @@ use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder};
 use veil_core::control::WindowName;
 
 pub const MAIN_LABEL: &str = "main";
-pub const TRAINING_LABEL: &str = "training";
+const TRAINING_LABEL: &str = "training";
 
 /// Shows the window, creating it if it is not open. Windows are created on
 /// demand and destroyed on close; the window process ends with the last.
