@@ -1,11 +1,15 @@
 //! The training content Veil ships loads without a single error and meets
 //! the content rules: at least 10 modules covering the required topics,
-//! lessons readable in 3 minutes, at least 6 questions each with every kind
-//! used, and an explanation for every option.
+//! lessons readable in 3 minutes, at least 15 questions each (so spaced
+//! repetition does not run out) with every kind used, and an explanation
+//! for every option.
 
 use std::path::Path;
 
 use veil_core::training::content::{load, QuestionKind, MIN_QUESTIONS};
+
+/// Veil's own modules carry more than the minimum an organization's must.
+const SHIPPED_QUESTIONS: usize = 15;
 
 fn shipped() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/training/modules");
@@ -52,7 +56,12 @@ fn every_shipped_module_loads_and_follows_the_rules() {
             m.id,
             m.reading_minutes()
         );
-        assert!(m.questions.len() >= MIN_QUESTIONS, "{}", m.id);
+        assert!(
+            m.questions.len() >= MIN_QUESTIONS.max(SHIPPED_QUESTIONS),
+            "{}: {} questions",
+            m.id,
+            m.questions.len()
+        );
         let kinds = |k: QuestionKind| m.questions.iter().filter(|q| q.kind == k).count();
         assert!(
             kinds(QuestionKind::TrueFalse) >= 1,
