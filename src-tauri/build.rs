@@ -30,24 +30,9 @@ fn embed_training() {
 
 fn main() {
     embed_training();
-    // Every command the front end may call is listed here so that each
-    // window's capability file must grant it by name (see capabilities/).
-    let manifest = tauri_build::AppManifest::new().commands(&[
-        "get_snapshot",
-        "get_about",
-        "set_privacy_mode",
-        "set_setting",
-        "start_mic_check",
-        "stop_mic_check",
-        "get_training",
-        "read_lesson",
-        "answer_question",
-        "close_quiz",
-        "practice",
-        "export_training",
-        "open_training",
-        "shield_now",
-    ]);
+    // Every window call (veil-core's call table) is a command here, so
+    // that each window's capability file must grant it by name.
+    let manifest = tauri_build::AppManifest::new().commands(veil_core::control::WindowCall::NAMES);
     let attributes = tauri_build::Attributes::new()
         .app_manifest(manifest)
         .config_path("tauri.conf.json");

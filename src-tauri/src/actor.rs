@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use veil_core::settings::{edit, FileRead, Value};
 use veil_core::state::{Action, Event, PrivacyMode, VeilState};
 use veil_core::status::{Snapshot, StoreState, StoreStatus};
+use veil_core::training::{TrainingAction, TrainingEvent};
 use veil_os::files;
 use veil_os::paths::Paths;
 
@@ -34,15 +35,20 @@ struct Msg {
 
 /// A cheap, cloneable handle to the actor.
 #[derive(Clone)]
-pub struct Actor {
+pub struct ActorHandle {
     tx: mpsc::Sender<Msg>,
     snapshots: watch::Receiver<Arc<Snapshot>>,
 }
 
-impl Actor {
+impl ActorHandle {
     /// Starts the actor. `initial` are the actions from reading the config
     /// files at start; they run once the store is open, so they are recorded.
-    pub fn spawn(app: AppHandle, paths: Paths, state: VeilState, initial: Vec<Action>) -> Actor {
+    pub fn spawn(
+        app: AppHandle,
+        paths: Paths,
+        state: VeilState,
+        initial: Vec<Action>,
+    ) -> ActorHandle {
         let (tx, rx) = mpsc::channel(256);
         let (snap_tx, snapshots) = watch::channel(Arc::new(state.snapshot()));
         let mut task = Task {
@@ -60,7 +66,7 @@ impl Actor {
         task.maintain();
         task.snapshots.send_replace(Arc::new(task.state.snapshot()));
         tauri::async_runtime::spawn(task.run(rx));
-        Actor { tx, snapshots }
+        ActorHandle { tx, snapshots }
     }
 
     /// Sends a command and waits until it has been decided and carried out.
@@ -127,7 +133,7 @@ impl Actor {
     pub fn follow<T, D, S>(&self, sent: T, derive: D, send: S)
     where
         T: PartialEq + Clone + Send + 'static,
-        D: Fn(&Actor) -> T + Send + 'static,
+        D: Fn(&ActorHandle) -> T + Send + 'static,
         S: Fn(T) -> Result<(), ()> + Send + 'static,
     {
         let mut snapshots = self.subscribe();
@@ -227,8 +233,8 @@ impl Task {
             Action::Record(record) => {
                 tracing::info!(
                     target: "veil::record",
-                    kind = record.kind,
-                    actor = ?record.actor,
+                    kind = record.kind.as_str(),
+                    by = record.by.as_str(),
                     details = %record.details,
                     "privacy event"
                 );
@@ -240,11 +246,13 @@ impl Task {
                         .handle(Event::StoreChanged(StoreStatus::unavailable(path, e)));
                 }
             }
-            Action::SaveAnswer(a) => self.audit.save_training(TrainingWrite::Answer(a)),
-            Action::SaveLessonRead { module, at } => {
+            Action::Training(TrainingAction::SaveAnswer(a)) => {
+                self.audit.save_training(TrainingWrite::Answer(a))
+            }
+            Action::Training(TrainingAction::SaveLessonRead { module, at }) => {
                 self.audit.save_training(TrainingWrite::Lesson(module, at))
             }
-            Action::ShowQuiz => {
+            Action::Training(TrainingAction::ShowQuiz) => {
                 use tauri::Manager;
                 match self.app.try_state::<crate::window_host::WindowHost>() {
                     Some(host) => host.open(veil_core::control::WindowName::Quiz),
@@ -307,12 +315,12 @@ impl Task {
         if let Some((lessons, answers)) = self.audit.training_history() {
             let _ = self
                 .state
-                .handle(Event::TrainingHistory { lessons, answers });
+                .handle(Event::Training(TrainingEvent::History { lessons, answers }));
         }
         if let Some(kept) = kept {
             self.execute(Action::Record(veil_core::state::Record {
-                kind: "store_reset",
-                actor: veil_core::state::Actor::Veil,
+                kind: veil_core::audit::RecordKind::StoreReset,
+                by: veil_core::state::ChangedBy::Veil,
                 details: format!(
                     "the previous store could not be opened with this key; kept at {kept}"
                 ),

@@ -8,19 +8,19 @@ use std::time::Duration;
 use tauri::{AppHandle, Manager, RunEvent};
 use veil_core::control::{Request, Response, WindowName};
 use veil_core::settings::Config;
-use veil_core::state::{Action, Actor as Who, Event, PrivacyMode, VeilState};
+use veil_core::state::{Action, ChangedBy, Event, PrivacyMode, VeilState};
 use veil_os::control::{self, ControlServer, Handler};
 use veil_os::files::read_config;
 use veil_os::instance::InstanceLock;
 use veil_os::paths::Paths;
 
-use crate::actor::{Actor, Command};
+use crate::actor::{ActorHandle, Command};
 use crate::mic_check::MicCheck;
 use crate::mic_guard::MicGuard;
 use crate::shield::{LiveIdle, ShieldHandle};
 use crate::tray::{self, TrayState};
 use crate::window_host::WindowHost;
-use crate::{config_watch, logging, window_calls};
+use crate::{config_files, logging, window_calls};
 
 /// The app's Tauri context (config, icons, the web pages), built into the
 /// binary once and used by the tray app and the window process alike.
@@ -80,7 +80,7 @@ pub fn run(show: bool) -> ExitCode {
             let handle = app.handle().clone();
             let window_host = WindowHost::new(handle.clone());
             app.manage(window_host.clone());
-            let actor = Actor::spawn(handle.clone(), paths.clone(), state, initial_actions);
+            let actor = ActorHandle::spawn(handle.clone(), paths.clone(), state, initial_actions);
             app.manage(actor.clone());
             app.manage(MicGuard::spawn(actor.clone(), paths.mic_prior_file()));
             crate::camera_guard::spawn(actor.clone());
@@ -101,7 +101,7 @@ pub fn run(show: bool) -> ExitCode {
                 control_handler(handle.clone(), actor.clone()),
                 Arc::new(move || attach_host.attach()),
             ));
-            config_watch::spawn(actor, paths.policy_file.clone(), paths.settings_file());
+            config_files::spawn(actor, paths.policy_file.clone(), paths.settings_file());
             if show {
                 window_host.open(WindowName::Main);
             }
@@ -186,7 +186,7 @@ fn spawn_signal_handler(app: &AppHandle) {
 }
 
 /// Upkeep every few hours (audit retention; retrying an unavailable store).
-fn spawn_maintenance(actor: &Actor) {
+fn spawn_maintenance(actor: &ActorHandle) {
     let actor = actor.clone();
     tauri::async_runtime::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(6 * 3600));
@@ -234,7 +234,7 @@ fn initial_state(paths: &Paths) -> (VeilState, Vec<Action>) {
 }
 
 /// Keeps the tray and any open window in step with the state.
-fn spawn_renderers(app: &AppHandle, actor: &Actor) {
+fn spawn_renderers(app: &AppHandle, actor: &ActorHandle) {
     let mut rx = actor.subscribe();
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
@@ -246,7 +246,7 @@ fn spawn_renderers(app: &AppHandle, actor: &Actor) {
     });
 }
 
-fn control_handler(app: AppHandle, actor: Actor) -> Handler {
+fn control_handler(app: AppHandle, actor: ActorHandle) -> Handler {
     Arc::new(move |req| {
         let app = app.clone();
         let actor = actor.clone();
@@ -257,7 +257,7 @@ fn control_handler(app: AppHandle, actor: Actor) -> Handler {
                     actor
                         .request(Command::Event(Event::SetPrivacy {
                             on,
-                            actor: Who::Cli,
+                            by: ChangedBy::Cli,
                         }))
                         .await
                 }

@@ -5,7 +5,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use veil_core::audit::NewEntry;
 use veil_core::settings::KeyFallback;
-use veil_core::state::{Actor, Record};
+use veil_core::state::Record;
 use veil_core::status::{StoreState, StoreStatus};
 use veil_os::paths::{current_user, Paths};
 use veil_os::secrets::{self, DbKey, Fallback, KeyError, OsCredentialStore};
@@ -22,15 +22,6 @@ fn fallback(f: KeyFallback) -> Fallback {
     match f {
         KeyFallback::KeyFile => Fallback::KeyFile,
         KeyFallback::Refuse => Fallback::Refuse,
-    }
-}
-
-pub fn actor_name(a: Actor) -> &'static str {
-    match a {
-        Actor::Agent => "agent",
-        Actor::Cli => "cli",
-        Actor::Policy => "policy",
-        Actor::Veil => "veil",
     }
 }
 
@@ -138,7 +129,7 @@ impl AuditLog {
     pub fn record(&mut self, r: &Record) -> Result<(), String> {
         let Some(store) = self.store.as_mut() else {
             tracing::warn!(
-                kind = r.kind,
+                kind = r.kind.as_str(),
                 "privacy event not recorded: the store is unavailable"
             );
             return Ok(());
@@ -146,8 +137,8 @@ impl AuditLog {
         store
             .append(NewEntry {
                 at_ms: now_ms(),
-                kind: r.kind.to_string(),
-                actor: actor_name(r.actor).into(),
+                kind: r.kind.as_str().into(),
+                actor: r.by.as_str().into(),
                 user: self.user.clone(),
                 details: r.details.clone(),
             })

@@ -12,7 +12,7 @@ use veil_core::clock::{Clock, SystemClock};
 use veil_core::state::Event;
 use veil_os::camera::{self, CameraConfig, CameraMonitor};
 
-use crate::actor::Actor;
+use crate::actor::ActorHandle;
 
 /// Looks after a wake-up: now, then again for descriptors not yet visible
 /// when the open was announced.
@@ -27,13 +27,13 @@ enum Msg {
     Configure(CameraConfig),
 }
 
-fn config_of(actor: &Actor) -> CameraConfig {
+fn config_of(actor: &ActorHandle) -> CameraConfig {
     CameraConfig {
-        device_pattern: actor.snapshot().settings.settings().camera_device_pattern,
+        device_pattern: actor.snapshot().in_force.camera_device_pattern.clone(),
     }
 }
 
-pub fn spawn(actor: Actor) {
+pub fn spawn(actor: ActorHandle) {
     let (tx, rx) = mpsc::channel();
     let config = config_of(&actor);
     {
@@ -63,7 +63,7 @@ fn start(config: &CameraConfig, tx: &Sender<Msg>) -> Box<dyn CameraMonitor> {
     )
 }
 
-fn watch(actor: Actor, config: CameraConfig, tx: Sender<Msg>, rx: Receiver<Msg>) {
+fn watch(actor: ActorHandle, config: CameraConfig, tx: Sender<Msg>, rx: Receiver<Msg>) {
     let mut monitor = start(&config, &tx);
     let mut last: Option<CameraScan> = None;
     let mut follow_ups: Vec<Instant> = vec![];
@@ -111,7 +111,7 @@ fn watch(actor: Actor, config: CameraConfig, tx: Sender<Msg>, rx: Receiver<Msg>)
 /// compete with the agent's sign-in.
 const FIRST_COVER_CHECK: Duration = Duration::from_secs(30);
 
-fn spawn_cover_check(actor: Actor) {
+fn spawn_cover_check(actor: ActorHandle) {
     let run = move || {
         let mut next = Instant::now() + FIRST_COVER_CHECK;
         loop {
@@ -120,7 +120,7 @@ fn spawn_cover_check(actor: Actor) {
                     .max(Duration::from_secs(1)),
             );
             let snap = actor.snapshot();
-            let Some(every) = snap.settings.settings().camera_cover_check else {
+            let Some(every) = snap.in_force.camera_cover_check else {
                 next = Instant::now() + Duration::from_secs(60);
                 continue;
             };

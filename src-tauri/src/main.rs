@@ -7,8 +7,8 @@ mod app;
 mod audit_log;
 mod camera_guard;
 mod cli;
-mod commands;
-mod config_watch;
+mod config_files;
+mod exit_codes;
 mod logging;
 mod mic_check;
 mod mic_guard;
@@ -20,9 +20,9 @@ mod tray;
 mod window_calls;
 mod window_host;
 mod window_process;
+mod window_relay;
 mod windows;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -30,16 +30,15 @@ fn main() -> ExitCode {
     if std::env::args_os().len() > 1 {
         veil_os::console::attach_parent();
     }
-    let args = cli::Args::parse();
-    match args.command {
-        Some(cli::Cmd::Ui { open }) => {
+    match cli::parse() {
+        cli::Launch::Windows { open } => {
             veil_os::display::prepare_toolkit();
-            window_process::run(open.map(cli::UiWindow::name))
+            window_process::run(open)
         }
-        Some(command) => cli::run(command),
-        None => {
+        cli::Launch::Command(command) => cli::run(command),
+        cli::Launch::Tray { show } => {
             veil_os::display::prepare_toolkit();
-            app::run(args.show)
+            app::run(show)
         }
     }
 }

@@ -8,21 +8,13 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use tauri::{AppHandle, Manager};
+use veil_core::mic::MicLevel as Level;
 use veil_os::audio::meter::LevelMeter;
 
 use crate::window_host::WindowHost;
 const LONGEST: Duration = Duration::from_secs(30);
 const TICK: Duration = Duration::from_millis(50);
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum Level {
-    Running { device: String, level: f32 },
-    Stopped,
-    Failed { message: String },
-}
 
 #[derive(Default)]
 pub struct MicCheck {
@@ -42,10 +34,7 @@ impl MicCheck {
             .name("veil-mic-check".into())
             .spawn(move || {
                 // False once no window process takes it.
-                let send = |l: Level| match serde_json::to_value(l) {
-                    Ok(level) => app.state::<WindowHost>().mic_level(level),
-                    Err(_) => false,
-                };
+                let send = |l: Level| app.state::<WindowHost>().mic_level(l);
                 match LevelMeter::start() {
                     Err(message) => {
                         send(Level::Failed { message });

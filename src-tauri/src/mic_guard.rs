@@ -17,7 +17,7 @@ use veil_core::state::{Event, PrivacyMode};
 use veil_os::audio::{self, AudioBackend, AudioError};
 use veil_os::files;
 
-use crate::actor::Actor;
+use crate::actor::ActorHandle;
 
 /// Reconnect delays grow to this.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -41,16 +41,16 @@ pub struct MicGuard {
     tx: Sender<Msg>,
 }
 
-fn config_of(actor: &Actor) -> Config {
+fn config_of(actor: &ActorHandle) -> Config {
     let snap = actor.snapshot();
     Config {
         enforce: snap.status.privacy_mode == PrivacyMode::On,
-        rules: audio::headset_rules(&snap.settings.settings().approved_headsets),
+        rules: veil_core::mic::headset_rules(&snap.in_force.approved_headsets),
     }
 }
 
 impl MicGuard {
-    pub fn spawn(actor: Actor, prior_file: PathBuf) -> MicGuard {
+    pub fn spawn(actor: ActorHandle, prior_file: PathBuf) -> MicGuard {
         let (tx, rx) = mpsc::channel();
         let config = config_of(&actor);
         let worker = Worker {
@@ -96,7 +96,7 @@ enum End {
 
 struct Worker {
     tx: Sender<Msg>,
-    actor: Actor,
+    actor: ActorHandle,
     prior_file: PathBuf,
     config: Config,
     guard: Guard,
@@ -242,7 +242,7 @@ impl Worker {
         status.recording = !self.users.is_empty();
         for c in &changes {
             tracing::info!(
-                kind = c.kind.record_kind(),
+                kind = c.kind.record_kind().as_str(),
                 device = %c.device,
                 "microphone: {}; {}",
                 c.what,

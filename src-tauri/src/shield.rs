@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tauri::AppHandle;
 use tokio::sync::mpsc;
+use veil_core::audit::RecordKind;
 use veil_core::clock::{Clock, SystemClock};
 use veil_core::shield::{
     cover, Input, Monitor, Output, Overlay, Rect, Shield, ShieldStatus, ShortcutStatus, Stage,
@@ -17,7 +18,7 @@ use veil_core::shield::{
 use veil_core::state::Event;
 use veil_os::idle::{self, IdleSource};
 
-use crate::actor::Actor;
+use crate::actor::ActorHandle;
 use crate::shield_windows as windows;
 
 const FAST: Duration = Duration::from_millis(50);
@@ -39,7 +40,7 @@ impl ShieldHandle {
     }
 }
 
-pub fn spawn(app: AppHandle, actor: Actor, live: LiveIdle) -> ShieldHandle {
+pub fn spawn(app: AppHandle, actor: ActorHandle, live: LiveIdle) -> ShieldHandle {
     let (tx, rx) = mpsc::unbounded_channel();
     let handle = ShieldHandle { now: tx };
     tauri::async_runtime::spawn(run(app, actor, live, handle.clone(), rx));
@@ -48,7 +49,7 @@ pub fn spawn(app: AppHandle, actor: Actor, live: LiveIdle) -> ShieldHandle {
 
 struct Runner {
     app: AppHandle,
-    actor: Actor,
+    actor: ActorHandle,
     live: LiveIdle,
     source: Box<dyn IdleSource>,
     machine: Shield,
@@ -71,7 +72,7 @@ struct Runner {
 
 async fn run(
     app: AppHandle,
-    actor: Actor,
+    actor: ActorHandle,
     live: LiveIdle,
     handle: ShieldHandle,
     mut now_rx: mpsc::UnboundedReceiver<()>,
@@ -81,7 +82,7 @@ async fn run(
         "none" => source.idle().err(),
         _ => source.caveat(),
     };
-    let settings = actor.snapshot().settings.settings();
+    let settings = actor.snapshot().in_force.clone();
     let mut r = Runner {
         machine: Shield::new(settings.shield, false, SystemClock.now()),
         app,
@@ -119,13 +120,17 @@ impl Runner {
     /// one snapshot a tick.
     fn configure(&mut self) {
         let snap = self.actor.snapshot();
-        let settings = snap.settings.settings();
-        let enabled = veil_core::state::shield_enabled(snap.status.privacy_mode, &settings);
+        let settings = &snap.in_force;
+        let enabled = veil_core::state::shield_enabled(snap.status.privacy_mode, settings);
         self.call = snap.status.microphone.recording || snap.status.camera.in_use();
         self.machine.set_times(settings.shield);
-        self.lock_command = settings.shield_lock_command;
-        self.wanted_shortcut =
-            (!settings.shield_shortcut.is_empty()).then_some(settings.shield_shortcut);
+        if self.lock_command != settings.shield_lock_command {
+            self.lock_command = settings.shield_lock_command.clone();
+        }
+        if self.wanted_shortcut.as_deref().unwrap_or("") != settings.shield_shortcut {
+            self.wanted_shortcut =
+                (!settings.shield_shortcut.is_empty()).then(|| settings.shield_shortcut.clone());
+        }
         if enabled != self.enabled {
             self.enabled = enabled;
             let out = self
@@ -279,7 +284,10 @@ impl Runner {
                         Ok(()) => {
                             let more = self.machine.handle(Input::OverlaysShown, SystemClock.now());
                             debug_assert!(more.is_empty());
-                            self.report(Some(("shield_shown", format!("screen covered ({why})"))));
+                            self.report(Some((
+                                RecordKind::ShieldShown,
+                                format!("screen covered ({why})"),
+                            )));
                         }
                         Err(e) => {
                             tracing::error!(
@@ -296,7 +304,7 @@ impl Runner {
                     windows::hide_overlays(&self.app);
                     self.covered.clear();
                     if self.machine.stage() == Stage::Active {
-                        self.report(Some(("shield_lifted", "the agent is back".into())));
+                        self.report(Some((RecordKind::ShieldLifted, "the agent is back".into())));
                     }
                 }
                 Output::LockSession => {
@@ -307,12 +315,12 @@ impl Runner {
                             .unwrap_or_else(|e| Err(e.to_string()));
                     match result {
                         Ok(()) => self.report(Some((
-                            "session_locked",
+                            RecordKind::SessionLocked,
                             format!("the computer was locked ({why})"),
                         ))),
                         Err(e) => {
                             tracing::error!("the session could not be locked: {e}");
-                            self.report(Some(("session_lock_failed", e)));
+                            self.report(Some((RecordKind::SessionLockFailed, e)));
                         }
                     }
                 }
@@ -321,7 +329,7 @@ impl Runner {
     }
 
     /// Tells the actor when the state changed (idle seconds are read live).
-    fn report(&mut self, record: Option<(&'static str, String)>) {
+    fn report(&mut self, record: Option<(RecordKind, String)>) {
         let status = ShieldStatus {
             state: self.machine.stage(),
             idle_seconds: 0,

@@ -242,7 +242,11 @@ mod web {
         let mut open = false;
         for (label, _) in warnings(app) {
             open = true;
-            if let Err(e) = app.emit_to(label.as_str(), "veil://shield-countdown", seconds) {
+            if let Err(e) = app.emit_to(
+                label.as_str(),
+                veil_core::window_calls::events::SHIELD_COUNTDOWN,
+                seconds,
+            ) {
                 tracing::warn!("cannot update the countdown in {label}: {e}");
             }
         }

@@ -1,6 +1,6 @@
 //! Training wiring: loads the modules (Veil's own, embedded, and the
 //! organization's folder from policy), ticks the quiz clock once a second
-//! with the idle time, a call and the shield, and builds the supervisor's
+//! with the idle time, a call and the shield, and makes the supervisor's
 //! report.
 
 use std::path::Path;
@@ -9,12 +9,14 @@ use std::time::Duration;
 use veil_core::clock::{Clock, SystemClock};
 use veil_core::shield::ShieldStatus;
 use veil_core::state::Event;
-use veil_core::training::{self, content, Answer, Module, Moment, Progress};
-
+use veil_core::training::report::{self, ReportFormat};
+use veil_core::training::{self, content, Module, Moment, TrainingEvent};
+use veil_os::paths::{current_user, Paths};
 use veil_os::watch::FolderWatch;
 
-use crate::actor::Actor;
+use crate::actor::ActorHandle;
 use crate::shield::LiveIdle;
+use crate::{audit_log, config_files};
 
 mod shipped {
     include!(concat!(env!("OUT_DIR"), "/training_modules.rs"));
@@ -119,11 +121,11 @@ const FOLDER_CHECK: Duration = Duration::from_secs(2);
 
 /// Loads the content, ticks the quiz clock once a second, and reloads the
 /// content when policy's folder or a file in it changes.
-pub fn spawn(actor: Actor, idle: LiveIdle) {
-    let folder_of = |a: &Actor| a.snapshot().settings.settings().training.extra_folder;
+pub fn spawn(actor: ActorHandle, idle: LiveIdle) {
+    let folder_of = |a: &ActorHandle| a.snapshot().in_force.training.extra_folder.clone();
     let mut content = Content::default();
     if let Some((modules, errors)) = content.refresh(&folder_of(&actor)) {
-        actor.post_blocking(Event::TrainingContent { modules, errors });
+        actor.post_blocking(Event::Training(TrainingEvent::Content { modules, errors }));
     }
     tauri::async_runtime::spawn(async move {
         let mut every = tokio::time::interval(Duration::from_secs(1));
@@ -133,7 +135,9 @@ pub fn spawn(actor: Actor, idle: LiveIdle) {
             if last_check.elapsed() >= FOLDER_CHECK {
                 last_check = tokio::time::Instant::now();
                 if let Some((modules, errors)) = content.refresh(&folder_of(&actor)) {
-                    actor.post(Event::TrainingContent { modules, errors }).await;
+                    actor
+                        .post(Event::Training(TrainingEvent::Content { modules, errors }))
+                        .await;
                 }
             }
             let snap = actor.snapshot();
@@ -144,78 +148,33 @@ pub fn spawn(actor: Actor, idle: LiveIdle) {
                 call: status.microphone.recording || status.camera.in_use(),
                 shield_up: shield_up(&status.shield),
             };
-            actor.post(Event::TrainingTick(moment)).await;
+            actor
+                .post(Event::Training(TrainingEvent::Tick(moment)))
+                .await;
         }
     });
 }
 
-/// One row per module, for a supervisor.
-#[derive(Debug, serde::Serialize)]
-pub struct ReportRow {
-    pub module: String,
-    pub title: String,
-    pub lesson_read: bool,
-    pub questions: usize,
-    pub answered_right: usize,
-    pub mastery_percent: u32,
-    pub completed: bool,
-    pub answers: usize,
-    pub correct_answers: usize,
-    /// Unix ms of the last answer.
-    pub last_answer_at: Option<i64>,
-}
-
-pub fn report(
-    modules: &[Module],
-    lessons: &[(String, i64)],
-    answers: &[Answer],
-    now: i64,
-) -> Vec<ReportRow> {
-    let progress = Progress::replay(lessons, answers);
-    modules
-        .iter()
-        .map(|m| {
-            let p = progress.module(m, veil_core::clock::Millis(now));
-            let mine: Vec<&Answer> = answers.iter().filter(|a| a.module == m.id).collect();
-            ReportRow {
-                module: m.id.clone(),
-                title: m.title.clone(),
-                lesson_read: p.lesson_read,
-                questions: p.total,
-                answered_right: p.answered,
-                mastery_percent: p.mastery,
-                completed: p.completed,
-                answers: mine.len(),
-                correct_answers: mine.iter().filter(|a| a.correct).count(),
-                last_answer_at: mine.iter().map(|a| a.at).max(),
-            }
-        })
-        .collect()
-}
-
-pub fn report_csv(rows: &[ReportRow], user: &str) -> String {
-    let mut out = String::from(
-        "user,module,title,lesson_read,questions,answered_right,mastery_percent,completed,answers,correct_answers,last_answer_at\n",
-    );
-    for r in rows {
-        out.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
-            crate::cli::csv_field(user),
-            crate::cli::csv_field(&r.module),
-            crate::cli::csv_field(&r.title),
-            r.lesson_read,
-            r.questions,
-            r.answered_right,
-            r.mastery_percent,
-            r.completed,
-            r.answers,
-            r.correct_answers,
-            r.last_answer_at
-                .map(veil_core::timefmt::rfc3339)
-                .unwrap_or_default()
-        ));
-    }
-    out
+/// The supervisor's report, from this account's store (read-only) and the
+/// modules (Veil's own and the policy's folder), as the CLI prints it and
+/// the training window exports it; with the module files that were skipped.
+pub fn report_text(
+    paths: &Paths,
+    format: ReportFormat,
+) -> Result<(String, Vec<training::ContentError>), String> {
+    let settings = config_files::from_disk(paths).effective().settings();
+    let store = audit_log::open_read_only(paths, settings.store_key_fallback)?;
+    let (lessons, answers) = match &store {
+        None => (vec![], vec![]),
+        Some(s) => (
+            s.lessons_read().map_err(|e| e.to_string())?,
+            s.answers().map_err(|e| e.to_string())?,
+        ),
+    };
+    let (modules, skipped) = load(&settings.training.extra_folder);
+    let now = SystemClock.now();
+    let rows = report::rows(&modules, &lessons, &answers, now);
+    Ok((report::render(&rows, &current_user(), now, format), skipped))
 }
 
 /// Where the training window's export goes: the Downloads folder, else home.

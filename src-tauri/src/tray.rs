@@ -8,10 +8,10 @@ use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
 use veil_core::control::WindowName;
-use veil_core::state::{Actor as Who, Event, PrivacyMode};
+use veil_core::state::{ChangedBy, Event, PrivacyMode};
 use veil_core::status::{Overall, Snapshot};
 
-use crate::actor::{Actor, Command};
+use crate::actor::{ActorHandle, Command};
 use crate::window_host::WindowHost;
 
 const TRAY_ID: &str = "veil";
@@ -49,7 +49,7 @@ impl Look {
             status_line: status_line(snap),
             privacy_on: s.privacy_mode == PrivacyMode::On,
             privacy_locked: s.privacy_mode_locked,
-            has_quit: snap.settings.settings().allow_quit,
+            has_quit: snap.in_force.allow_quit,
         }
     }
 }
@@ -121,7 +121,7 @@ fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wr
             &open,
         ],
     )?;
-    let has_quit = snap.settings.settings().allow_quit;
+    let has_quit = snap.in_force.allow_quit;
     if has_quit {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
         menu.append(&MenuItem::with_id(
@@ -144,13 +144,13 @@ fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wr
 
 /// Creates the tray icon. A failure is logged, not fatal: the agent can still
 /// open Veil from the app menu, and protection does not depend on the tray.
-pub fn create(app: &AppHandle, actor: &Actor) {
+pub fn create(app: &AppHandle, actor: &ActorHandle) {
     if let Err(e) = try_create(app, actor) {
         tracing::error!("the tray icon could not be created: {e}");
     }
 }
 
-fn try_create(app: &AppHandle, actor: &Actor) -> tauri::Result<()> {
+fn try_create(app: &AppHandle, actor: &ActorHandle) -> tauri::Result<()> {
     let snap = actor.snapshot();
     let (menu, items) = build_menu(app, &snap)?;
     let actor = actor.clone();
@@ -169,7 +169,7 @@ fn try_create(app: &AppHandle, actor: &Actor) -> tauri::Result<()> {
     Ok(())
 }
 
-fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
+fn on_menu(app: &AppHandle, actor: &ActorHandle, id: &str) {
     match id {
         ID_PRIVACY => {
             let on = actor.snapshot().status.privacy_mode == PrivacyMode::Off;
@@ -179,7 +179,7 @@ fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
                 let result = actor
                     .request(Command::Event(Event::SetPrivacy {
                         on,
-                        actor: Who::Agent,
+                        by: ChangedBy::Agent,
                     }))
                     .await;
                 if let Err(e) = result {
@@ -201,7 +201,7 @@ fn on_menu(app: &AppHandle, actor: &Actor, id: &str) {
         }
         // The item is absent when policy forbids quitting; check again in
         // case the policy changed while the menu was open.
-        ID_QUIT if actor.snapshot().settings.settings().allow_quit => app.exit(0),
+        ID_QUIT if actor.snapshot().in_force.allow_quit => app.exit(0),
         _ => {}
     }
 }

@@ -12,6 +12,7 @@ use tauri::AppHandle;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use veil_core::clock::{Clock, SystemClock};
 use veil_core::control::{WindowMessage, WindowName};
+use veil_core::mic::MicLevel;
 use veil_core::status::Snapshot;
 use veil_core::window_router::{Route, WindowRouter};
 
@@ -120,8 +121,13 @@ impl WindowHost {
 
     /// Passes the mic check's level to the dashboard; false when no
     /// window process is attached to show it.
-    pub fn mic_level(&self, level: serde_json::Value) -> bool {
+    pub fn mic_level(&self, level: MicLevel) -> bool {
         self.links().send(WindowMessage::MicLevel { level })
+    }
+
+    /// Closes a window in the window process, if one is attached.
+    pub fn close(&self, window: WindowName) {
+        self.links().send(WindowMessage::Close { window });
     }
 
     fn start(&self, start: u64) {

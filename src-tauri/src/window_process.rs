@@ -10,14 +10,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager, RunEvent};
-use veil_core::control::{Request, WindowCall, WindowMessage, WindowName};
+use veil_core::control::{args, Request, WindowMessage, WindowName};
+use veil_core::window_calls::events;
 use veil_os::control::{self, ClientError, WindowLink};
 use veil_os::paths::Paths;
 
-use crate::{commands, logging, windows};
-
-const SNAPSHOT_EVENT: &str = "veil://snapshot";
-const LEVEL_EVENT: &str = "veil://mic-level";
+use crate::{exit_codes, logging, window_relay, windows};
 
 /// The link to the tray app, as the window process's event loop sees it.
 struct AttachedLink {
@@ -34,7 +32,7 @@ pub fn run(open: Option<WindowName>) -> ExitCode {
         Ok(link) => link,
         Err(ClientError::NotRunning) => {
             tracing::error!("Veil's windows need Veil running in the tray: start Veil first");
-            return ExitCode::from(crate::cli::EXIT_NOT_RUNNING);
+            return ExitCode::from(exit_codes::NOT_RUNNING);
         }
         Err(e) => {
             tracing::error!("Veil's windows cannot attach to the tray app: {e}");
@@ -59,30 +57,14 @@ pub fn run(open: Option<WindowName>) -> ExitCode {
             if window.label() == windows::QUIZ_LABEL {
                 let dir = runtime_dir.clone();
                 tauri::async_runtime::spawn(async move {
-                    if let Err(e) =
-                        commands::pass_on(dir, WindowCall::QuizClosed { later: false }).await
-                    {
+                    let call = args::CloseQuiz { later: false }.into();
+                    if let Err(e) = window_relay::pass_on(dir, call).await {
                         tracing::warn!("the quiz's closing was not recorded: {e}");
                     }
                 });
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::get_snapshot,
-            commands::get_about,
-            commands::set_privacy_mode,
-            commands::set_setting,
-            commands::start_mic_check,
-            commands::stop_mic_check,
-            commands::get_training,
-            commands::read_lesson,
-            commands::answer_question,
-            commands::close_quiz,
-            commands::practice,
-            commands::export_training,
-            commands::open_training,
-            commands::shield_now,
-        ])
+        .invoke_handler(window_relay::handler())
         .setup(move |app| {
             let handle = app.handle().clone();
             if let Some(window) = open {
@@ -136,11 +118,12 @@ fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
                         seen.store(seq, Ordering::Release);
                         report_idle_if_no_window(&app);
                     }
+                    Ok(WindowMessage::Close { window }) => windows::close(&app, window),
                     Ok(WindowMessage::Snapshot { snapshot }) => {
-                        to_dashboard(&app, SNAPSHOT_EVENT, snapshot);
+                        to_dashboard(&app, events::SNAPSHOT, snapshot);
                     }
                     Ok(WindowMessage::MicLevel { level }) => {
-                        to_dashboard(&app, LEVEL_EVENT, level);
+                        to_dashboard(&app, events::MIC_LEVEL, level);
                     }
                     Err(ClientError::BadAnswer(e)) => {
                         tracing::warn!("a message from the tray app was not understood: {e}");
@@ -159,7 +142,7 @@ fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
     }
 }
 
-fn to_dashboard(app: &AppHandle, event: &str, payload: serde_json::Value) {
+fn to_dashboard<T: serde::Serialize + Clone>(app: &AppHandle, event: &str, payload: T) {
     if app.get_webview_window(windows::MAIN_LABEL).is_some() {
         if let Err(e) = app.emit_to(windows::MAIN_LABEL, event, payload) {
             tracing::debug!("{event} not sent to the dashboard: {e}");

@@ -72,8 +72,18 @@ fn show_quiz(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-pub fn close_quiz(app: &AppHandle) {
-    if let Some(w) = app.get_webview_window(QUIZ_LABEL) {
+/// Closes the window if it is open (the tray app's say, e.g. after the
+/// quiz's last answer).
+pub fn close(app: &AppHandle, window: WindowName) {
+    if let Some(w) = app.get_webview_window(label(window)) {
         let _ = w.destroy();
+    }
+}
+
+fn label(window: WindowName) -> &'static str {
+    match window {
+        WindowName::Main => MAIN_LABEL,
+        WindowName::Training => TRAINING_LABEL,
+        WindowName::Quiz => QUIZ_LABEL,
     }
 }

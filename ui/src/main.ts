@@ -9,10 +9,10 @@ import {
   shieldNow,
   startMicCheck,
   stopMicCheck,
-} from "./api";
+} from "./bindings";
 import { h } from "./dom";
 import { applyTheme } from "./theme";
-import type { About, MicLevel, Snapshot } from "./types";
+import type { About, MicLevel, Snapshot } from "./bindings";
 import { renderAbout, renderDashboard, renderSettings, stateCopy } from "./view";
 
 type View = "dashboard" | "settings" | "about";

@@ -1,11 +1,10 @@
 // The quiz pop-up: at most 3 questions or 90 s, keyboard first (number keys
 // pick an option, Enter checks and moves on, Escape is "Later"), the
 // explanation right after each answer.
-import { invoke } from "@tauri-apps/api/core";
+import { answerQuestion, closeQuiz, getSnapshot, type Quiz } from "./bindings";
 import { h } from "./dom";
 import { applyTheme } from "./theme";
-import { questionView, secondsLeft, type Quiz } from "./training-view";
-import type { Snapshot } from "./types";
+import { questionView, secondsLeft } from "./training-view";
 
 const root = document.getElementById("quiz") as HTMLElement;
 let quiz: Quiz | null = null;
@@ -18,7 +17,7 @@ let closing = false;
 async function close(later: boolean) {
   if (closing) return;
   closing = true;
-  await invoke("close_quiz", { later }).catch(() => {});
+  await closeQuiz(later).catch(() => {});
 }
 
 function selected(): string[] {
@@ -32,7 +31,7 @@ async function check() {
   const q = quiz.questions[index];
   chosen = picked;
   answeredAny = true;
-  await invoke("answer_question", { question: q.id, chosen: picked, tookMs: Date.now() - started }).catch((e) => {
+  await answerQuestion(q.id, picked, Date.now() - started).catch((e) => {
     root.append(h("p", { class: "tone-alert" }, String(e)));
   });
   render();
@@ -104,9 +103,9 @@ setInterval(() => {
   if (left === 0) void close(false);
 }, 1000);
 
-void invoke<Snapshot>("get_snapshot").then((snap) => {
+void getSnapshot().then((snap) => {
   applyTheme(snap);
-  quiz = (snap as Snapshot & { quiz: Quiz | null }).quiz;
+  quiz = snap.quiz;
   if (!quiz || quiz.questions.length === 0) {
     void close(false);
     return;

@@ -1,5 +1,5 @@
 // Light or dark: the agent's setting, or else the OS preference, followed live.
-import type { Snapshot } from "./types";
+import type { Snapshot } from "./bindings";
 
 const darkQuery = window.matchMedia?.("(prefers-color-scheme: dark)");
 let choice: string = "system";

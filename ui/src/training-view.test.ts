@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isCorrect, lessonBody, moduleMeta, questionView, secondsLeft, storeNotice, type Question } from "./training-view";
+import type { Question } from "./bindings";
+import { isCorrect, lessonBody, moduleMeta, questionView, secondsLeft, storeNotice } from "./training-view";
 
 const q: Question = {
   id: "x-1",

@@ -1,26 +1,7 @@
 // Training views: the quiz pop-up and the training window. Rendering and
 // answer checking only; what to ask and when is decided by the app.
 import { h } from "./dom";
-import type { StoreStatus } from "./types";
-
-export interface Choice { id: string; text: string; correct: boolean; explain: string }
-export interface Question {
-  id: string;
-  module: string;
-  kind: "single" | "multiple" | "true_false" | "scenario";
-  scenario: string | null;
-  prompt: string;
-  options: Choice[];
-}
-export interface Quiz { questions: Question[]; shown_at: number; seconds: number; can_snooze: boolean; practice: boolean }
-export interface ModuleProgress {
-  id: string; lesson_read: boolean; answered: number; total: number; mastery: number; completed: boolean; due_questions: number;
-}
-export interface ModuleView {
-  id: string; title: string; lesson: string; reading_minutes: number; mandatory: boolean; due_date: string | null;
-  progress: ModuleProgress;
-}
-export interface TrainingOverview { modules: ModuleView[]; errors: string[] }
+import type { ModuleView, Question, Quiz, StoreStatus } from "./bindings";
 
 /** Right only when exactly the correct options are chosen. */
 export function isCorrect(q: Question, chosen: string[]): boolean {

@@ -1,10 +1,18 @@
 // The training window: modules with progress and due dates, the lesson
 // reader (opening a lesson marks it read), "Practice now" and the export.
-import { invoke } from "@tauri-apps/api/core";
+import {
+  exportTraining,
+  getSnapshot,
+  getTraining,
+  practice as startPractice,
+  readLesson,
+  type ModuleView,
+  type Snapshot,
+  type TrainingOverview,
+} from "./bindings";
 import { h } from "./dom";
 import { applyTheme } from "./theme";
-import { lessonBody, moduleMeta, storeNotice, type ModuleView, type TrainingOverview } from "./training-view";
-import type { Snapshot } from "./types";
+import { lessonBody, moduleMeta, storeNotice } from "./training-view";
 
 const list = document.getElementById("module-list") as HTMLElement;
 const lesson = document.getElementById("lesson") as HTMLElement;
@@ -21,8 +29,8 @@ function showStore(snap: Snapshot) {
 }
 
 async function refresh() {
-  void invoke<Snapshot>("get_snapshot").then(showStore);
-  overview = await invoke<TrainingOverview>("get_training");
+  void getSnapshot().then(showStore);
+  overview = await getTraining();
   const done = overview.modules.filter((m) => m.progress.completed).length;
   summary.textContent = `${done} of ${overview.modules.length} modules completed`;
   list.replaceChildren(
@@ -61,7 +69,7 @@ function showIntro() {
 function showLesson(m: ModuleView) {
   const practice = h("button", { type: "button", class: "button primary", id: "practice" }, "Practice now");
   practice.addEventListener("click", () => {
-    void invoke("practice", { module: m.id }).catch((e) => (exportNote.textContent = String(e)));
+    void startPractice(m.id).catch((e) => (exportNote.textContent = String(e)));
   });
   lesson.replaceChildren(
     h("h2", { id: "lesson-title" }, m.title),
@@ -73,19 +81,19 @@ function showLesson(m: ModuleView) {
 
 async function open(id: string) {
   current = id;
-  await invoke("read_lesson", { module: id }).catch(() => {});
+  await readLesson(id).catch(() => {});
   await refresh();
   lesson.scrollTop = 0;
   lesson.focus({ preventScroll: true });
 }
 
 document.getElementById("export")?.addEventListener("click", () => {
-  void invoke<string>("export_training")
+  void exportTraining()
     .then((path) => (exportNote.textContent = `Saved to ${path}`))
     .catch((e) => (exportNote.textContent = `Not saved: ${e}`));
 });
 
-void invoke<Snapshot>("get_snapshot").then((snap) => {
+void getSnapshot().then((snap) => {
   applyTheme(snap);
   showStore(snap);
 });

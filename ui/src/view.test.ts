@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import type { Snapshot } from "./types";
-import type { CameraStatus } from "./types";
+import type { CameraStatus, Snapshot } from "./bindings";
 import {
   cameraSummary,
   fileStateText,
@@ -40,6 +39,7 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
       microphone: {
         default: "Jabra Evolve2 40", headset: "Jabra Evolve2 40", muted: ["Built-in Microphone"], compliant: true,
         backend: "pulseaudio", connection: "connected", enforcing: true, contested: false, message: null,
+        recording: false,
       },
       camera: cameraStatus(),
       training: { modules: 12, completed: 1, due: 2, next_quiz_in_seconds: 600, quiz_held: null, errors: [] },
@@ -49,6 +49,7 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
       },
       ...over,
     },
+    quiz: null,
     settings: {
       entries: [
         {

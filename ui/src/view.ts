@@ -9,13 +9,13 @@ import type {
   MicLevel,
   MicStatus,
   Overall,
-  SettingValue,
   ShieldStatus,
   Snapshot,
   Status,
   StoreStatus,
   TrainingStatus,
-} from "./types";
+  Value as SettingValue,
+} from "./bindings";
 
 export interface StateCopy {
   title: string;

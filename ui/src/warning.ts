@@ -1,5 +1,5 @@
 // The countdown before the shield; the app sends the seconds left.
-import { listen } from "@tauri-apps/api/event";
+import { onShieldCountdown } from "./bindings";
 
 const seconds = document.getElementById("warning-seconds") as HTMLElement;
 const text = document.getElementById("warning-text") as HTMLElement;
@@ -14,4 +14,4 @@ const params = new URLSearchParams(window.location.search);
 if (params.get("dim") === "1") document.body.classList.add("dim");
 const initial = Number(params.get("seconds"));
 if (initial > 0) show(initial);
-void listen<number>("veil://shield-countdown", (e) => show(e.payload));
+void onShieldCountdown(show);

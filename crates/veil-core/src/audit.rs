@@ -99,7 +99,87 @@ pub struct PruneDetails {
     pub retain_days: i64,
 }
 
-pub const PRUNED_KIND: &str = "audit_pruned";
+pub const PRUNED_KIND: &str = RecordKind::AuditPruned.as_str();
+
+/// Declares every kind of audit record once: its variant and the name it
+/// is stored, exported and sent under (a contract: SIEM rules match on
+/// these names; README).
+macro_rules! record_kinds {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal,)*) => {
+        /// What an audit record is about.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum RecordKind {
+            $($(#[doc = $doc])* #[serde(rename = $name)] $variant,)*
+        }
+
+        impl RecordKind {
+            pub const ALL: &'static [RecordKind] = &[$(RecordKind::$variant,)*];
+
+            /// The stored name.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(RecordKind::$variant => $name,)*
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<RecordKind> {
+                match name {
+                    $($name => Some(RecordKind::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+record_kinds! {
+    /// Privacy mode came on (by the agent, the CLI or policy).
+    PrivacyOn => "privacy_on",
+    PrivacyOff => "privacy_off",
+    /// The policy file was read for the first time, changed, or went away.
+    PolicyLoaded => "policy_loaded",
+    PolicyChanged => "policy_changed",
+    PolicyRemoved => "policy_removed",
+    /// A policy file with errors: the last good policy stays in force.
+    PolicyRejected => "policy_rejected",
+    SettingsChanged => "settings_changed",
+    SettingsRejected => "settings_rejected",
+    /// The store could not be opened with this key; a new one was started.
+    StoreReset => "store_reset",
+    /// Retention removed old entries (the chain continues from an anchor).
+    AuditPruned => "audit_pruned",
+    /// The microphone guard changed a device, or put the agent's own back.
+    MicEnforced => "mic_enforced",
+    MicCorrected => "mic_corrected",
+    MicRestored => "mic_restored",
+    CameraUseStarted => "camera_use_started",
+    /// The process using the camera now runs another program.
+    CameraUseChanged => "camera_use_changed",
+    CameraUseStopped => "camera_use_stopped",
+    MicrophoneUseStarted => "microphone_use_started",
+    MicrophoneUseChanged => "microphone_use_changed",
+    MicrophoneUseStopped => "microphone_use_stopped",
+    CameraCoverChecked => "camera_cover_checked",
+    CameraCoverCheckFailed => "camera_cover_check_failed",
+    /// Every monitor covered (idle, or shield now).
+    ShieldShown => "shield_shown",
+    ShieldLifted => "shield_lifted",
+    SessionLocked => "session_locked",
+    SessionLockFailed => "session_lock_failed",
+}
+
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Tests and callers compare a kind with its stored name directly.
+impl PartialEq<&str> for RecordKind {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 /// Checks entries (in number order) against the anchor they continue from.
 pub fn verify(anchor: Anchor, entries: impl IntoIterator<Item = Entry>) -> Verification {
@@ -295,5 +375,17 @@ mod tests {
         let h = entry_hash(&GENESIS, 1, &new("k", 1));
         assert_eq!(unhex(&hex(&h)), Some(h));
         assert_eq!(unhex("zz"), None);
+    }
+
+    #[test]
+    fn record_kinds_are_stored_under_their_serde_names() {
+        let mut seen = std::collections::HashSet::new();
+        for k in RecordKind::ALL {
+            assert!(seen.insert(k.as_str()), "{k} twice");
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+            assert_eq!(RecordKind::from_name(k.as_str()), Some(*k));
+        }
+        assert_eq!(RecordKind::from_name("nonsense"), None);
+        assert_eq!(PRUNED_KIND, "audit_pruned");
     }
 }

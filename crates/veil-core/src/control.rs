@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::settings::Value;
+pub use crate::window_calls::{args, Call, WindowCall};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "cmd", rename_all = "snake_case")]
@@ -31,43 +31,6 @@ pub enum Request {
     Window(WindowCall),
 }
 
-/// What a window may ask of the running app (the window process keeps
-/// each window to its own calls, per its capability file).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "call", rename_all = "snake_case")]
-pub enum WindowCall {
-    GetSnapshot,
-    SetPrivacyMode {
-        on: bool,
-    },
-    SetSetting {
-        key: String,
-        value: Option<Value>,
-    },
-    GetTraining,
-    ReadLesson {
-        module: String,
-    },
-    AnswerQuestion {
-        question: String,
-        chosen: Vec<String>,
-        took_ms: i64,
-    },
-    /// The quiz was closed: with "Later", or finished (or from its title bar).
-    QuizClosed {
-        later: bool,
-    },
-    Practice {
-        module: Option<String>,
-    },
-    ShieldNow,
-    /// The dashboard's mic check: run by the tray app (which knows its own
-    /// meter is not "a program recording"), its levels sent back as
-    /// [`WindowMessage::MicLevel`].
-    StartMicCheck,
-    StopMicCheck,
-}
-
 /// The windows the app asks the window process to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -86,10 +49,13 @@ pub enum WindowName {
 pub enum WindowMessage {
     /// Show this window; `seq` counts opens, for [`Request::WindowsIdle`].
     Open { seq: u64, window: WindowName },
-    /// The app's state changed (the dashboard renders it live).
+    /// Close this window (the tray app took its last call, e.g. the quiz's).
+    Close { window: WindowName },
+    /// The app's state changed (the dashboard renders it live). Passed on
+    /// to the windows as it came, so the window process never parses it.
     Snapshot { snapshot: serde_json::Value },
     /// The mic check's latest level, for the dashboard.
-    MicLevel { level: serde_json::Value },
+    MicLevel { level: crate::mic::MicLevel },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,17 +112,23 @@ mod tests {
             Request::Open,
             Request::AttachWindows,
             Request::WindowsIdle { link: 1, seen: 3 },
-            Request::Window(WindowCall::GetSnapshot),
-            Request::Window(WindowCall::SetSetting {
-                key: "shield.idle_seconds".into(),
-                value: Some(Value::Integer(90)),
-            }),
-            Request::Window(WindowCall::AnswerQuestion {
-                question: "q1".into(),
-                chosen: vec!["a".into(), "c".into()],
-                took_ms: 4200,
-            }),
-            Request::Window(WindowCall::Practice { module: None }),
+            Request::Window(args::GetSnapshot {}.into()),
+            Request::Window(
+                args::SetSetting {
+                    key: "shield.idle_seconds".into(),
+                    value: Some(crate::settings::Value::Integer(90)),
+                }
+                .into(),
+            ),
+            Request::Window(
+                args::AnswerQuestion {
+                    question: "q1".into(),
+                    chosen: vec!["a".into(), "c".into()],
+                    took_ms: 4200,
+                }
+                .into(),
+            ),
+            Request::Window(args::Practice { module: None }.into()),
         ] {
             let line = serde_json::to_string(&r).unwrap();
             assert!(!line.contains('\n'));
@@ -168,9 +140,9 @@ mod tests {
         );
         // A window call is one flat object: the command, then the call.
         assert_eq!(
-            serde_json::to_string(&Request::Window(WindowCall::QuizClosed { later: true }))
+            serde_json::to_string(&Request::Window(args::CloseQuiz { later: true }.into()))
                 .unwrap(),
-            r#"{"cmd":"window","call":"quiz_closed","later":true}"#
+            r#"{"cmd":"window","call":"close_quiz","later":true}"#
         );
     }
 
@@ -185,7 +157,13 @@ mod tests {
                 snapshot: serde_json::json!({"status": {"privacy_mode": "on"}}),
             },
             WindowMessage::MicLevel {
-                level: serde_json::json!({"state": "running", "device": "Headset", "level": 0.25}),
+                level: crate::mic::MicLevel::Running {
+                    device: "Headset".into(),
+                    level: 0.25,
+                },
+            },
+            WindowMessage::Close {
+                window: WindowName::Quiz,
             },
         ] {
             let line = serde_json::to_string(&m).unwrap();

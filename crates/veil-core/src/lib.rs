@@ -7,6 +7,7 @@ pub mod audit;
 pub mod camera;
 pub mod clock;
 pub mod control;
+pub mod csv;
 pub mod mic;
 pub mod settings;
 pub mod shield;
@@ -14,6 +15,8 @@ pub mod state;
 pub mod status;
 pub mod timefmt;
 pub mod training;
+pub mod ui_bindings;
+pub mod window_calls;
 pub mod window_router;
 
 /// The product version, shared by the app, the CLI and `veil status`.

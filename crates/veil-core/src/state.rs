@@ -1,20 +1,22 @@
 //! The app's one state, owned by one actor: events in, actions out. The
 //! actor in the app crate feeds it and carries out what it returns; nothing
-//! here touches the OS.
+//! here touches the OS. This is the reducer: each capability's decisions
+//! live in its own module (its status says what needs attention, its
+//! events are handled there), and this routes events to them.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use crate::camera::status::describe;
-use crate::camera::{
-    CameraScan, CameraStatus, CoverCheck, CoverReading, DeviceUse, SessionEvent, Sessions, UseKind,
-};
+use crate::audit::RecordKind;
+use crate::camera::{CameraScan, CameraStatus, CameraWatch, CoverReading};
 use crate::clock::Millis;
-use crate::mic::{ChangeKind, MicReport, MicStatus};
-use crate::settings::{Config, ConfigChange, Effective, FileRead, FileState, Settings};
+use crate::mic::{MicReport, MicStatus};
+use crate::settings::{Config, ConfigChange, Effective, FileRead, Settings};
 use crate::shield::ShieldStatus;
-use crate::status::{Overall, Problem, Snapshot, Status, StoreState, StoreStatus};
+use crate::status::{Overall, Problem, Snapshot, Status, StoreStatus};
+use crate::training::{TrainingAction, TrainingEvent};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum PrivacyMode {
     On,
@@ -34,7 +36,7 @@ impl PrivacyMode {
 /// Who asked for a change; recorded with it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Actor {
+pub enum ChangedBy {
     /// The agent, from the tray or the dashboard.
     Agent,
     /// The `veil` command line (support scripts, IT).
@@ -45,11 +47,23 @@ pub enum Actor {
     Veil,
 }
 
+impl ChangedBy {
+    /// As the audit log stores it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangedBy::Agent => "agent",
+            ChangedBy::Cli => "cli",
+            ChangedBy::Policy => "policy",
+            ChangedBy::Veil => "veil",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     SetPrivacy {
         on: bool,
-        actor: Actor,
+        by: ChangedBy,
     },
     UserFileRead(FileRead),
     PolicyFileRead(FileRead),
@@ -60,44 +74,11 @@ pub enum Event {
     /// The idle shield's state, and what to record about a change.
     Shield {
         status: ShieldStatus,
-        record: Option<(&'static str, String)>,
+        record: Option<(RecordKind, String)>,
     },
     /// The camera detector looked.
     Camera {
         scan: CameraScan,
-        at: Millis,
-    },
-    /// The training modules were loaded (at start, and again when the
-    /// organization's folder changes).
-    TrainingContent {
-        modules: Vec<crate::training::Module>,
-        errors: Vec<crate::training::ContentError>,
-    },
-    /// The agent's stored training history (once the store is open).
-    TrainingHistory {
-        lessons: Vec<(String, i64)>,
-        answers: Vec<crate::training::Answer>,
-    },
-    /// Once a second: may a quiz pop up?
-    TrainingTick(crate::training::Moment),
-    LessonRead {
-        module: String,
-        at: Millis,
-    },
-    QuizAnswer {
-        question: String,
-        chosen: Vec<String>,
-        took_ms: i64,
-        at: Millis,
-    },
-    /// The quiz pop-up closed; `later` when the agent chose "Later".
-    QuizClosed {
-        later: bool,
-        at: Millis,
-    },
-    /// "Practice now" from the training window.
-    Practice {
-        module: Option<String>,
         at: Millis,
     },
     /// The camera cover check read a frame, or could not.
@@ -105,13 +86,15 @@ pub enum Event {
         reading: Result<CoverReading, String>,
         at: Millis,
     },
+    /// Content, history, the quiz clock and the agent's answers.
+    Training(TrainingEvent),
 }
 
 /// Something worth keeping in the record of privacy events.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
-    pub kind: &'static str,
-    pub actor: Actor,
+    pub kind: RecordKind,
+    pub by: ChangedBy,
     pub details: String,
 }
 
@@ -127,14 +110,8 @@ pub enum Action {
         title: String,
         body: String,
     },
-    /// Store a training answer durably.
-    SaveAnswer(crate::training::Answer),
-    SaveLessonRead {
-        module: String,
-        at: i64,
-    },
-    /// Open the quiz pop-up (its content is in the snapshot).
-    ShowQuiz,
+    /// Store training progress, or show the quiz.
+    Training(TrainingAction),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,38 +138,27 @@ pub struct VeilState {
     settings: Settings,
     store: StoreStatus,
     mic: MicStatus,
-    shield: ShieldStatus,
     /// When the agent was last told about a microphone correction.
     last_mic_notice: Option<Millis>,
-    /// The camera detector's last look; None until the first.
-    camera_scan: Option<CameraScan>,
-    /// Recording programs as the audio system sees them.
-    audio_mic_users: Vec<DeviceUse>,
-    sessions: Sessions,
-    cover: Option<CoverCheck>,
+    shield: ShieldStatus,
+    camera: CameraWatch,
     trainer: crate::training::Trainer,
 }
-
-/// The agent hears about microphone corrections at most this often.
-const MIC_NOTICE_SPACING: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl VeilState {
     pub fn new(chosen: PrivacyMode, config: Config, store_path: &str) -> Self {
         let effective = config.effective();
-        let sessions = Sessions::new(effective.settings().allowed_apps);
+        let settings = effective.settings();
         Self {
             chosen,
             config,
-            settings: effective.settings(),
+            camera: CameraWatch::new(settings.allowed_apps.clone()),
+            settings,
             effective,
             store: StoreStatus::starting(store_path),
             mic: MicStatus::starting(crate::mic::status::native_backend()),
             last_mic_notice: None,
             shield: ShieldStatus::starting(),
-            camera_scan: None,
-            audio_mic_users: vec![],
-            sessions,
-            cover: None,
             trainer: Default::default(),
         }
     }
@@ -217,6 +183,10 @@ impl VeilState {
         }
     }
 
+    fn privacy_on(&self) -> bool {
+        self.privacy_mode() == PrivacyMode::On
+    }
+
     pub fn settings(&self) -> &Settings {
         &self.settings
     }
@@ -230,8 +200,9 @@ impl VeilState {
     }
 
     pub fn handle(&mut self, event: Event) -> Result<Vec<Action>, Denied> {
+        let privacy_on = self.privacy_on();
         match event {
-            Event::SetPrivacy { on, actor } => self.set_privacy(PrivacyMode::from_on(on), actor),
+            Event::SetPrivacy { on, by } => self.set_privacy(PrivacyMode::from_on(on), by),
             Event::UserFileRead(read) => {
                 let change = self.config.update_user(read);
                 Ok(self.after_config_change(ConfigFile::Settings, change))
@@ -244,66 +215,30 @@ impl VeilState {
                 self.store = store;
                 Ok(vec![])
             }
-            Event::Microphone(report) => Ok(self.microphone_report(report)),
-            Event::Camera { scan, at } => {
-                self.camera_scan = Some(scan);
-                let mut actions = self.observe_uses(UseKind::Camera, at);
-                actions.extend(self.observe_uses(UseKind::Microphone, at));
+            Event::Microphone(report) => {
+                let mut actions =
+                    self.camera
+                        .audio_users(report.users.clone(), report.at, privacy_on);
+                actions.extend(report.actions(&mut self.last_mic_notice));
+                self.mic = report.status;
                 Ok(actions)
             }
-            Event::CameraCover { reading, at } => Ok(self.cover_reading(reading, at)),
-            Event::TrainingContent { modules, errors } => {
-                self.trainer.set_content(modules, errors);
-                Ok(vec![])
-            }
-            Event::TrainingHistory { lessons, answers } => {
-                self.trainer.set_history(&lessons, &answers);
-                Ok(vec![])
-            }
-            Event::TrainingTick(moment) => {
-                let show = self.trainer.tick(moment, &self.settings.training);
-                Ok(if show { vec![Action::ShowQuiz] } else { vec![] })
-            }
-            Event::LessonRead { module, at } => match self.trainer.lesson_read(&module, at) {
-                Ok(true) => Ok(vec![Action::SaveLessonRead { module, at: at.0 }]),
-                Ok(false) => Ok(vec![]),
-                Err(e) => Err(Denied::Training(e)),
-            },
-            Event::QuizAnswer {
-                question,
-                chosen,
-                took_ms,
-                at,
-            } => self
+            Event::Camera { scan, at } => Ok(self.camera.scanned(scan, at, privacy_on)),
+            Event::CameraCover { reading, at } => Ok(self.camera.cover_reading(reading, at)),
+            Event::Training(event) => Ok(self
                 .trainer
-                .answer(&question, chosen, took_ms, at)
-                .map(|a| vec![Action::SaveAnswer(a)])
-                .map_err(Denied::Training),
-            Event::QuizClosed { later, at } => {
-                self.trainer.close_quiz(later, &self.settings.training, at);
-                Ok(vec![])
-            }
-            Event::Practice { module, at } => {
-                let first_read = self
-                    .trainer
-                    .practice(module.as_deref(), &self.settings.training, at)
-                    .map_err(Denied::Training)?;
-                let mut actions = vec![Action::ShowQuiz];
-                if let (true, Some(m)) = (first_read, module) {
-                    actions.push(Action::SaveLessonRead {
-                        module: m,
-                        at: at.0,
-                    });
-                }
-                Ok(actions)
-            }
+                .handle(event, &self.settings.training)
+                .map_err(Denied::Training)?
+                .into_iter()
+                .map(Action::Training)
+                .collect()),
             Event::Shield { status, record } => {
                 self.shield = status;
                 Ok(record
                     .map(|(kind, details)| {
                         Action::Record(Record {
                             kind,
-                            actor: Actor::Veil,
+                            by: ChangedBy::Veil,
                             details,
                         })
                     })
@@ -311,137 +246,6 @@ impl VeilState {
                     .collect())
             }
         }
-    }
-
-    fn microphone_report(&mut self, report: MicReport) -> Vec<Action> {
-        self.mic = report.status;
-        self.audio_mic_users = report.users;
-        let mut actions = self.observe_uses(UseKind::Microphone, report.at);
-        actions.extend(report.changes.iter().map(|c| {
-            Action::Record(Record {
-                kind: c.kind.record_kind(),
-                actor: Actor::Veil,
-                details: format!("{}: {}; {}", c.device, c.what, c.why),
-            })
-        }));
-        let correction = report
-            .changes
-            .iter()
-            .find(|c| c.kind == ChangeKind::Corrected);
-        if let Some(c) = correction {
-            let due = self
-                .last_mic_notice
-                .is_none_or(|last| report.at.since(last) >= MIC_NOTICE_SPACING);
-            if due {
-                self.last_mic_notice = Some(report.at);
-                actions.push(Action::Notify {
-                    title: "Veil put your microphone back".into(),
-                    body: format!("{}: {}, because {}.", c.device, c.what, c.why),
-                });
-            }
-        }
-        actions
-    }
-
-    /// Every use of `kind` now, from whichever detectors see it.
-    fn observe_uses(&mut self, kind: UseKind, at: Millis) -> Vec<Action> {
-        let mut uses: Vec<DeviceUse> = self
-            .camera_scan
-            .iter()
-            .flat_map(|s| s.uses.iter())
-            .filter(|u| u.kind == kind)
-            .cloned()
-            .collect();
-        if kind == UseKind::Microphone {
-            uses.extend(self.audio_mic_users.iter().cloned());
-        }
-        let privacy_on = self.privacy_mode() == PrivacyMode::On;
-        let mut actions = Vec::new();
-        for event in self.sessions.observe(kind, &uses, at) {
-            match event {
-                SessionEvent::Started { session, notify } => {
-                    actions.push(Action::Record(Record {
-                        kind: kind.record_kinds().started,
-                        actor: Actor::Veil,
-                        details: session.details(at),
-                    }));
-                    if notify && privacy_on {
-                        let did = format!("opened {}", session.device_name);
-                        actions.push(use_notice(&session, &did));
-                    }
-                }
-                SessionEvent::Changed {
-                    session,
-                    previous_exe,
-                    notify,
-                } => {
-                    let previous = if previous_exe.is_empty() {
-                        "a program whose name was hidden".to_string()
-                    } else {
-                        previous_exe
-                    };
-                    actions.push(Action::Record(Record {
-                        kind: kind.record_kinds().changed,
-                        actor: Actor::Veil,
-                        details: format!("{}; was {previous}", session.details(at)),
-                    }));
-                    if notify && privacy_on {
-                        let did = format!("took over {} from {previous}", session.device_name);
-                        actions.push(use_notice(&session, &did));
-                    }
-                }
-                SessionEvent::Stopped(session) => actions.push(Action::Record(Record {
-                    kind: kind.record_kinds().stopped,
-                    actor: Actor::Veil,
-                    details: session.details(at),
-                })),
-            }
-        }
-        actions
-    }
-
-    fn cover_reading(&mut self, reading: Result<CoverReading, String>, at: Millis) -> Vec<Action> {
-        let reading = match reading {
-            Ok(r) => r,
-            Err(why) => {
-                return vec![Action::Record(Record {
-                    kind: "camera_cover_check_failed",
-                    actor: Actor::Veil,
-                    details: why,
-                })]
-            }
-        };
-        let covered = crate::camera::cover::covered(reading.luminance);
-        let changed = self.cover.as_ref().is_none_or(|c| c.covered != covered);
-        self.cover = Some(CoverCheck {
-            covered,
-            device: reading.device.clone(),
-            luminance: reading.luminance,
-            checked_at: at.0,
-        });
-        if !changed {
-            return vec![];
-        }
-        let mut actions = vec![Action::Record(Record {
-            kind: "camera_cover_checked",
-            actor: Actor::Veil,
-            details: format!(
-                "{}: {} (mean luminance {:.1})",
-                reading.device,
-                if covered { "covered" } else { "not covered" },
-                reading.luminance
-            ),
-        })];
-        if !covered {
-            actions.push(Action::Notify {
-                title: "Cover your camera".into(),
-                body: format!(
-                    "{} is not covered. Slide the cover closed when you are not on a video call.",
-                    reading.device
-                ),
-            });
-        }
-        actions
     }
 
     pub fn camera(&self) -> CameraStatus {
@@ -453,16 +257,10 @@ impl VeilState {
                 .unwrap_or_else(|| "the audio system is not reachable".into())),
             _ => Ok(()),
         };
-        CameraStatus::of(
-            self.camera_scan.as_ref(),
-            mic_visible,
-            self.sessions.open(),
-            self.sessions.history(),
-            self.cover.clone(),
-        )
+        self.camera.status(mic_visible)
     }
 
-    fn set_privacy(&mut self, wanted: PrivacyMode, actor: Actor) -> Result<Vec<Action>, Denied> {
+    fn set_privacy(&mut self, wanted: PrivacyMode, by: ChangedBy) -> Result<Vec<Action>, Denied> {
         if wanted == PrivacyMode::Off && self.settings.force_privacy_mode {
             return Err(Denied::PrivacyForcedByPolicy);
         }
@@ -473,7 +271,7 @@ impl VeilState {
         self.chosen = wanted;
         let mut actions = vec![Action::SavePrivacyMode(wanted)];
         if self.privacy_mode() != before {
-            actions.push(privacy_record(self.privacy_mode(), actor));
+            actions.push(privacy_record(self.privacy_mode(), by));
         }
         Ok(actions)
     }
@@ -490,10 +288,10 @@ impl VeilState {
                 vec![
                     Action::Record(Record {
                         kind: match file {
-                            ConfigFile::Policy => "policy_rejected",
-                            ConfigFile::Settings => "settings_rejected",
+                            ConfigFile::Policy => RecordKind::PolicyRejected,
+                            ConfigFile::Settings => RecordKind::SettingsRejected,
                         },
-                        actor: Actor::Veil,
+                        by: ChangedBy::Veil,
                         details: first.clone(),
                     }),
                     Action::Notify {
@@ -507,12 +305,12 @@ impl VeilState {
                 let changed = self.config.effective().changes_from(&self.effective);
                 self.effective = self.config.effective();
                 self.settings = self.effective.settings();
-                self.sessions.set_allow(self.settings.allowed_apps.clone());
+                self.camera.set_allow(self.settings.allowed_apps.clone());
                 let kind = match (file, first, present) {
-                    (ConfigFile::Policy, true, true) => Some("policy_loaded"),
-                    (ConfigFile::Policy, false, true) => Some("policy_changed"),
-                    (ConfigFile::Policy, false, false) => Some("policy_removed"),
-                    (ConfigFile::Settings, false, _) => Some("settings_changed"),
+                    (ConfigFile::Policy, true, true) => Some(RecordKind::PolicyLoaded),
+                    (ConfigFile::Policy, false, true) => Some(RecordKind::PolicyChanged),
+                    (ConfigFile::Policy, false, false) => Some(RecordKind::PolicyRemoved),
+                    (ConfigFile::Settings, false, _) => Some(RecordKind::SettingsChanged),
                     // Nothing deployed, or the agent's file read at start.
                     (_, true, _) => None,
                 };
@@ -520,9 +318,9 @@ impl VeilState {
                     .map(|kind| {
                         Action::Record(Record {
                             kind,
-                            actor: match file {
-                                ConfigFile::Policy => Actor::Policy,
-                                ConfigFile::Settings => Actor::Agent,
+                            by: match file {
+                                ConfigFile::Policy => ChangedBy::Policy,
+                                ConfigFile::Settings => ChangedBy::Agent,
                             },
                             details: if changed.is_empty() {
                                 path.clone()
@@ -539,93 +337,33 @@ impl VeilState {
                     }
                 }
                 if self.privacy_mode() != before_mode {
-                    actions.push(privacy_record(self.privacy_mode(), Actor::Policy));
+                    actions.push(privacy_record(self.privacy_mode(), ChangedBy::Policy));
                 }
                 actions
             }
         }
     }
 
-    /// Problems that make the state Attention.
+    /// Problems that make the state Attention, each from its capability.
     pub fn problems(&self) -> Vec<Problem> {
-        let mut out = Vec::new();
-        if self.store.state == StoreState::Unavailable {
-            out.push(Problem {
-                source: "store".into(),
-                summary: "Audit log not recording".into(),
-                message: format!(
-                    "Privacy events cannot be recorded: {}",
-                    self.store
-                        .message
-                        .as_deref()
-                        .unwrap_or("the store is unavailable")
-                ),
-            });
+        self.problems_with(&self.camera())
+    }
+
+    fn problems_with(&self, camera: &CameraStatus) -> Vec<Problem> {
+        let mut out: Vec<Problem> = self.store.problem().into_iter().collect();
+        out.extend(self.config.policy_status().problems("policy"));
+        out.extend(self.config.user_status().problems("settings"));
+        out.extend(self.shield.problem(self.shield_enabled()));
+        if self.privacy_on() {
+            out.extend(self.mic.problem());
         }
-        for (source, status) in [
-            ("policy", self.config.policy_status()),
-            ("settings", self.config.user_status()),
-        ] {
-            if let FileState::Rejected { errors } = status.state {
-                for e in errors {
-                    out.push(Problem {
-                        source: source.to_string(),
-                        summary: format!("{source} file has errors"),
-                        message: e.to_string(),
-                    });
-                }
-            }
-        }
-        if self.shield_enabled() && self.shield.idle_source == "none" {
-            if let Some(why) = &self.shield.message {
-                out.push(Problem {
-                    source: "shield".into(),
-                    summary: "Screen not covered when idle".into(),
-                    message: format!(
-                        "Veil cannot tell when you are away ({why}), so it cannot cover your screen on its own. Use \"Shield screen now\" or lock the computer when you step away."
-                    ),
-                });
-            }
-        }
-        if self.privacy_mode() == PrivacyMode::On {
-            if let Some((summary, message)) = self.mic.problem() {
-                out.push(Problem {
-                    source: "microphone".into(),
-                    summary,
-                    message,
-                });
-            }
-            for s in self.sessions.open().filter(|s| !s.allowed) {
-                out.push(Problem {
-                    source: "camera".into(),
-                    summary: describe(s),
-                    message: format!(
-                        "{} is using {} ({}). Your organization has not approved it; if you did not start it, close it and report it to IT.",
-                        s.app, s.device_name, s.exe
-                    ),
-                });
-            }
-        }
-        if self.camera_scan.is_some() {
-            let camera = self.camera();
-            if let Some(why) = camera
-                .message
-                .filter(|_| camera.detection == crate::camera::Detection::Degraded)
-            {
-                out.push(Problem {
-                    source: "camera".into(),
-                    summary: "Camera use not fully visible".into(),
-                    message: format!(
-                        "Veil cannot see every use of the camera and microphone: {why}."
-                    ),
-                });
-            }
-        }
+        out.extend(self.camera.problems(camera, self.privacy_on()));
         out
     }
 
     pub fn status(&self) -> Status {
-        let problems = self.problems();
+        let camera = self.camera();
+        let problems = self.problems_with(&camera);
         let privacy_mode = self.privacy_mode();
         let state = match (privacy_mode, problems.is_empty()) {
             (PrivacyMode::Off, _) => Overall::Off,
@@ -643,7 +381,7 @@ impl VeilState {
             store: self.store.clone(),
             microphone: self.mic.clone(),
             shield: self.shield.clone(),
-            camera: self.camera(),
+            camera,
             training: self
                 .trainer
                 .status(&self.settings.training, self.trainer.now()),
@@ -654,6 +392,7 @@ impl VeilState {
         Snapshot {
             status: self.status(),
             settings: self.effective.clone(),
+            in_force: self.settings.clone(),
             quiz: self.trainer.quiz().cloned(),
         }
     }
@@ -664,32 +403,22 @@ pub fn shield_enabled(mode: PrivacyMode, settings: &Settings) -> bool {
     mode == PrivacyMode::On || settings.shield_always_on
 }
 
-fn privacy_record(mode: PrivacyMode, actor: Actor) -> Action {
+fn privacy_record(mode: PrivacyMode, by: ChangedBy) -> Action {
     Action::Record(Record {
         kind: match mode {
-            PrivacyMode::On => "privacy_on",
-            PrivacyMode::Off => "privacy_off",
+            PrivacyMode::On => RecordKind::PrivacyOn,
+            PrivacyMode::Off => RecordKind::PrivacyOff,
         },
-        actor,
+        by,
         details: String::new(),
     })
-}
-
-/// Tells the agent what an unapproved program did with a device (`did`:
-/// "opened Integrated Camera").
-fn use_notice(session: &crate::camera::Session, did: &str) -> Action {
-    Action::Notify {
-        title: describe(session),
-        body: format!(
-            "{} {did}. If you did not start this, close it and report it to IT.",
-            session.app
-        ),
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::camera::{DeviceUse, UseKind};
+    use crate::mic::ChangeKind;
 
     fn state(chosen: PrivacyMode, policy: &str) -> VeilState {
         let mut s = VeilState::new(chosen, Config::new("user.toml", "policy.toml"), "veil.db");
@@ -721,7 +450,7 @@ mod tests {
             let mut s = state(*chosen, policy);
             let res = s.handle(Event::SetPrivacy {
                 on: *on,
-                actor: Actor::Cli,
+                by: ChangedBy::Cli,
             });
             assert_eq!(res.is_ok(), *ok, "{chosen:?} {policy} {on}");
             assert_eq!(s.privacy_mode(), *after);
@@ -747,7 +476,7 @@ mod tests {
         assert_eq!(s.privacy_mode(), PrivacyMode::On);
         assert!(s.status().privacy_mode_locked);
         assert!(actions.iter().any(
-            |a| matches!(a, Action::Record(r) if r.kind == "privacy_on" && r.actor == Actor::Policy)
+            |a| matches!(a, Action::Record(r) if r.kind == "privacy_on" && r.by == ChangedBy::Policy)
         ));
         assert!(actions.iter().any(|a| matches!(a, Action::CachePolicy(_))));
     }
@@ -796,7 +525,7 @@ mod tests {
                 .unwrap()
                 .into_iter()
                 .filter_map(|a| match a {
-                    Action::Record(r) => Some(r.kind),
+                    Action::Record(r) => Some(r.kind.as_str()),
                     _ => None,
                 })
                 .collect()
@@ -918,13 +647,13 @@ mod tests {
         assert_eq!(st.microphone.headset, None);
         s.handle(Event::SetPrivacy {
             on: false,
-            actor: Actor::Agent,
+            by: ChangedBy::Agent,
         })
         .unwrap();
         assert!(s.status().problems.is_empty());
         s.handle(Event::SetPrivacy {
             on: true,
-            actor: Actor::Agent,
+            by: ChangedBy::Agent,
         })
         .unwrap();
         s.handle(mic_report(true, &[], 1)).unwrap();
@@ -966,7 +695,7 @@ mod tests {
         let kinds = actions
             .iter()
             .filter_map(|a| match a {
-                Action::Record(r) => Some(r.kind),
+                Action::Record(r) => Some(r.kind.as_str()),
                 _ => None,
             })
             .collect();

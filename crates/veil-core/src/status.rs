@@ -2,13 +2,14 @@
 //! the fuller snapshot the tray and windows render.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::mic::MicStatus;
-use crate::settings::{Effective, FileStatus};
+use crate::settings::{Effective, FileStatus, Settings};
 use crate::state::PrivacyMode;
 
 /// The state at a glance, as the tray icon shows it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Overall {
     /// Privacy mode on and everything compliant.
@@ -29,7 +30,7 @@ impl Overall {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Problem {
     /// Which part of Veil reports it (`policy`, `settings`, `microphone`, ...).
     pub source: String,
@@ -38,7 +39,7 @@ pub struct Problem {
     pub message: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum StoreState {
     Starting,
@@ -48,7 +49,7 @@ pub enum StoreState {
 }
 
 /// The encrypted store's health, as `veil status --json` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct StoreStatus {
     pub state: StoreState,
     pub path: String,
@@ -72,6 +73,20 @@ impl StoreStatus {
         }
     }
 
+    /// While nothing can be recorded, that needs attention.
+    pub fn problem(&self) -> Option<Problem> {
+        (self.state == StoreState::Unavailable).then(|| Problem {
+            source: "store".into(),
+            summary: "Audit log not recording".into(),
+            message: format!(
+                "Privacy events cannot be recorded: {}",
+                self.message
+                    .as_deref()
+                    .unwrap_or("the store is unavailable")
+            ),
+        })
+    }
+
     pub fn starting(path: impl Into<String>) -> Self {
         Self {
             state: StoreState::Starting,
@@ -85,7 +100,7 @@ impl StoreStatus {
 
 /// `veil status --json`. Support scripts rely on these names: add fields,
 /// never rename or remove them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Status {
     pub version: String,
     pub privacy_mode: PrivacyMode,
@@ -102,10 +117,15 @@ pub struct Status {
 }
 
 /// Everything the windows render.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Snapshot {
     pub status: Status,
+    /// Every setting with its value and where it came from (the settings page).
     pub settings: Effective,
+    /// The same settings, typed, as the guards read them.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub in_force: Settings,
     /// The quiz pop-up's content, while one is open.
     pub quiz: Option<crate::training::Quiz>,
 }

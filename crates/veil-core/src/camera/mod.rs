@@ -8,11 +8,16 @@ pub mod cover;
 pub mod pipewire;
 pub mod sessions;
 pub mod status;
+pub mod watch;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub use sessions::{AllowList, Session, SessionEvent, Sessions};
 pub use status::{CameraStatus, CoverCheck, Detection};
+pub use watch::CameraWatch;
+
+use crate::audit::RecordKind;
 
 /// A camera, as a detector names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,13 +30,13 @@ pub struct CameraDevice {
 /// Audit kinds of one kind of use session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecordKinds {
-    pub started: &'static str,
+    pub started: RecordKind,
     /// The process holding the device now runs another program.
-    pub changed: &'static str,
-    pub stopped: &'static str,
+    pub changed: RecordKind,
+    pub stopped: RecordKind,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum UseKind {
     Camera,
@@ -43,14 +48,14 @@ impl UseKind {
     pub fn record_kinds(self) -> RecordKinds {
         match self {
             UseKind::Camera => RecordKinds {
-                started: "camera_use_started",
-                changed: "camera_use_changed",
-                stopped: "camera_use_stopped",
+                started: RecordKind::CameraUseStarted,
+                changed: RecordKind::CameraUseChanged,
+                stopped: RecordKind::CameraUseStopped,
             },
             UseKind::Microphone => RecordKinds {
-                started: "microphone_use_started",
-                changed: "microphone_use_changed",
-                stopped: "microphone_use_stopped",
+                started: RecordKind::MicrophoneUseStarted,
+                changed: RecordKind::MicrophoneUseChanged,
+                stopped: RecordKind::MicrophoneUseStopped,
             },
         }
     }
@@ -99,7 +104,7 @@ pub fn app_name(exe: &str) -> String {
 }
 
 /// Whether one way of detecting use works on this machine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SourceCheck {
     /// `procfs`, `inotify`, `pipewire`, `consent_store`, `sensor_monitor`,
     /// `coremediaio`, `coreaudio_processes`, `pulseaudio`.

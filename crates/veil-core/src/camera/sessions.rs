@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::Duration;
+use ts_rs::TS;
 
 use serde::Serialize;
 
@@ -20,7 +21,7 @@ pub const REPEAT_QUIET: Duration = Duration::from_secs(10 * 60);
 /// Finished sessions kept for the dashboard.
 pub const HISTORY: usize = 50;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Session {
     pub kind: UseKind,
     pub device: String,

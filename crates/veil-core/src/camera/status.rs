@@ -2,10 +2,11 @@
 //! card.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::{CameraDevice, CameraScan, Session, SourceCheck, UseKind};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Detection {
     /// At least one source sees camera use, and microphone use is visible.
@@ -14,7 +15,7 @@ pub enum Detection {
     Degraded,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CameraUser {
     pub pid: u32,
     pub exe: String,
@@ -23,7 +24,7 @@ pub struct CameraUser {
     pub allowed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct DeviceStatus {
     pub name: String,
     pub path: String,
@@ -31,7 +32,7 @@ pub struct DeviceStatus {
     pub users: Vec<CameraUser>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct MicrophoneUser {
     pub pid: u32,
     pub exe: String,
@@ -42,7 +43,7 @@ pub struct MicrophoneUser {
 }
 
 /// Whether the lens looked covered at the last check (opt-in by policy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct CoverCheck {
     pub covered: bool,
     pub device: String,
@@ -55,7 +56,7 @@ impl Eq for CoverCheck {}
 
 /// `devices`, `microphone_users` and `detection` are the contract; the rest
 /// explains.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CameraStatus {
     pub devices: Vec<DeviceStatus>,
     pub microphone_users: Vec<MicrophoneUser>,

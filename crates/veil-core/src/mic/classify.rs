@@ -60,6 +60,19 @@ pub struct HeadsetRule {
     pub rank: u32,
 }
 
+/// Policy patterns (`microphone.approved_headsets`), most preferred first,
+/// as ranked rules.
+pub fn headset_rules(patterns: &[String]) -> Vec<HeadsetRule> {
+    patterns
+        .iter()
+        .enumerate()
+        .map(|(i, p)| HeadsetRule {
+            pattern: p.clone(),
+            rank: i as u32,
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Classification {
     pub class: Class,
@@ -568,5 +581,24 @@ mod tests {
         assert!(pattern_matches("jabra*", "Jabra Evolve2"));
         assert!(pattern_matches("*link*380", "Jabra Link 380"));
         assert!(!pattern_matches("jabra", "Jabra Evolve2"));
+    }
+
+    #[test]
+    fn approved_headsets_rank_in_policy_order() {
+        let rules = headset_rules(&["Jabra*".into(), "Poly*".into()]);
+        assert_eq!(
+            rules,
+            [
+                HeadsetRule {
+                    pattern: "Jabra*".into(),
+                    rank: 0
+                },
+                HeadsetRule {
+                    pattern: "Poly*".into(),
+                    rank: 1
+                }
+            ]
+        );
+        assert!(headset_rules(&[]).is_empty());
     }
 }

@@ -32,17 +32,6 @@ pub enum ChangeKind {
     Restored,
 }
 
-impl ChangeKind {
-    /// The audit log's kind for it.
-    pub fn record_kind(self) -> &'static str {
-        match self {
-            ChangeKind::Enforced => "mic_enforced",
-            ChangeKind::Corrected => "mic_corrected",
-            ChangeKind::Restored => "mic_restored",
-        }
-    }
-}
-
 /// One change Veil makes, with the device and the reason, for the audit log
 /// and the agent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

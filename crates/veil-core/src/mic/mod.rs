@@ -8,7 +8,8 @@ pub mod plan;
 pub mod status;
 
 pub use classify::{
-    classify, Class, Classification, DeviceFacts, HeadsetRule, Port, PortAvailability,
+    classify, headset_rules, Class, Classification, DeviceFacts, HeadsetRule, Port,
+    PortAvailability,
 };
 pub use guard::{Change, ChangeKind, Decision, Guard};
-pub use status::{Connection, MicReport, MicStatus};
+pub use status::{Connection, MicLevel, MicReport, MicStatus};

@@ -1,10 +1,14 @@
 //! What `veil status --json` and the dashboard show about the microphones.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-use super::guard::Change;
+use super::guard::{Change, ChangeKind};
 use super::plan::{self, View};
+use crate::audit::RecordKind;
 use crate::clock::Millis;
+use crate::state::{Action, ChangedBy, Record};
+use crate::status::Problem;
 
 /// The audio backend this build talks to.
 pub fn native_backend() -> &'static str {
@@ -17,7 +21,7 @@ pub fn native_backend() -> &'static str {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Connection {
     /// Veil has not reached the audio system yet.
@@ -29,7 +33,7 @@ pub enum Connection {
 
 /// The `microphone` object of `veil status --json`. `default`, `headset`,
 /// `muted`, `compliant` and `backend` are the contract; the rest explains.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct MicStatus {
     /// The default input's name.
     pub default: Option<String>,
@@ -106,27 +110,32 @@ impl MicStatus {
     }
 
     /// What needs the agent's attention while privacy mode is on, if
-    /// anything: (short line for the tray, full message).
-    pub fn problem(&self) -> Option<(String, String)> {
-        match self.connection {
-            Connection::Starting => None,
-            Connection::Disconnected => Some((
-                "Audio system unreachable".into(),
+    /// anything.
+    pub fn problem(&self) -> Option<Problem> {
+        let (summary, message) = match self.connection {
+            Connection::Starting => return None,
+            Connection::Disconnected => (
+                "Audio system unreachable".to_string(),
                 format!(
                     "Veil cannot reach the audio system ({}); it keeps trying, and re-applies the microphone rules when it is back.",
                     self.message.as_deref().unwrap_or("no connection")
                 ),
-            )),
-            Connection::Connected if self.headset.is_none() => Some((
+            ),
+            Connection::Connected if self.headset.is_none() => (
                 "Connect your headset".into(),
                 "Connect your headset. Until then the laptop microphone stays muted.".into(),
-            )),
-            Connection::Connected if self.contested => Some((
+            ),
+            Connection::Connected if self.contested => (
                 "Microphone settings keep changing".into(),
                 "Another program keeps changing the microphone settings; Veil keeps putting them back.".into(),
-            )),
-            Connection::Connected => None,
-        }
+            ),
+            Connection::Connected => return None,
+        };
+        Some(Problem {
+            source: "microphone".into(),
+            summary,
+            message,
+        })
     }
 }
 
@@ -138,4 +147,61 @@ pub struct MicReport {
     /// Programs recording from an input now (other than Veil itself).
     pub users: Vec<crate::camera::DeviceUse>,
     pub at: Millis,
+}
+
+/// The agent hears about microphone corrections at most this often.
+const MIC_NOTICE_SPACING: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl MicReport {
+    /// Each change recorded; a correction told to the agent unless they
+    /// were told less than a minute ago (`last_notice`).
+    pub fn actions(&self, last_notice: &mut Option<Millis>) -> Vec<Action> {
+        let mut actions: Vec<Action> = self
+            .changes
+            .iter()
+            .map(|c| {
+                Action::Record(Record {
+                    kind: c.kind.record_kind(),
+                    by: ChangedBy::Veil,
+                    details: format!("{}: {}; {}", c.device, c.what, c.why),
+                })
+            })
+            .collect();
+        let correction = self
+            .changes
+            .iter()
+            .find(|c| c.kind == ChangeKind::Corrected);
+        if let Some(c) = correction {
+            let due = last_notice.is_none_or(|last| self.at.since(last) >= MIC_NOTICE_SPACING);
+            if due {
+                *last_notice = Some(self.at);
+                actions.push(Action::Notify {
+                    title: "Veil put your microphone back".into(),
+                    body: format!("{}: {}, because {}.", c.device, c.what, c.why),
+                });
+            }
+        }
+        actions
+    }
+}
+
+impl ChangeKind {
+    /// The audit log's kind for it.
+    pub fn record_kind(self) -> RecordKind {
+        match self {
+            ChangeKind::Enforced => RecordKind::MicEnforced,
+            ChangeKind::Corrected => RecordKind::MicCorrected,
+            ChangeKind::Restored => RecordKind::MicRestored,
+        }
+    }
+}
+
+/// The dashboard's mic check: the live input level of the default
+/// microphone, as the tray app measures it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum MicLevel {
+    Running { device: String, level: f32 },
+    Stopped,
+    Failed { message: String },
 }

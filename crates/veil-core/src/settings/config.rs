@@ -3,6 +3,7 @@
 //! stays in force, so a typo never switches protection off.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::effective::Effective;
 use super::layer::{FileError, Layer, Origin};
@@ -16,7 +17,7 @@ pub enum FileRead {
     Unreadable(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum FileState {
     /// No file: nothing from it applies.
@@ -28,11 +29,29 @@ pub enum FileState {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct FileStatus {
     pub path: String,
     #[serde(flatten)]
     pub state: FileState,
+}
+
+impl FileStatus {
+    /// A rejected file needs attention: one problem per error. `source`
+    /// is `policy` or `settings`.
+    pub fn problems(&self, source: &str) -> Vec<crate::status::Problem> {
+        match &self.state {
+            FileState::Rejected { errors } => errors
+                .iter()
+                .map(|e| crate::status::Problem {
+                    source: source.to_string(),
+                    summary: format!("{source} file has errors"),
+                    message: e.to_string(),
+                })
+                .collect(),
+            FileState::Missing | FileState::Loaded => vec![],
+        }
+    }
 }
 
 /// What an update changed.

@@ -2,13 +2,14 @@
 //! A key set by policy is locked.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::layer::Layer;
 use super::schema::{self, Kind, Scope, SETTINGS};
 use super::value::Value;
 
 /// Where an effective value came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     Default,
@@ -16,7 +17,7 @@ pub enum Source {
     Policy,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Entry {
     pub key: &'static str,
     pub title: &'static str,
@@ -31,7 +32,7 @@ pub struct Entry {
     pub line: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Effective {
     pub entries: Vec<Entry>,
 }

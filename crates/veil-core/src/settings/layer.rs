@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use ts_rs::TS;
 
 use serde::Serialize;
 use toml_edit::{Document, Item, Table};
@@ -20,7 +21,7 @@ pub enum Origin {
 }
 
 /// A problem in a settings or policy file, located for a human.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct FileError {
     pub file: String,
     pub line: usize,

@@ -3,9 +3,10 @@
 //! settings page, so they cannot disagree.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// What values a setting accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Kind {
     Bool,
@@ -34,7 +35,7 @@ pub enum DefaultValue {
 
 /// Who may set a key. Some keys only make sense as an organization's rule
 /// (an agent forbidding themselves to quit is meaningless).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     UserAndPolicy,

@@ -1,10 +1,11 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use ts_rs::TS;
 
 use super::schema::{DefaultValue, Kind, SettingSpec};
 
 /// A setting's value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(untagged)]
 pub enum Value {
     Bool(bool),

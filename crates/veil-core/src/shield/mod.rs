@@ -7,9 +7,10 @@ pub mod shortcut;
 pub mod stage;
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// The `shield` object of `veil status --json`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ShieldStatus {
     /// `active`, `warning`, `shielded` or `locked`.
     pub state: Stage,
@@ -26,7 +27,7 @@ pub struct ShieldStatus {
 }
 
 /// The `shield.shortcut` object of `veil status --json`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct ShortcutStatus {
     /// The keys, as registered; `null` when switched off.
     pub keys: Option<String>,
@@ -38,6 +39,22 @@ pub struct ShortcutStatus {
 }
 
 impl ShieldStatus {
+    /// With the idle shield on (`enabled`) but no way of telling when the
+    /// agent is away, the screen is not covered on its own.
+    pub fn problem(&self, enabled: bool) -> Option<crate::status::Problem> {
+        if !enabled || self.idle_source != "none" {
+            return None;
+        }
+        let why = self.message.as_ref()?;
+        Some(crate::status::Problem {
+            source: "shield".into(),
+            summary: "Screen not covered when idle".into(),
+            message: format!(
+                "Veil cannot tell when you are away ({why}), so it cannot cover your screen on its own. Use \"Shield screen now\" or lock the computer when you step away."
+            ),
+        })
+    }
+
     pub fn starting() -> Self {
         Self {
             state: Stage::Active,

@@ -4,6 +4,7 @@
 //! with each call, so tests drive it with a fake clock.
 
 use std::time::Duration;
+use ts_rs::TS;
 
 use serde::Serialize;
 
@@ -12,7 +13,7 @@ use crate::clock::Millis;
 /// After "shield now", input this soon is the request itself.
 const MANUAL_GRACE: Duration = Duration::from_secs(1);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Active,

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
+use ts_rs::TS;
 
 use serde::Serialize;
 use toml_edit::{Document, Item, Table, Value};
@@ -14,7 +15,7 @@ pub const READING_WPM: usize = 200;
 pub const MAX_LESSON_MINUTES: usize = 3;
 pub const MIN_QUESTIONS: usize = 6;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionKind {
     /// One right answer.
@@ -38,7 +39,7 @@ impl QuestionKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Choice {
     /// "a", "b", ... in file order.
     pub id: String,
@@ -48,7 +49,7 @@ pub struct Choice {
     pub explain: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Question {
     pub id: String,
     pub module: String,

@@ -5,6 +5,7 @@
 //! quiz now and how long until the next one.
 
 use std::time::Duration;
+use ts_rs::TS;
 
 use serde::Serialize;
 
@@ -26,7 +27,7 @@ pub struct Moment {
     pub shield_up: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Held {
     Call,

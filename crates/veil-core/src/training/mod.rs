@@ -4,15 +4,17 @@
 
 pub mod content;
 pub mod delivery;
+pub mod report;
 pub mod schedule;
 pub mod trainer;
 
 use serde::Serialize;
+use ts_rs::TS;
 
 pub use content::{Choice, ContentError, Module, Question, QuestionKind};
 pub use delivery::{Held, Moment, QuizClock, Verdict};
 pub use schedule::{Answer, ModuleProgress, Progress};
-pub use trainer::{ModuleView, Quiz, Trainer, TrainingOverview};
+pub use trainer::{ModuleView, Quiz, Trainer, TrainingAction, TrainingEvent, TrainingOverview};
 
 /// What policy says about training.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,7 +42,7 @@ impl TrainingPolicy {
 
 /// The `training` object of `veil status --json`. `modules`, `completed`,
 /// `due` and `next_quiz_in_seconds` are the contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct TrainingStatus {
     pub modules: usize,
     /// Modules whose lesson is read and every question answered right.

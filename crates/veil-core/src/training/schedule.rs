@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::time::Duration;
+use ts_rs::TS;
 
 use serde::Serialize;
 
@@ -48,7 +49,7 @@ pub struct Progress {
     lessons_read: HashMap<String, i64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ModuleProgress {
     pub id: String,
     pub lesson_read: bool,

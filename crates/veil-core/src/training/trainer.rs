@@ -2,6 +2,7 @@
 //! clock and the quiz on screen. VeilState owns one and asks it what to do.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::content::{ContentError, Module, Question};
 use super::delivery::{Held, Moment, QuizClock, Verdict};
@@ -17,7 +18,7 @@ pub const QUIZ_SECONDS: u64 = 90;
 const QUIZ_GRACE_SECONDS: u64 = 30;
 
 /// The quiz on screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Quiz {
     pub questions: Vec<Question>,
     /// Unix ms when it was shown.
@@ -30,7 +31,7 @@ pub struct Quiz {
 }
 
 /// One module as the training window lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ModuleView {
     pub id: String,
     pub title: String,
@@ -41,10 +42,62 @@ pub struct ModuleView {
     pub progress: ModuleProgress,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct TrainingOverview {
     pub modules: Vec<ModuleView>,
     pub errors: Vec<String>,
+}
+
+/// Everything that happens to training: one event group, handled by the
+/// trainer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrainingEvent {
+    /// The modules were loaded (at start, and again when the
+    /// organization's folder changes).
+    Content {
+        modules: Vec<Module>,
+        errors: Vec<ContentError>,
+    },
+    /// The agent's stored history (once the store is open).
+    History {
+        lessons: Vec<(String, i64)>,
+        answers: Vec<Answer>,
+    },
+    /// Once a second: may a quiz pop up?
+    Tick(Moment),
+    LessonRead {
+        module: String,
+        at: Millis,
+    },
+    QuizAnswer {
+        question: String,
+        chosen: Vec<String>,
+        took_ms: i64,
+        at: Millis,
+    },
+    /// The quiz pop-up closed; `later` when the agent chose "Later".
+    QuizClosed {
+        later: bool,
+        at: Millis,
+    },
+    /// "Practice now" from the training window.
+    Practice {
+        module: Option<String>,
+        at: Millis,
+    },
+}
+
+/// What the app does for training.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrainingAction {
+    /// Store an answer durably.
+    SaveAnswer(Answer),
+    SaveLessonRead {
+        module: String,
+        at: i64,
+    },
+    /// Open the quiz pop-up (its content is in the snapshot).
+    ShowQuiz,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -67,6 +120,62 @@ pub struct Trainer {
 }
 
 impl Trainer {
+    /// Applies one event; an error is a refused request (an unknown
+    /// module, a question not in the open quiz).
+    pub fn handle(
+        &mut self,
+        event: TrainingEvent,
+        policy: &TrainingPolicy,
+    ) -> Result<Vec<TrainingAction>, String> {
+        Ok(match event {
+            TrainingEvent::Content { modules, errors } => {
+                self.set_content(modules, errors);
+                vec![]
+            }
+            TrainingEvent::History { lessons, answers } => {
+                self.set_history(&lessons, &answers);
+                vec![]
+            }
+            TrainingEvent::Tick(moment) => {
+                if self.tick(moment, policy) {
+                    vec![TrainingAction::ShowQuiz]
+                } else {
+                    vec![]
+                }
+            }
+            TrainingEvent::LessonRead { module, at } => {
+                if self.lesson_read(&module, at)? {
+                    vec![TrainingAction::SaveLessonRead { module, at: at.0 }]
+                } else {
+                    vec![]
+                }
+            }
+            TrainingEvent::QuizAnswer {
+                question,
+                chosen,
+                took_ms,
+                at,
+            } => vec![TrainingAction::SaveAnswer(
+                self.answer(&question, chosen, took_ms, at)?,
+            )],
+            TrainingEvent::QuizClosed { later, at } => {
+                self.close_quiz(later, policy, at);
+                vec![]
+            }
+            TrainingEvent::Practice { module, at } => {
+                let first_read = self.practice(module.as_deref(), policy, at)?;
+                let mut actions = vec![TrainingAction::ShowQuiz];
+                if let (true, Some(m)) = (first_read, module) {
+                    actions.push(TrainingAction::SaveLessonRead {
+                        module: m,
+                        at: at.0,
+                    });
+                }
+                actions
+            }
+        })
+    }
+
     pub fn set_content(&mut self, modules: Vec<Module>, errors: Vec<ContentError>) {
         self.modules = modules;
         self.errors = errors;

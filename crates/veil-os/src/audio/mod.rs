@@ -86,18 +86,6 @@ impl Devices {
     }
 }
 
-/// Policy patterns, most preferred first, as ranked rules.
-pub fn headset_rules(patterns: &[String]) -> Vec<HeadsetRule> {
-    patterns
-        .iter()
-        .enumerate()
-        .map(|(i, p)| HeadsetRule {
-            pattern: p.clone(),
-            rank: i as u32,
-        })
-        .collect()
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AudioError {
     /// The audio server cannot be reached, or went away.

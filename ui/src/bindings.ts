@@ -1,0 +1,441 @@
+// Generated from Veil's Rust types and its window call table
+// (crates/veil-core/src/window_calls.rs, ui_bindings.rs). Do not edit:
+// VEIL_BLESS=1 cargo test -p veil-core --lib ui_bindings
+// regenerates it, and that test fails while it is stale.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+/**
+ * The About page.
+ */
+export type About = { version: string, policy_path: string, settings_path: string, log_dir: string, data_dir: string, };
+
+/**
+ * `devices`, `microphone_users` and `detection` are the contract; the rest
+ * explains.
+ */
+export type CameraStatus = { devices: Array<DeviceStatus>, microphone_users: Array<MicrophoneUser>, detection: Detection, 
+/**
+ * Which detection sources work here, and why the others do not.
+ */
+sources: Array<SourceCheck>, 
+/**
+ * Why detection is degraded.
+ */
+message: string | null, 
+/**
+ * Finished sessions, most recent first.
+ */
+recent: Array<Session>, cover: CoverCheck | null, };
+
+export type CameraUser = { pid: number, exe: string, user: string | null, 
+/**
+ * The allow-list names this program.
+ */
+allowed: boolean, };
+
+export type Choice = { 
+/**
+ * "a", "b", ... in file order.
+ */
+id: string, text: string, correct: boolean, 
+/**
+ * Why this option is right or wrong; shown after the answer.
+ */
+explain: string, };
+
+export type Connection = "starting" | "connected" | "disconnected";
+
+/**
+ * Whether the lens looked covered at the last check (opt-in by policy).
+ */
+export type CoverCheck = { covered: boolean, device: string, luminance: number, 
+/**
+ * Unix milliseconds.
+ */
+checked_at: number, };
+
+export type Detection = "ok" | "degraded";
+
+export type DeviceStatus = { name: string, path: string, in_use: boolean, users: Array<CameraUser>, };
+
+export type Effective = { entries: Array<Entry>, };
+
+export type Entry = { key: string, title: string, help: string, kind: Kind, scope: Scope, value: Value, source: Source, 
+/**
+ * Set by the organization: the agent cannot change it.
+ */
+locked: boolean, 
+/**
+ * Line in the file the value came from, for `veil policy show`.
+ */
+line: number | null, };
+
+/**
+ * A problem in a settings or policy file, located for a human.
+ */
+export type FileError = { file: string, line: number, column: number, key: string | null, message: string, };
+
+export type FileStatus = { path: string, } & ({ "state": "missing" } | { "state": "loaded" } | { "state": "rejected", errors: Array<FileError>, });
+
+export type Held = "call" | "shield" | "just_back" | "snoozed" | "nothing_to_ask";
+
+/**
+ * What values a setting accepts.
+ */
+export type Kind = { "type": "bool" } | { "type": "integer", min: number, max: number, } | { "type": "choice", options: Array<string>, } | { "type": "text" } | { "type": "text_list" } | { "type": "shortcut" };
+
+/**
+ * The dashboard's mic check: the live input level of the default
+ * microphone, as the tray app measures it.
+ */
+export type MicLevel = { "state": "running", device: string, level: number, } | { "state": "stopped" } | { "state": "failed", message: string, };
+
+/**
+ * The `microphone` object of `veil status --json`. `default`, `headset`,
+ * `muted`, `compliant` and `backend` are the contract; the rest explains.
+ */
+export type MicStatus = { 
+/**
+ * The default input's name.
+ */
+default: string | null, 
+/**
+ * The headset Veil keeps as the default, if one is connected.
+ */
+headset: string | null, 
+/**
+ * Every muted input, by name.
+ */
+muted: Array<string>, 
+/**
+ * A headset is the default and no laptop or webcam microphone is open.
+ */
+compliant: boolean, 
+/**
+ * `pulseaudio`, `wasapi` or `coreaudio`.
+ */
+backend: string, connection: Connection, 
+/**
+ * Privacy mode is on, so the guard enforces the rule.
+ */
+enforcing: boolean, 
+/**
+ * Another program keeps undoing Veil's changes.
+ */
+contested: boolean, 
+/**
+ * Why the audio system cannot be reached, when it cannot.
+ */
+message: string | null, 
+/**
+ * An application is recording (a call is likely under way).
+ */
+recording: boolean, };
+
+export type MicrophoneUser = { pid: number, exe: string, 
+/**
+ * The input's name.
+ */
+device: string, user: string | null, allowed: boolean, };
+
+export type ModuleProgress = { id: string, lesson_read: boolean, 
+/**
+ * Questions answered right at least once.
+ */
+answered: number, total: number, 
+/**
+ * 0-100: how firmly the module's questions are learned (right answers
+ * in a row, up to three, averaged).
+ */
+mastery: number, 
+/**
+ * Lesson read and every question answered right once.
+ */
+completed: boolean, 
+/**
+ * Questions due for review now.
+ */
+due_questions: number, };
+
+/**
+ * One module as the training window lists it.
+ */
+export type ModuleView = { id: string, title: string, lesson: string, reading_minutes: number, mandatory: boolean, due_date: string | null, progress: ModuleProgress, };
+
+/**
+ * The state at a glance, as the tray icon shows it.
+ */
+export type Overall = "protected" | "attention" | "off";
+
+export type PrivacyMode = "on" | "off";
+
+export type Problem = { 
+/**
+ * Which part of Veil reports it (`policy`, `settings`, `microphone`, ...).
+ */
+source: string, 
+/**
+ * A few words for the tray menu ("Connect your headset").
+ */
+summary: string, message: string, };
+
+export type Question = { id: string, module: string, kind: QuestionKind, 
+/**
+ * The situation, for scenario questions.
+ */
+scenario: string | null, prompt: string, options: Array<Choice>, };
+
+export type QuestionKind = "single" | "multiple" | "true_false" | "scenario";
+
+/**
+ * The quiz on screen.
+ */
+export type Quiz = { questions: Array<Question>, 
+/**
+ * Unix ms when it was shown.
+ */
+shown_at: number, seconds: number, 
+/**
+ * "Later" is still offered.
+ */
+can_snooze: boolean, 
+/**
+ * A practice round the agent asked for (no cadence, no "Later").
+ */
+practice: boolean, };
+
+/**
+ * Who may set a key. Some keys only make sense as an organization's rule
+ * (an agent forbidding themselves to quit is meaningless).
+ */
+export type Scope = "user_and_policy" | "policy_only";
+
+export type Session = { kind: UseKind, device: string, device_name: string, pid: number, exe: string, 
+/**
+ * The program's name, for people.
+ */
+app: string, user: string | null, 
+/**
+ * Unix milliseconds.
+ */
+started: number, stopped: number | null, 
+/**
+ * The allow-list names this program.
+ */
+allowed: boolean, };
+
+/**
+ * The `shield` object of `veil status --json`.
+ */
+export type ShieldStatus = { 
+/**
+ * `active`, `warning`, `shielded` or `locked`.
+ */
+state: Stage, 
+/**
+ * Seconds since the last keyboard or mouse input.
+ */
+idle_seconds: number, 
+/**
+ * `x11`, `windows`, `macos`, `mutter`, `ext-idle-notify` or `none`.
+ */
+idle_source: string, 
+/**
+ * The idle shield is on (privacy mode on, or forced by policy).
+ */
+enabled: boolean, 
+/**
+ * Why idle time is not available, or why the shield failed.
+ */
+message: string | null, 
+/**
+ * The "shield now" keyboard shortcut.
+ */
+shortcut: ShortcutStatus, };
+
+/**
+ * The `shield.shortcut` object of `veil status --json`.
+ */
+export type ShortcutStatus = { 
+/**
+ * The keys, as registered; `null` when switched off.
+ */
+keys: string | null, 
+/**
+ * Pressing the keys in any program shields the screen.
+ */
+registered: boolean, 
+/**
+ * Why the keys could not be registered, or what limits them on this
+ * desktop (Wayland).
+ */
+message: string | null, };
+
+/**
+ * Everything the windows render.
+ */
+export type Snapshot = { status: Status, 
+/**
+ * Every setting with its value and where it came from (the settings page).
+ */
+settings: Effective, 
+/**
+ * The quiz pop-up's content, while one is open.
+ */
+quiz: Quiz | null, };
+
+/**
+ * Where an effective value came from.
+ */
+export type Source = "default" | "user" | "policy";
+
+/**
+ * Whether one way of detecting use works on this machine.
+ */
+export type SourceCheck = { 
+/**
+ * `procfs`, `inotify`, `pipewire`, `consent_store`, `sensor_monitor`,
+ * `coremediaio`, `coreaudio_processes`, `pulseaudio`.
+ */
+name: string, ok: boolean, 
+/**
+ * Why it does not work, or what it cannot see.
+ */
+message: string | null, };
+
+export type Stage = "active" | "warning" | "shielded" | "locked";
+
+/**
+ * `veil status --json`. Support scripts rely on these names: add fields,
+ * never rename or remove them.
+ */
+export type Status = { version: string, privacy_mode: PrivacyMode, state: Overall, privacy_mode_locked: boolean, problems: Array<Problem>, policy_file: FileStatus, settings_file: FileStatus, store: StoreStatus, microphone: MicStatus, shield: ShieldStatus, camera: CameraStatus, training: TrainingStatus, };
+
+export type StoreState = "starting" | "ok" | "unavailable";
+
+/**
+ * The encrypted store's health, as `veil status --json` shows it.
+ */
+export type StoreStatus = { state: StoreState, path: string, 
+/**
+ * `credential_store`, `key_file`, or null when unavailable.
+ */
+key_storage: string | null, 
+/**
+ * Why the store is unavailable, or why the key is not in the
+ * credential store.
+ */
+message: string | null, 
+/**
+ * An earlier database that could not be opened, kept here.
+ */
+kept_aside: string | null, };
+
+export type TrainingOverview = { modules: Array<ModuleView>, errors: Array<string>, };
+
+/**
+ * The `training` object of `veil status --json`. `modules`, `completed`,
+ * `due` and `next_quiz_in_seconds` are the contract.
+ */
+export type TrainingStatus = { modules: number, 
+/**
+ * Modules whose lesson is read and every question answered right.
+ */
+completed: number, 
+/**
+ * Modules with work due: questions due for review, or a mandatory
+ * module not completed.
+ */
+due: number, 
+/**
+ * Seconds of active time until the next quiz may pop up; null while
+ * there is nothing to ask.
+ */
+next_quiz_in_seconds: number | null, 
+/**
+ * Why a quiz that is due does not pop up now: "call", "shield" (the
+ * shield is up or the agent is away), "just_back" (within a minute of
+ * coming back), "snoozed" ("Later"), "nothing_to_ask"; null otherwise.
+ */
+quiz_held: Held | null, 
+/**
+ * Content files that could not be loaded, as "file:line: problem".
+ */
+errors: Array<string>, };
+
+export type UseKind = "camera" | "microphone";
+
+/**
+ * A setting's value.
+ */
+export type Value = boolean | number | string | Array<string>;
+
+/** The state the windows render: status, settings, the open quiz. */
+export const getSnapshot = (): Promise<Snapshot> =>
+  invoke("get_snapshot");
+
+/** Veil's version and where its files are (the About page). */
+export const getAbout = (): Promise<About> =>
+  invoke("get_about");
+
+/** Turn privacy mode on or off (refused when policy forces it on). */
+export const setPrivacyMode = (on: boolean): Promise<void> =>
+  invoke("set_privacy_mode", { on });
+
+/** Change one of the agent's own settings; `null` resets it. */
+export const setSetting = (key: string, value: Value | null): Promise<void> =>
+  invoke("set_setting", { key, value });
+
+/** The dashboard's mic check: the tray app runs it and sends its levels back as the mic-level event. */
+export const startMicCheck = (): Promise<void> =>
+  invoke("start_mic_check");
+
+/**  */
+export const stopMicCheck = (): Promise<void> =>
+  invoke("stop_mic_check");
+
+/** Cover every monitor now. */
+export const shieldNow = (): Promise<void> =>
+  invoke("shield_now");
+
+/** Open the training window. */
+export const openTraining = (): Promise<void> =>
+  invoke("open_training");
+
+/** The training window's module list, lessons and progress. */
+export const getTraining = (): Promise<TrainingOverview> =>
+  invoke("get_training");
+
+/** The agent opened a module's lesson. */
+export const readLesson = (module: string): Promise<void> =>
+  invoke("read_lesson", { module });
+
+/** Start a practice quiz (of one module, or of any). */
+export const practice = (module: string | null): Promise<void> =>
+  invoke("practice", { module });
+
+/** Write the training report (CSV) to the Downloads folder; answers the file's path. */
+export const exportTraining = (): Promise<string> =>
+  invoke("export_training");
+
+/** An answer in the quiz pop-up (option ids chosen). */
+export const answerQuestion = (question: string, chosen: Array<string>, tookMs: number): Promise<void> =>
+  invoke("answer_question", { question, chosen, took_ms: tookMs });
+
+/** The quiz closed: with "Later", or finished. */
+export const closeQuiz = (later: boolean): Promise<void> =>
+  invoke("close_quiz", { later });
+
+/** Calls `f` with each `veil://snapshot` event. */
+export const onSnapshot = (f: (payload: Snapshot) => void): Promise<UnlistenFn> =>
+  listen<Snapshot>("veil://snapshot", (e) => f(e.payload));
+
+/** Calls `f` with each `veil://mic-level` event. */
+export const onMicLevel = (f: (payload: MicLevel) => void): Promise<UnlistenFn> =>
+  listen<MicLevel>("veil://mic-level", (e) => f(e.payload));
+
+/** Calls `f` with each `veil://shield-countdown` event. */
+export const onShieldCountdown = (f: (payload: number) => void): Promise<UnlistenFn> =>
+  listen<number>("veil://shield-countdown", (e) => f(e.payload));
