@@ -23,5 +23,9 @@ mkdir -p target/packaging
 gzip -9n -c packaging/linux/veil.1 > target/packaging/veil.1.gz
 gzip -9n -c packaging/linux/changelog > target/packaging/changelog.gz
 
+npm --prefix ui run build
+# The CLI's copy of the root tauri.conf.json (see the script for why).
+trap 'rm -f src-tauri/tauri.conf.json src-tauri/tauri.linux.conf.json' EXIT
+node scripts/tauri-cli-config.mjs
 npx tauri build --bundles "$bundles" "$@"
 ls -l target/release/bundle/*/* 2>/dev/null | grep -E '\.(deb|rpm|msi|exe|dmg)$' || true

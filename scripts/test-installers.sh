@@ -44,7 +44,7 @@ trap '$SUDO dpkg -r veil >/dev/null 2>&1 || true; rm -rf "$scratch" "$agent_home
 [ "$(command -v veil)" = /usr/bin/veil ] || fail "veil is not /usr/bin/veil"
 version=$(/usr/bin/veil --version)
 echo "installed: $version"
-[ "$version" = "veil $(grep -m1 '"version"' src-tauri/tauri.conf.json | cut -d'"' -f4)" ] || fail "version: $version"
+[ "$version" = "veil $(grep -m1 '"version"' tauri.conf.json | cut -d'"' -f4)" ] || fail "version: $version"
 /usr/bin/veil policy check /usr/share/veil/policy.sample.toml
 [ "$(readlink /etc/xdg/autostart/veil.desktop)" = /usr/share/veil/veil-autostart.desktop ] \
   || fail "no autostart entry"

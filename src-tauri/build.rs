@@ -35,7 +35,7 @@ fn main() {
     let manifest = tauri_build::AppManifest::new().commands(veil_core::control::WindowCall::NAMES);
     let attributes = tauri_build::Attributes::new()
         .app_manifest(manifest)
-        .config_path("tauri.conf.json");
+        .config_path("../tauri.conf.json");
     if let Err(e) = tauri_build::try_build(attributes) {
         println!("cargo:warning=tauri build step failed: {e:#}");
         std::process::exit(1);

@@ -25,7 +25,7 @@ use crate::{config_files, logging, window_calls};
 /// The app's Tauri context (config, icons, the web pages), built into the
 /// binary once and used by the tray app and the window process alike.
 pub fn context() -> tauri::Context {
-    tauri::generate_context!("tauri.conf.json")
+    tauri::generate_context!("../tauri.conf.json")
 }
 
 pub fn run(show: bool) -> ExitCode {

@@ -4,6 +4,7 @@
 
 mod actor;
 mod app;
+mod app_windows;
 mod audit_log;
 mod camera_guard;
 mod cli;
@@ -13,7 +14,7 @@ mod logging;
 mod mic_check;
 mod mic_guard;
 mod shield;
-mod shield_windows;
+mod shield_overlays;
 mod shortcut;
 mod training;
 mod tray;
@@ -21,7 +22,6 @@ mod window_calls;
 mod window_host;
 mod window_process;
 mod window_relay;
-mod windows;
 
 use std::process::ExitCode;
 

@@ -37,7 +37,9 @@ impl MicCheck {
                 let send = |l: Level| app.state::<WindowHost>().mic_level(l);
                 match LevelMeter::start() {
                     Err(message) => {
-                        send(Level::Failed { message });
+                        send(Level::Failed {
+                            message: message.to_string(),
+                        });
                     }
                     Ok(meter) => {
                         let until = Instant::now() + LONGEST;

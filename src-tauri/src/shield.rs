@@ -19,7 +19,7 @@ use veil_core::state::Event;
 use veil_os::idle::{self, IdleSource};
 
 use crate::actor::ActorHandle;
-use crate::shield_windows as windows;
+use crate::shield_overlays as overlays;
 
 const FAST: Duration = Duration::from_millis(50);
 const SLOW: Duration = Duration::from_secs(1);
@@ -79,7 +79,7 @@ async fn run(
 ) {
     let mut source = idle::source();
     let message = match source.name() {
-        "none" => source.idle().err(),
+        "none" => source.idle().err().map(|e| e.to_string()),
         _ => source.caveat(),
     };
     let settings = actor.snapshot().in_force.clone();
@@ -180,10 +180,10 @@ impl Runner {
         for o in out {
             match o {
                 Output::HideShield => {
-                    windows::hide_overlays(&self.app);
+                    overlays::hide_overlays(&self.app);
                     self.covered.clear();
                 }
-                Output::HideWarning => windows::hide_warning(&self.app),
+                Output::HideWarning => overlays::hide_warning(&self.app),
                 _ => {}
             }
         }
@@ -197,6 +197,7 @@ impl Runner {
                 idle
             }
             Err(e) => {
+                let e = e.to_string();
                 if self.message.as_deref() != Some(e.as_str()) {
                     tracing::warn!("idle time unavailable: {e}");
                     self.message = Some(e);
@@ -232,7 +233,7 @@ impl Runner {
     async fn keep_covered(&mut self) {
         self.ticks_shielded += 1;
         if self.ticks_shielded.is_multiple_of(10) {
-            windows::raise_overlays(&self.app);
+            overlays::raise_overlays(&self.app);
         }
         let overlays = cover(&monitors(&self.app));
         if overlays
@@ -256,7 +257,7 @@ impl Runner {
             return Err("no monitor reported".into());
         }
         let frames: Vec<Rect> = overlays.iter().map(|o| o.frame).collect();
-        windows::show_overlays(&self.app, &frames).await?;
+        overlays::show_overlays(&self.app, &frames).await?;
         self.covered = frames;
         Ok(())
     }
@@ -265,7 +266,7 @@ impl Runner {
         for o in out {
             match o {
                 Output::ShowWarning { seconds } => {
-                    if windows::update_countdown(&self.app, seconds).await {
+                    if overlays::update_countdown(&self.app, seconds).await {
                         continue;
                     }
                     let frames: Vec<Rect> = cover(&monitors(&self.app))
@@ -273,11 +274,11 @@ impl Runner {
                         .map(|o| o.frame)
                         .collect();
                     let dim = veil_os::display::translucent_windows();
-                    if let Err(e) = windows::show_warning(&self.app, seconds, &frames, dim).await {
+                    if let Err(e) = overlays::show_warning(&self.app, seconds, &frames, dim).await {
                         tracing::warn!("the shield countdown could not be shown: {e}");
                     }
                 }
-                Output::HideWarning => windows::hide_warning(&self.app),
+                Output::HideWarning => overlays::hide_warning(&self.app),
                 Output::ShowShield => {
                     self.ticks_shielded = 0;
                     match self.show_overlays(cover(&monitors(&self.app))).await {
@@ -301,7 +302,7 @@ impl Runner {
                     }
                 }
                 Output::HideShield => {
-                    windows::hide_overlays(&self.app);
+                    overlays::hide_overlays(&self.app);
                     self.covered.clear();
                     if self.machine.stage() == Stage::Active {
                         self.report(Some((RecordKind::ShieldLifted, "the agent is back".into())));
@@ -312,7 +313,8 @@ impl Runner {
                     let result =
                         tauri::async_runtime::spawn_blocking(move || idle::lock_session(&command))
                             .await
-                            .unwrap_or_else(|e| Err(e.to_string()));
+                            .map_err(|e| e.to_string())
+                            .and_then(|locked| locked.map_err(|e| e.to_string()));
                     match result {
                         Ok(()) => self.report(Some((
                             RecordKind::SessionLocked,

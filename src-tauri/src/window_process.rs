@@ -15,7 +15,7 @@ use veil_core::window_calls::events;
 use veil_os::control::{self, ClientError, WindowLink};
 use veil_os::paths::Paths;
 
-use crate::{exit_codes, logging, window_relay, windows};
+use crate::{app_windows, exit_codes, logging, window_relay};
 
 /// The link to the tray app, as the window process's event loop sees it.
 struct AttachedLink {
@@ -54,7 +54,7 @@ pub fn run(open: Option<WindowName>) -> ExitCode {
             }
             // A quiz closed from its title bar counts as finished, so it
             // does not hold back the next one.
-            if window.label() == windows::QUIZ_LABEL {
+            if window.label() == app_windows::QUIZ_LABEL {
                 let dir = runtime_dir.clone();
                 tauri::async_runtime::spawn(async move {
                     let call = args::CloseQuiz { later: false }.into();
@@ -68,7 +68,7 @@ pub fn run(open: Option<WindowName>) -> ExitCode {
         .setup(move |app| {
             let handle = app.handle().clone();
             if let Some(window) = open {
-                if let Err(e) = windows::open(&handle, window) {
+                if let Err(e) = app_windows::open(&handle, window) {
                     tracing::error!("cannot open the Veil window: {e}");
                 }
             }
@@ -112,13 +112,13 @@ fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
                         // loop on its own, so the window is mapped before
                         // it asks for focus (a window manager ignores focus
                         // asked for by an unmapped window).
-                        if let Err(e) = windows::open(&app, window) {
+                        if let Err(e) = app_windows::open(&app, window) {
                             tracing::error!("cannot open the {window:?} window: {e}");
                         }
                         seen.store(seq, Ordering::Release);
                         report_idle_if_no_window(&app);
                     }
-                    Ok(WindowMessage::Close { window }) => windows::close(&app, window),
+                    Ok(WindowMessage::Close { window }) => app_windows::close(&app, window),
                     Ok(WindowMessage::Snapshot { snapshot }) => {
                         to_dashboard(&app, events::SNAPSHOT, snapshot);
                     }
@@ -143,8 +143,8 @@ fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
 }
 
 fn to_dashboard<T: serde::Serialize + Clone>(app: &AppHandle, event: &str, payload: T) {
-    if app.get_webview_window(windows::MAIN_LABEL).is_some() {
-        if let Err(e) = app.emit_to(windows::MAIN_LABEL, event, payload) {
+    if app.get_webview_window(app_windows::MAIN_LABEL).is_some() {
+        if let Err(e) = app.emit_to(app_windows::MAIN_LABEL, event, payload) {
             tracing::debug!("{event} not sent to the dashboard: {e}");
         }
     }

@@ -15,6 +15,16 @@
 
 use std::cell::RefCell;
 
+/// Why a cover or countdown window could not be shown (Veil then locks the
+/// session instead: fail closed).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CoverError {
+    #[error("the shield's style: {0}")]
+    Style(String),
+    #[error("this screen has no see-through windows")]
+    NoTransparency,
+}
+
 use gtk::prelude::*;
 use gtk::{glib, pango};
 use veil_core::shield::Rect;
@@ -53,14 +63,14 @@ thread_local! {
 }
 
 impl Covers {
-    fn style(&mut self) -> Result<gtk::CssProvider, String> {
+    fn style(&mut self) -> Result<gtk::CssProvider, CoverError> {
         if let Some(style) = &self.style {
             return Ok(style.clone());
         }
         let style = gtk::CssProvider::new();
         style
             .load_from_data(STYLE.as_bytes())
-            .map_err(|e| format!("the shield's style: {e}"))?;
+            .map_err(|e| CoverError::Style(e.to_string()))?;
         self.style = Some(style.clone());
         Ok(style)
     }
@@ -141,7 +151,7 @@ fn new_shield(style: &gtk::CssProvider) -> gtk::Window {
 /// Covers one monitor (`frame` in physical pixels) with the opaque overlay
 /// number `index`, creating it if needed, and gives it the keyboard so
 /// nothing typed reaches the windows behind.
-pub fn show_shield(index: usize, frame: Rect) -> Result<(), String> {
+pub fn show_shield(index: usize, frame: Rect) -> Result<(), CoverError> {
     COVERS.with(|covers| {
         let mut covers = covers.borrow_mut();
         let style = covers.style()?;
@@ -219,7 +229,7 @@ pub fn show_countdown(
     frames: &[Rect],
     dim: bool,
     primary: Option<(Rect, f64)>,
-) -> Result<(), String> {
+) -> Result<(), CoverError> {
     hide_countdown();
     COVERS.with(|covers| {
         let mut covers = covers.borrow_mut();
@@ -286,11 +296,11 @@ fn new_dim(
     style: &gtk::CssProvider,
     frame: Rect,
     seconds: u64,
-) -> Result<(gtk::Window, gtk::Label), String> {
+) -> Result<(gtk::Window, gtk::Label), CoverError> {
     let window = countdown_window();
     let visual = gtk::prelude::WidgetExt::screen(&window)
         .and_then(|s| s.rgba_visual())
-        .ok_or("this screen has no see-through windows")?;
+        .ok_or(CoverError::NoTransparency)?;
     window.set_visual(Some(&visual));
     window.set_app_paintable(true);
     styled(&window, style, "veil-dim");

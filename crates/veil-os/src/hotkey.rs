@@ -85,31 +85,49 @@ pub struct X11Hotkey {
     thread: Option<JoinHandle<()>>,
 }
 
+/// Why the keys could not be registered (shown in `shield.shortcut.message`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HotkeyError {
+    #[error("cannot reach the X display: {0}")]
+    Display(String),
+    #[error("no X11 key for \"{0}\"")]
+    NoSuchKey(String),
+    #[error("the keyboard layout has no \"{0}\" key")]
+    NotInLayout(String),
+    #[error("another program already uses these keys")]
+    Taken,
+    #[error("the X server refused the keys: {0}")]
+    Refused(String),
+    #[error("the X server failed: {0}")]
+    X11(String),
+    #[error("cannot start the shortcut thread: {0}")]
+    Thread(String),
+}
+
 impl X11Hotkey {
     /// Grabs `shortcut` on the default screen of `$DISPLAY`; `pressed` runs
     /// on the waiting thread each time it is pressed.
     pub fn register(
         shortcut: &Shortcut,
         pressed: impl Fn() + Send + 'static,
-    ) -> Result<X11Hotkey, String> {
+    ) -> Result<X11Hotkey, HotkeyError> {
         let (conn, screen) =
-            x11rb::connect(None).map_err(|e| format!("cannot reach the X display: {e}"))?;
+            x11rb::connect(None).map_err(|e| HotkeyError::Display(e.to_string()))?;
         let conn = Arc::new(conn);
         let root = conn.setup().roots[screen].root;
-        let keysym = keysym(shortcut.key())
-            .ok_or_else(|| format!("no X11 key for \"{}\"", shortcut.key()))?;
+        let keysym =
+            keysym(shortcut.key()).ok_or_else(|| HotkeyError::NoSuchKey(shortcut.key().into()))?;
         let keycodes = keycodes_of(&conn, keysym)?;
         if keycodes.is_empty() {
-            return Err(format!(
-                "the keyboard layout has no \"{}\" key",
-                shortcut.key()
-            ));
+            return Err(HotkeyError::NotInLayout(shortcut.key().into()));
         }
         let grab = Grab {
             keycodes,
             modifiers: modifier_mask(shortcut),
         };
-        let wake = conn.generate_id().map_err(|e| e.to_string())?;
+        let wake = conn
+            .generate_id()
+            .map_err(|e| HotkeyError::X11(e.to_string()))?;
         conn.create_window(
             0,
             wake,
@@ -123,16 +141,16 @@ impl X11Hotkey {
             0,
             &CreateWindowAux::new(),
         )
-        .map_err(|e| e.to_string())?
+        .map_err(|e| HotkeyError::X11(e.to_string()))?
         .check()
-        .map_err(|e| format!("cannot create the shortcut's window: {e}"))?;
+        .map_err(|e| HotkeyError::X11(format!("cannot create the shortcut's window: {e}")))?;
         grab_all(&conn, root, &grab)?;
         let reader = Arc::clone(&conn);
         let wanted = grab.clone();
         let thread = std::thread::Builder::new()
             .name("veil-shortcut".into())
             .spawn(move || wait_for_keys(&reader, wake, &wanted, pressed))
-            .map_err(|e| format!("cannot start the shortcut thread: {e}"))?;
+            .map_err(|e| HotkeyError::Thread(e.to_string()))?;
         Ok(X11Hotkey {
             conn,
             root,
@@ -184,14 +202,14 @@ fn wait_for_keys(conn: &RustConnection, wake: Window, grab: &Grab, pressed: impl
 }
 
 /// Every keycode that produces `keysym` in the current layout.
-fn keycodes_of(conn: &RustConnection, keysym: u32) -> Result<Vec<Keycode>, String> {
+fn keycodes_of(conn: &RustConnection, keysym: u32) -> Result<Vec<Keycode>, HotkeyError> {
     let setup = conn.setup();
     let (min, max) = (setup.min_keycode, setup.max_keycode);
     let map = conn
         .get_keyboard_mapping(min, max - min + 1)
-        .map_err(|e| e.to_string())?
+        .map_err(|e| HotkeyError::X11(e.to_string()))?
         .reply()
-        .map_err(|e| format!("cannot read the keyboard map: {e}"))?;
+        .map_err(|e| HotkeyError::X11(format!("cannot read the keyboard map: {e}")))?;
     let per = usize::from(map.keysyms_per_keycode).max(1);
     Ok(map
         .keysyms
@@ -202,7 +220,7 @@ fn keycodes_of(conn: &RustConnection, keysym: u32) -> Result<Vec<Keycode>, Strin
         .collect())
 }
 
-fn grab_all(conn: &RustConnection, root: Window, grab: &Grab) -> Result<(), String> {
+fn grab_all(conn: &RustConnection, root: Window, grab: &Grab) -> Result<(), HotkeyError> {
     for &code in &grab.keycodes {
         for extra in IGNORED {
             let result = conn
@@ -219,9 +237,9 @@ fn grab_all(conn: &RustConnection, root: Window, grab: &Grab) -> Result<(), Stri
             if let Err(e) = result {
                 ungrab_all(conn, root, grab);
                 return Err(if e.contains("Access") {
-                    "another program already uses these keys".to_string()
+                    HotkeyError::Taken
                 } else {
-                    format!("the X server refused the keys: {e}")
+                    HotkeyError::Refused(e)
                 });
             }
         }

@@ -16,12 +16,25 @@ pub struct LevelMeter {
     device: String,
 }
 
+/// Why the mic check cannot measure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MeterError {
+    #[error("there is no microphone to test")]
+    NoMicrophone,
+    #[error("{device} cannot be opened: {why}")]
+    Open { device: String, why: String },
+    #[error("{device} cannot be started: {why}")]
+    Start { device: String, why: String },
+    #[error("the sound system failed")]
+    SoundSystem,
+}
+
 impl LevelMeter {
     /// Opens the default input device.
-    pub fn start() -> Result<LevelMeter, String> {
+    pub fn start() -> Result<LevelMeter, MeterError> {
         // cpal's host set-up can panic where no sound system is present;
         // that must not take the app down.
-        std::panic::catch_unwind(open).unwrap_or_else(|_| Err("the sound system failed".into()))
+        std::panic::catch_unwind(open).unwrap_or(Err(MeterError::SoundSystem))
     }
 
     /// The device being measured.
@@ -35,18 +48,22 @@ impl LevelMeter {
     }
 }
 
-fn open() -> Result<LevelMeter, String> {
+fn open() -> Result<LevelMeter, MeterError> {
     let host = cpal::default_host();
     let device = host
         .default_input_device()
-        .ok_or_else(|| "there is no microphone to test".to_string())?;
+        .ok_or(MeterError::NoMicrophone)?;
     let name = device
         .description()
         .map(|d| d.name().to_string())
         .unwrap_or_else(|_| "the default microphone".into());
+    let cannot_open = |why: String| MeterError::Open {
+        device: name.clone(),
+        why,
+    };
     let config = device
         .default_input_config()
-        .map_err(|e| format!("{name} cannot be opened: {e}"))?;
+        .map_err(|e| cannot_open(e.to_string()))?;
     let peak = Arc::new(AtomicU32::new(0));
     let stream = match config.sample_format() {
         SampleFormat::F32 => build::<f32>(&device, &config.config(), &peak),
@@ -55,10 +72,11 @@ fn open() -> Result<LevelMeter, String> {
         SampleFormat::I32 => build::<i32>(&device, &config.config(), &peak),
         other => Err(format!("unsupported sample format {other}")),
     }
-    .map_err(|e| format!("{name} cannot be opened: {e}"))?;
-    stream
-        .play()
-        .map_err(|e| format!("{name} cannot be started: {e}"))?;
+    .map_err(cannot_open)?;
+    stream.play().map_err(|e| MeterError::Start {
+        device: name.clone(),
+        why: e.to_string(),
+    })?;
     Ok(LevelMeter {
         _stream: stream,
         peak,

@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use veil_core::clock::{Clock, SystemClock};
+
+use super::IdleError;
 use veil_core::shield::idle_notify::IdleNotifications;
 use wayland_client::globals::{registry_queue_init, GlobalListContents};
 use wayland_client::protocol::{wl_registry, wl_seat};
@@ -91,18 +93,19 @@ pub struct ExtIdle {
 impl ExtIdle {
     /// Connects to the session's compositor (`WAYLAND_DISPLAY`) and asks
     /// for notifications; an error says why this source is not available.
-    pub fn connect() -> Result<Self, String> {
+    pub fn connect() -> Result<Self, IdleError> {
+        let unavailable = IdleError::Unavailable;
         let conn = Connection::connect_to_env()
-            .map_err(|e| format!("cannot connect to the Wayland compositor: {e}"))?;
+            .map_err(|e| unavailable(format!("cannot connect to the Wayland compositor: {e}")))?;
         let (globals, mut queue) = registry_queue_init::<Reader>(&conn)
-            .map_err(|e| format!("the Wayland compositor's globals: {e}"))?;
+            .map_err(|e| unavailable(format!("the Wayland compositor's globals: {e}")))?;
         let qh = queue.handle();
-        let notifier: ExtIdleNotifierV1 = globals
-            .bind(&qh, 1..=2, ())
-            .map_err(|_| "the compositor does not offer ext-idle-notify".to_string())?;
-        let seat: wl_seat::WlSeat = globals
-            .bind(&qh, 1..=1, ())
-            .map_err(|_| "the compositor has no seat (no keyboard or mouse)".to_string())?;
+        let notifier: ExtIdleNotifierV1 = globals.bind(&qh, 1..=2, ()).map_err(|_| {
+            unavailable("the compositor does not offer ext-idle-notify".to_string())
+        })?;
+        let seat: wl_seat::WlSeat = globals.bind(&qh, 1..=1, ()).map_err(|_| {
+            unavailable("the compositor has no seat (no keyboard or mouse)".to_string())
+        })?;
         let millis = THRESHOLD.as_millis() as u32;
         let caveat = if notifier.version() >= 2 {
             notifier.get_input_idle_notification(millis, &seat, &qh, ());
@@ -124,7 +127,7 @@ impl ExtIdle {
         };
         queue
             .roundtrip(&mut reader)
-            .map_err(|e| format!("the Wayland compositor did not answer: {e}"))?;
+            .map_err(|e| unavailable(format!("the Wayland compositor did not answer: {e}")))?;
         std::thread::Builder::new()
             .name("veil-ext-idle".into())
             .spawn(move || {
@@ -137,7 +140,7 @@ impl ExtIdle {
                     shared.lost = Some(format!("the Wayland compositor went away: {why}"));
                 }
             })
-            .map_err(|e| format!("cannot start the idle reader: {e}"))?;
+            .map_err(|e| unavailable(format!("cannot start the idle reader: {e}")))?;
         Ok(ExtIdle { shared, caveat })
     }
 }
@@ -151,13 +154,13 @@ impl super::IdleSource for ExtIdle {
         self.caveat.clone()
     }
 
-    fn idle(&mut self) -> Result<Duration, String> {
+    fn idle(&mut self) -> Result<Duration, IdleError> {
         let shared = self
             .shared
             .lock()
-            .map_err(|_| "the idle reader stopped".to_string())?;
+            .map_err(|_| IdleError::Lost("the idle reader stopped".into()))?;
         if let Some(why) = &shared.lost {
-            return Err(why.clone());
+            return Err(IdleError::Lost(why.clone()));
         }
         Ok(shared.notifications.idle(SystemClock.now()))
     }

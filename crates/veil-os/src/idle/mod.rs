@@ -14,10 +14,34 @@ mod ext_idle;
 use std::process::Command;
 use std::time::Duration;
 
+/// Why idle time cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdleError {
+    /// No source of idle time works on this desktop.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The source was there and stopped answering.
+    #[error("{0}")]
+    Lost(String),
+}
+
+/// Why the session could not be locked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LockError {
+    #[error("{program} failed ({status})")]
+    Failed { program: String, status: String },
+    #[error("{program} could not run: {why}")]
+    NotRun { program: String, why: String },
+    #[error("the OS refused to lock: {0}")]
+    Os(String),
+    #[error("no way to lock the session on this system")]
+    Unsupported,
+}
+
 pub trait IdleSource: Send {
     /// `x11`, `mutter`, `ext-idle-notify`, `windows`, `macos`, or `none`.
     fn name(&self) -> &'static str;
-    fn idle(&mut self) -> Result<Duration, String>;
+    fn idle(&mut self) -> Result<Duration, IdleError>;
     /// What the agent should know about this source's limits, if anything.
     fn caveat(&self) -> Option<String> {
         None
@@ -26,13 +50,13 @@ pub trait IdleSource: Send {
 
 /// No idle time is available (Wayland without a supported protocol, no
 /// display); the shield can still be raised by hand.
-pub struct NoIdleSource(pub String);
+pub struct NoIdleSource(pub IdleError);
 
 impl IdleSource for NoIdleSource {
     fn name(&self) -> &'static str {
         "none"
     }
-    fn idle(&mut self) -> Result<Duration, String> {
+    fn idle(&mut self) -> Result<Duration, IdleError> {
         Err(self.0.clone())
     }
 }
@@ -48,10 +72,10 @@ pub fn source() -> Box<dyn IdleSource> {
             };
             return match ext_idle::ExtIdle::connect() {
                 Ok(s) => Box::new(s),
-                Err(why) => Box::new(NoIdleSource(format!(
+                Err(why) => Box::new(NoIdleSource(IdleError::Unavailable(format!(
                     "this Wayland desktop gives no idle time: no GNOME idle monitor ({mutter}), \
                      and {why}"
-                ))),
+                )))),
             };
         }
         match x11::X11Idle::open() {
@@ -82,6 +106,8 @@ mod mutter {
 
     use dbus::blocking::Connection;
 
+    use super::IdleError;
+
     const SERVICE: &str = "org.gnome.Mutter.IdleMonitor";
     const PATH: &str = "/org/gnome/Mutter/IdleMonitor/Core";
     const TIMEOUT: Duration = Duration::from_millis(500);
@@ -93,11 +119,12 @@ mod mutter {
     }
 
     impl MutterIdle {
-        pub fn connect() -> Result<Self, String> {
-            let bus = Connection::new_session().map_err(|e| format!("no session bus: {e}"))?;
+        pub fn connect() -> Result<Self, IdleError> {
+            let bus = Connection::new_session()
+                .map_err(|e| IdleError::Unavailable(format!("no session bus: {e}")))?;
             let mut s = Self { bus };
             // Asked once now, so a desktop without it is known at start.
-            super::IdleSource::idle(&mut s)?;
+            super::IdleSource::idle(&mut s).map_err(|e| IdleError::Unavailable(e.to_string()))?;
             Ok(s)
         }
     }
@@ -106,11 +133,11 @@ mod mutter {
         fn name(&self) -> &'static str {
             "mutter"
         }
-        fn idle(&mut self) -> Result<Duration, String> {
+        fn idle(&mut self) -> Result<Duration, IdleError> {
             let proxy = self.bus.with_proxy(SERVICE, PATH, TIMEOUT);
-            let (ms,): (u64,) = proxy
-                .method_call(SERVICE, "GetIdletime", ())
-                .map_err(|e| format!("GNOME's idle monitor did not answer: {e}"))?;
+            let (ms,): (u64,) = proxy.method_call(SERVICE, "GetIdletime", ()).map_err(|e| {
+                IdleError::Lost(format!("GNOME's idle monitor did not answer: {e}"))
+            })?;
             Ok(Duration::from_millis(ms))
         }
     }
@@ -120,6 +147,8 @@ mod mutter {
 mod x11 {
     use std::ptr::NonNull;
     use std::time::Duration;
+
+    use super::IdleError;
 
     use x11::xlib::{XCloseDisplay, XDefaultRootWindow, XFree, XOpenDisplay};
     use x11::xss::{
@@ -135,25 +164,28 @@ mod x11 {
     unsafe impl Send for X11Idle {}
 
     impl X11Idle {
-        pub fn open() -> Result<Self, String> {
+        pub fn open() -> Result<Self, IdleError> {
+            let unavailable = |why: &str| IdleError::Unavailable(why.to_string());
             if !crate::display::x_display_set() {
-                return Err(if std::env::var_os("WAYLAND_DISPLAY").is_some() {
-                    "Wayland session without an X display: idle time is not available".into()
-                } else {
-                    "no display".into()
-                });
+                return Err(unavailable(
+                    if std::env::var_os("WAYLAND_DISPLAY").is_some() {
+                        "Wayland session without an X display: idle time is not available"
+                    } else {
+                        "no display"
+                    },
+                ));
             }
             let display = NonNull::new(unsafe { XOpenDisplay(std::ptr::null()) })
-                .ok_or_else(|| "cannot open the X display".to_string())?;
+                .ok_or_else(|| unavailable("cannot open the X display"))?;
             let (mut event, mut error) = (0, 0);
             if unsafe { XScreenSaverQueryExtension(display.as_ptr(), &mut event, &mut error) } == 0
             {
                 unsafe { XCloseDisplay(display.as_ptr()) };
-                return Err("the X server has no screen saver extension".into());
+                return Err(unavailable("the X server has no screen saver extension"));
             }
             let Some(info) = NonNull::new(unsafe { XScreenSaverAllocInfo() }) else {
                 unsafe { XCloseDisplay(display.as_ptr()) };
-                return Err("out of memory".into());
+                return Err(unavailable("out of memory"));
             };
             Ok(Self { display, info })
         }
@@ -163,11 +195,13 @@ mod x11 {
         fn name(&self) -> &'static str {
             "x11"
         }
-        fn idle(&mut self) -> Result<Duration, String> {
+        fn idle(&mut self) -> Result<Duration, IdleError> {
             let d = self.display.as_ptr();
             let ok = unsafe { XScreenSaverQueryInfo(d, XDefaultRootWindow(d), self.info.as_ptr()) };
             if ok == 0 {
-                return Err("the X server did not report idle time".into());
+                return Err(IdleError::Lost(
+                    "the X server did not report idle time".into(),
+                ));
             }
             Ok(Duration::from_millis(u64::from(
                 unsafe { self.info.as_ref() }.idle as u32,
@@ -199,17 +233,17 @@ mod os {
                 "macos"
             }
         }
-        fn idle(&mut self) -> Result<Duration, String> {
+        fn idle(&mut self) -> Result<Duration, super::IdleError> {
             user_idle::UserIdle::get_time()
                 .map(|t| t.duration())
-                .map_err(|e| e.to_string())
+                .map_err(|e| super::IdleError::Lost(e.to_string()))
         }
     }
 }
 
 /// Locks the OS session. `command` (from policy, for special desktops and
 /// for tests) replaces the OS default when set.
-pub fn lock_session(command: &str) -> Result<(), String> {
+pub fn lock_session(command: &str) -> Result<(), LockError> {
     if !command.trim().is_empty() {
         let mut parts = command.split_whitespace();
         let program = parts.next().unwrap_or_default();
@@ -224,7 +258,8 @@ pub fn lock_session(command: &str) -> Result<(), String> {
     }
     #[cfg(windows)]
     {
-        unsafe { windows::Win32::System::Shutdown::LockWorkStation() }.map_err(|e| e.message())
+        unsafe { windows::Win32::System::Shutdown::LockWorkStation() }
+            .map_err(|e| LockError::Os(e.message()))
     }
     #[cfg(target_os = "macos")]
     {
@@ -234,15 +269,21 @@ pub fn lock_session(command: &str) -> Result<(), String> {
     }
     #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
     {
-        Err("no way to lock the session on this system".into())
+        Err(LockError::Unsupported)
     }
 }
 
-fn run(cmd: &mut Command) -> Result<(), String> {
-    let name = format!("{:?}", cmd.get_program());
+fn run(cmd: &mut Command) -> Result<(), LockError> {
+    let program = format!("{:?}", cmd.get_program());
     match cmd.status() {
         Ok(s) if s.success() => Ok(()),
-        Ok(s) => Err(format!("{name} failed ({s})")),
-        Err(e) => Err(format!("{name} could not run: {e}")),
+        Ok(s) => Err(LockError::Failed {
+            program,
+            status: s.to_string(),
+        }),
+        Err(e) => Err(LockError::NotRun {
+            program,
+            why: e.to_string(),
+        }),
     }
 }

@@ -20,7 +20,7 @@ pub async fn show_overlays(app: &AppHandle, frames: &[Rect]) -> Result<(), Strin
         let frames = frames.to_vec();
         on_main_thread(app, move || {
             for (i, frame) in frames.iter().enumerate() {
-                veil_os::cover::show_shield(i, *frame)?;
+                veil_os::cover::show_shield(i, *frame).map_err(|e| e.to_string())?;
             }
             veil_os::cover::keep_shields(frames.len());
             Ok(())
@@ -77,6 +77,7 @@ pub async fn show_warning(
         });
         on_main_thread(app, move || {
             veil_os::cover::show_countdown(seconds, &frames, dim, primary)
+                .map_err(|e| e.to_string())
         })
         .await?
     }
