@@ -14,6 +14,10 @@ use veil_core::training::{TrainingAction, TrainingEvent};
 use veil_os::files;
 use veil_os::paths::Paths;
 
+use veil_core::audit::RecordKind;
+use veil_core::lifecycle;
+use veil_core::state::{ChangedBy, Record};
+
 use crate::audit_log::{AuditLog, TrainingWrite};
 
 pub enum Command {
@@ -26,6 +30,12 @@ pub enum Command {
     Maintenance,
     /// The training window's module list (lessons included), on demand.
     TrainingOverview(oneshot::Sender<veil_core::training::TrainingOverview>),
+    /// A fact about Veil itself worth keeping (paused, an impostor refused).
+    Record(Record),
+    /// Veil is stopping: record why (with its files' state) before it exits.
+    Stopping {
+        reason: String,
+    },
 }
 
 struct Msg {
@@ -60,6 +70,7 @@ impl ActorHandle {
             audit: AuditLog::closed(),
         };
         task.reconcile_store();
+        task.record_start();
         for action in initial {
             task.execute(action);
         }
@@ -102,8 +113,13 @@ impl ActorHandle {
 
     /// Sends an event from a plain (non-async) thread without waiting.
     pub fn post_blocking(&self, event: Event) {
+        self.post_command_blocking(Command::Event(event));
+    }
+
+    /// Sends a command from a plain (non-async) thread without waiting.
+    pub fn post_command_blocking(&self, command: Command) {
         let _ = self.tx.blocking_send(Msg {
-            command: Command::Event(event),
+            command,
             reply: None,
         });
     }
@@ -172,6 +188,19 @@ impl Task {
                     self.maintain();
                     Ok(())
                 }
+                Command::Record(record) => {
+                    self.execute(Action::Record(record));
+                    Ok(())
+                }
+                Command::Stopping { reason } => {
+                    let record = lifecycle::on_stop(
+                        &reason,
+                        self.state.config().user_status().sha256.as_deref(),
+                        Some(self.state.privacy_mode()),
+                    );
+                    self.execute(Action::Record(record));
+                    Ok(())
+                }
                 Command::TrainingOverview(reply) => {
                     use veil_core::clock::{Clock, SystemClock};
                     let overview = self
@@ -182,11 +211,6 @@ impl Task {
                     Ok(())
                 }
             };
-            if let Some(reply) = msg.reply {
-                let _ = reply.send(result);
-            } else if let Err(e) = result {
-                tracing::warn!("{e}");
-            }
             self.reconcile_store();
             self.reconcile_autostart();
             let snap = self.state.snapshot();
@@ -198,6 +222,12 @@ impl Task {
                     true
                 }
             });
+            // After the snapshot: a caller that reads it next sees its change.
+            if let Some(reply) = msg.reply {
+                let _ = reply.send(result);
+            } else if let Err(e) = result {
+                tracing::warn!("{e}");
+            }
         }
     }
 
@@ -231,12 +261,13 @@ impl Task {
                 }
             }
             Action::Record(record) => {
+                // Only the kind: the details are in the encrypted store, and
+                // a plaintext copy in the log would undo its encryption.
                 tracing::info!(
                     target: "veil::record",
                     kind = record.kind.as_str(),
                     by = record.by.as_str(),
-                    details = %record.details,
-                    "privacy event"
+                    "audit record written"
                 );
                 if let Err(e) = self.audit.record(&record) {
                     tracing::error!("the audit log failed: {e}");
@@ -251,6 +282,13 @@ impl Task {
             }
             Action::Training(TrainingAction::SaveLessonRead { module, at }) => {
                 self.audit.save_training(TrainingWrite::Lesson(module, at))
+            }
+            Action::Training(TrainingAction::Record { kind, details }) => {
+                self.execute(Action::Record(Record {
+                    kind,
+                    by: ChangedBy::Veil,
+                    details,
+                }))
             }
             Action::Training(TrainingAction::ShowQuiz) => {
                 use tauri::Manager;
@@ -330,6 +368,84 @@ impl Task {
                 body: format!("The previous one could not be opened with this computer's key. It was kept at {kept}."),
             });
         }
+    }
+
+    /// The first records of a run, once the store is open: how the previous
+    /// run ended and how long Veil was away (veil-core's lifecycle decides),
+    /// which policy file is in force and whether the kept copy of the last
+    /// good policy is the organization's.
+    fn record_start(&mut self) {
+        let last = |kinds: &[RecordKind]| self.audit.last_of(kinds);
+        let kinds = |k: &[RecordKind]| k.to_vec();
+        let recorded_privacy = last(&kinds(lifecycle::PRIVACY_RECORDS))
+            .and_then(|(k, d, _)| lifecycle::recorded_privacy(&k, &d));
+        let recorded_settings = last(&kinds(lifecycle::SETTINGS_RECORDS))
+            .and_then(|(_, d, _)| lifecycle::recorded_settings(&d));
+        let facts = lifecycle::StartFacts {
+            now_ms: crate::audit_log::now_ms(),
+            pid: std::process::id(),
+            boot_id: veil_os::session::boot_id(),
+            session_started_ms: veil_os::session::session_started_ms(),
+            marker: crate::lifecycle::read_marker(&self.paths),
+            last_entry: last(&[]),
+            recorded_privacy,
+            privacy_file: Some(self.state.privacy_mode()),
+            recorded_settings,
+            settings_now: self.state.config().user_status().sha256,
+        };
+        for record in lifecycle::on_start(&facts) {
+            self.execute(Action::Record(record));
+        }
+        let policy = self.paths.policy.clone();
+        if policy.overridden {
+            self.execute(Action::Record(Record {
+                kind: RecordKind::PolicyOverride,
+                by: ChangedBy::Veil,
+                details: format!("VEIL_POLICY names the policy in force: {}", policy.path),
+            }));
+        }
+        if let Some(why) = policy.refused_override {
+            tracing::warn!("{why}");
+            self.execute(Action::Record(Record {
+                kind: RecordKind::PolicyOverrideRefused,
+                by: ChangedBy::Veil,
+                details: why,
+            }));
+        }
+        self.check_policy_cache();
+    }
+
+    /// The kept copy of the last good policy is agent-writable; it counts
+    /// only if its hash is the one the audit log recorded when the policy
+    /// was last loaded.
+    fn check_policy_cache(&mut self) {
+        let path = self.paths.policy_cache_file();
+        let Ok(text) = files::read_text(&path, files::CONFIG_MAX_BYTES) else {
+            return;
+        };
+        let hash = veil_core::audit::sha256_hex(text.as_bytes());
+        let recorded = self
+            .audit
+            .last_of(&[RecordKind::PolicyLoaded, RecordKind::PolicyChanged])
+            .map(|(_, details, _)| details);
+        if !self.audit.is_open() || recorded.as_deref().is_some_and(|d| d.contains(&hash)) {
+            return;
+        }
+        let _ = std::fs::remove_file(&path);
+        let changed = self.state.distrust_policy_cache();
+        self.execute(Action::Record(Record {
+            kind: RecordKind::PolicyCacheRejected,
+            by: ChangedBy::Veil,
+            details: format!(
+                "{}: sha256 {hash} is not the policy on record; removed{}",
+                path.display(),
+                if changed {
+                    "; the fail-closed policy is in force"
+                } else {
+                    ""
+                }
+            ),
+        }));
     }
 
     /// Audit retention; an unavailable store is tried again.

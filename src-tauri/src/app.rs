@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use tauri::{AppHandle, Manager, RunEvent};
 use veil_core::control::{Request, Response, WindowName};
-use veil_core::settings::Config;
 use veil_core::state::{Action, ChangedBy, Event, PrivacyMode, VeilState};
 use veil_os::control::{self, ControlServer, Handler};
 use veil_os::files::read_config;
@@ -20,7 +19,7 @@ use crate::mic_guard::MicGuard;
 use crate::shield::{LiveIdle, ShieldHandle};
 use crate::tray::{self, TrayState};
 use crate::window_host::WindowHost;
-use crate::{config_files, logging, window_calls};
+use crate::{config_files, logging};
 
 /// The app's Tauri context (config, icons, the web pages), built into the
 /// binary once and used by the tray app and the window process alike.
@@ -76,6 +75,7 @@ pub fn run(show: bool) -> ExitCode {
         .manage(paths.clone())
         .manage(TrayState::default())
         .manage(MicCheck::default())
+        .manage(crate::lifecycle::Stopping::default())
         .setup(move |app| {
             let handle = app.handle().clone();
             let window_host = WindowHost::new(handle.clone());
@@ -92,16 +92,16 @@ pub fn run(show: bool) -> ExitCode {
             ));
             crate::training::spawn(actor.clone(), live_idle.clone());
             app.manage(live_idle);
-            spawn_signal_handler(&handle);
+            crate::lifecycle::spawn_signal_handler(&handle);
+            crate::lifecycle::spawn_watch(paths.clone(), actor.clone());
             spawn_maintenance(&actor);
             tray::create(&handle, &actor);
             spawn_renderers(&handle, &actor);
-            let attach_host = window_host.clone();
             tauri::async_runtime::spawn(control.serve(
                 control_handler(handle.clone(), actor.clone()),
-                Arc::new(move || attach_host.attach()),
+                Arc::new(window_host.clone()),
             ));
-            config_files::spawn(actor, paths.policy_file.clone(), paths.settings_file());
+            config_files::spawn(actor, paths.clone());
             if show {
                 window_host.open(WindowName::Main);
             }
@@ -125,9 +125,15 @@ pub fn run(show: bool) -> ExitCode {
             api.prevent_exit();
         }
         RunEvent::Exit => {
-            // Quitting puts the agent's own microphone setup back.
-            if let Some(mic) = app.try_state::<MicGuard>() {
-                mic.shutdown(Duration::from_secs(3));
+            let stop = app.state::<crate::lifecycle::Stopping>().take();
+            crate::lifecycle::record_stop(app, &stop);
+            // Quitting puts the agent's own microphone setup back, unless
+            // policy does not allow quitting (then the muted microphones
+            // stay muted until Veil is back).
+            if stop.restore_microphones {
+                if let Some(mic) = app.try_state::<MicGuard>() {
+                    mic.shutdown(Duration::from_secs(3));
+                }
             }
         }
         _ => {}
@@ -156,35 +162,6 @@ fn hand_over(paths: &Paths) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// A polite stop (logout, `kill`, Ctrl-C) quits like the tray's Quit, so
-/// the microphone setup is restored; kill -9 is covered by the saved state.
-fn spawn_signal_handler(app: &AppHandle) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let app = app.clone();
-        tauri::async_runtime::spawn(async move {
-            let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-                signal(SignalKind::terminate()),
-                signal(SignalKind::interrupt()),
-                signal(SignalKind::hangup()),
-            ) else {
-                tracing::warn!("cannot listen for stop signals");
-                return;
-            };
-            tokio::select! {
-                _ = term.recv() => {}
-                _ = int.recv() => {}
-                _ = hup.recv() => {}
-            }
-            tracing::info!("stop signal received; quitting");
-            app.exit(0);
-        });
-    }
-    #[cfg(not(unix))]
-    let _ = app;
-}
-
 /// Upkeep every few hours (audit retention; retrying an unavailable store).
 fn spawn_maintenance(actor: &ActorHandle) {
     let actor = actor.clone();
@@ -201,31 +178,30 @@ fn spawn_maintenance(actor: &ActorHandle) {
 /// The state at start, with the config files read (so the store can open
 /// with the policy's rules) and the actions that reading produced.
 fn initial_state(paths: &Paths) -> (VeilState, Vec<Action>) {
-    let chosen = match std::fs::read_to_string(paths.privacy_state_file()) {
+    let file = paths.privacy_state_file();
+    let chosen = match veil_os::files::read_text(&file, 64) {
         Ok(t) if t.trim() == "off" => PrivacyMode::Off,
         Ok(t) if t.trim() == "on" => PrivacyMode::On,
         // A new install, or an unreadable file: protected is the safe side.
         Ok(t) => {
             tracing::warn!(
                 "{} holds {:?}, not on/off; privacy mode starts on",
-                paths.privacy_state_file().display(),
+                file.display(),
                 t.trim()
             );
             PrivacyMode::On
         }
-        Err(_) => PrivacyMode::On,
+        Err(veil_os::files::ReadError::Missing) => PrivacyMode::On,
+        Err(e) => {
+            tracing::warn!("{}: {e}; privacy mode starts on", file.display());
+            PrivacyMode::On
+        }
     };
-    let mut config = Config::new(
-        paths.settings_file().display().to_string(),
-        paths.policy_file.display().to_string(),
-    );
-    if let Ok(cached) = std::fs::read_to_string(paths.policy_cache_file()) {
-        config.seed_policy(&cached);
-    }
+    let config = config_files::seeded(paths);
     let mut state = VeilState::new(chosen, config, &paths.store_file().display().to_string());
     let mut actions = Vec::new();
     for event in [
-        Event::PolicyFileRead(read_config(&paths.policy_file)),
+        Event::PolicyFileRead(paths.read_policy()),
         Event::UserFileRead(read_config(&paths.settings_file())),
     ] {
         actions.extend(state.handle(event).unwrap_or_default());
@@ -269,15 +245,15 @@ fn control_handler(app: AppHandle, actor: ActorHandle) -> Handler {
                     app.state::<WindowHost>().open(WindowName::Main);
                     Ok(())
                 }
-                Request::WindowsIdle { link, seen } => {
-                    app.state::<WindowHost>().idle(link, seen);
-                    return Response::ok(None);
-                }
+                // Window calls come only on the window process's link.
                 Request::Window(call) => {
-                    return match window_calls::answer(&app, &actor, call).await {
-                        Ok(value) => Response::value(value),
-                        Err(e) => Response::error(e),
-                    };
+                    tracing::warn!(
+                        "refused a window call `{}` from outside the window process",
+                        call.name()
+                    );
+                    return Response::error(
+                        "window calls are taken only from Veil's own window process",
+                    );
                 }
                 // The control channel itself answers an attach.
                 Request::AttachWindows => Err("not a request for this handler".into()),

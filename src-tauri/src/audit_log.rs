@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use veil_core::audit::NewEntry;
+use veil_core::audit::{NewEntry, RecordKind};
 use veil_core::settings::KeyFallback;
 use veil_core::state::Record;
 use veil_core::status::{StoreState, StoreStatus};
@@ -147,6 +147,29 @@ impl AuditLog {
                 self.store = None;
                 e.to_string()
             })
+    }
+
+    /// The newest entry of one of `kinds` (kind, details, at_ms), or the
+    /// newest entry of all with no kinds; None without a store.
+    pub fn last_of(&self, kinds: &[RecordKind]) -> Option<(String, String, i64)> {
+        let store = self.store.as_ref()?;
+        let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let found = if names.is_empty() {
+            store.last_entry()
+        } else {
+            store.last_of_kinds(&names)
+        };
+        match found {
+            Ok(e) => e.map(|e| (e.entry.kind, e.entry.details, e.entry.at_ms)),
+            Err(e) => {
+                tracing::warn!("the audit log could not be read: {e}");
+                None
+            }
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.store.is_some()
     }
 
     /// Removes entries older than the retention period (and records that).

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use veil_core::settings::Config;
 use veil_core::state::Event;
-use veil_os::files::read_config;
+use veil_os::files::{read_config, read_text, CONFIG_MAX_BYTES};
 use veil_os::paths::Paths;
 use veil_os::watch::FileWatch;
 
@@ -14,16 +14,14 @@ use crate::actor::ActorHandle;
 const POLL: Duration = Duration::from_millis(500);
 
 /// Feeds the actor each time the settings or policy file changes on disk.
-pub fn spawn(actor: ActorHandle, policy: std::path::PathBuf, user: std::path::PathBuf) {
+pub fn spawn(actor: ActorHandle, paths: Paths) {
     tauri::async_runtime::spawn(async move {
         // Policy before the agent's file, so locks are known when it is read.
-        let mut policy = FileWatch::new(policy);
-        let mut user = FileWatch::new(user);
+        let mut policy = FileWatch::new(paths.policy_file.clone());
+        let mut user = FileWatch::new(paths.settings_file());
         loop {
             if policy.changed() {
-                actor
-                    .post(Event::PolicyFileRead(read_config(policy.path())))
-                    .await;
+                actor.post(Event::PolicyFileRead(paths.read_policy())).await;
             }
             if user.changed() {
                 actor
@@ -35,17 +33,25 @@ pub fn spawn(actor: ActorHandle, policy: std::path::PathBuf, user: std::path::Pa
     });
 }
 
-/// Settings and policy as the files on disk give them, as the running app
-/// would read them at start (for the CLI, which does not need Veil running).
-pub fn from_disk(paths: &Paths) -> Config {
+/// The config before the files are read: the kept copy of the last good
+/// policy seeded (the running app checks it against the audit log once
+/// the store is open).
+pub fn seeded(paths: &Paths) -> Config {
     let mut config = Config::new(
         paths.settings_file().display().to_string(),
         paths.policy_file.display().to_string(),
     );
-    if let Ok(cached) = std::fs::read_to_string(paths.policy_cache_file()) {
+    if let Ok(cached) = read_text(&paths.policy_cache_file(), CONFIG_MAX_BYTES) {
         config.seed_policy(&cached);
     }
-    config.update_policy(read_config(&paths.policy_file));
+    config
+}
+
+/// Settings and policy as the files on disk give them, as the running app
+/// would read them at start (for the CLI, which does not need Veil running).
+pub fn from_disk(paths: &Paths) -> Config {
+    let mut config = seeded(paths);
+    config.update_policy(paths.read_policy());
     config.update_user(read_config(&paths.settings_file()));
     config
 }

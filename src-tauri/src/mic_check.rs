@@ -12,6 +12,9 @@ use tauri::{AppHandle, Manager};
 use veil_core::mic::MicLevel as Level;
 use veil_os::audio::meter::LevelMeter;
 
+use veil_core::state::Event;
+
+use crate::actor::ActorHandle;
 use crate::window_host::WindowHost;
 const LONGEST: Duration = Duration::from_secs(30);
 const TICK: Duration = Duration::from_millis(50);
@@ -42,6 +45,13 @@ impl MicCheck {
                         });
                     }
                     Ok(meter) => {
+                        // Recorded and in the status while the microphone is open.
+                        let mark = |running: bool| {
+                            if let Some(actor) = app.try_state::<ActorHandle>() {
+                                actor.post_blocking(Event::MicCheck { running });
+                            }
+                        };
+                        mark(true);
                         let until = Instant::now() + LONGEST;
                         while Instant::now() < until {
                             match rx.recv_timeout(TICK) {
@@ -58,6 +68,7 @@ impl MicCheck {
                             }
                         }
                         drop(meter);
+                        mark(false);
                         send(Level::Stopped);
                     }
                 }

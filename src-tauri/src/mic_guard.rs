@@ -316,7 +316,7 @@ fn recording_programs(devices: &audio::Devices) -> Vec<DeviceUse> {
 }
 
 fn load_prior(path: &Path) -> Prior {
-    match std::fs::read_to_string(path) {
+    match files::read_text(path, files::CONFIG_MAX_BYTES) {
         Ok(text) => match serde_json::from_str(&text) {
             Ok(prior) => {
                 tracing::info!(

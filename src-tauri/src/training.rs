@@ -22,6 +22,9 @@ mod shipped {
     include!(concat!(env!("OUT_DIR"), "/training_modules.rs"));
 }
 
+/// A module is a lesson and its questions: tens of kilobytes at most.
+const MODULE_MAX_BYTES: u64 = 512 * 1024;
+
 /// Veil's modules plus the `*.toml` files of `extra_folder` (if set).
 pub fn load(extra_folder: &str) -> (Vec<Module>, Vec<training::ContentError>) {
     let mut files: Vec<(String, String)> = shipped::SHIPPED
@@ -39,7 +42,7 @@ pub fn load(extra_folder: &str) -> (Vec<Module>, Vec<training::ContentError>) {
                     .collect();
                 extra.sort();
                 for p in extra {
-                    match std::fs::read_to_string(&p) {
+                    match veil_os::files::read_text(&p, MODULE_MAX_BYTES) {
                         Ok(text) => files.push((p.display().to_string(), text)),
                         Err(e) => errors.push(training::ContentError {
                             file: p.display().to_string(),

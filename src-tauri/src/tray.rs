@@ -201,7 +201,14 @@ fn on_menu(app: &AppHandle, actor: &ActorHandle, id: &str) {
         }
         // The item is absent when policy forbids quitting; check again in
         // case the policy changed while the menu was open.
-        ID_QUIT if actor.snapshot().in_force.allow_quit => app.exit(0),
+        ID_QUIT if actor.snapshot().in_force.allow_quit => {
+            app.state::<crate::lifecycle::Stopping>()
+                .set(crate::lifecycle::Stop {
+                    reason: "quit from the tray menu".into(),
+                    restore_microphones: true,
+                });
+            app.exit(0)
+        }
         _ => {}
     }
 }

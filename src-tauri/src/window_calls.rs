@@ -74,10 +74,18 @@ pub async fn answer(
                     let event = TrainingEvent::QuizAnswer {
                         question: c.question.clone(),
                         chosen: c.chosen.clone(),
-                        took_ms: c.took_ms,
                         at: now(),
                     };
-                    training(actor, event).await
+                    // Recorded first; only then does the window get the key.
+                    training(actor, event).await.and_then(|()| {
+                        actor
+                            .snapshot()
+                            .quiz
+                            .as_ref()
+                            .and_then(|q| q.answered.iter().find(|a| a.question == c.question))
+                            .cloned()
+                            .ok_or_else(|| "the answer was not recorded".to_string())
+                    })
                 }
                 Err(e) => Err(e),
             };

@@ -1,8 +1,9 @@
 //! `veil ui`: the window process. It shows the dashboard, training and
 //! quiz windows for the running tray app, which starts it when a window is
-//! asked for. It attaches to the tray app over the control channel, opens
-//! what it is told, passes the windows' calls on, and quits when the tray
-//! app closes the link: once no window is open, or when Veil quits.
+//! asked for. It attaches to the tray app over the control channel (the
+//! tray app accepts only the process it started), opens what it is told,
+//! passes the windows' calls on over the same link, and quits when the
+//! tray app closes the link: once no window is open, or when Veil quits.
 
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -10,19 +11,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tauri::{AppHandle, Emitter, Manager, RunEvent};
-use veil_core::control::{args, Request, WindowMessage, WindowName};
+use veil_core::control::{args, WindowMessage, WindowName};
 use veil_core::window_calls::events;
-use veil_os::control::{self, ClientError, WindowLink};
-use veil_os::paths::Paths;
+use veil_os::control::{ClientError, WindowLink};
 
+use crate::window_relay::Relay;
 use crate::{app_windows, exit_codes, logging, window_relay};
 
-/// The link to the tray app, as the window process's event loop sees it.
-struct AttachedLink {
-    id: u64,
-    /// The last open from the tray app this process has handled.
-    seen: Arc<AtomicU64>,
-}
+/// The last open from the tray app this process has handled.
+#[derive(Default)]
+struct Seen(AtomicU64);
 
 pub fn run(open: Option<WindowName>) -> ExitCode {
     let Some((paths, _log_guard)) = logging::start_app() else {
@@ -39,15 +37,11 @@ pub fn run(open: Option<WindowName>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let seen = Arc::new(AtomicU64::new(0));
-    let state = AttachedLink {
-        id: link.id(),
-        seen: seen.clone(),
-    };
-    let runtime_dir = paths.runtime_dir.clone();
+    let relay = Arc::new(Relay::new(link.writer()));
     let app = tauri::Builder::default()
         .manage(paths)
-        .manage(state)
+        .manage(Seen::default())
+        .manage(relay.clone())
         .on_window_event(move |window, event| {
             if !matches!(event, tauri::WindowEvent::Destroyed) {
                 return;
@@ -55,10 +49,10 @@ pub fn run(open: Option<WindowName>) -> ExitCode {
             // A quiz closed from its title bar counts as finished, so it
             // does not hold back the next one.
             if window.label() == app_windows::QUIZ_LABEL {
-                let dir = runtime_dir.clone();
+                let relay = window.state::<Arc<Relay>>().inner().clone();
                 tauri::async_runtime::spawn(async move {
                     let call = args::CloseQuiz { later: false }.into();
-                    if let Err(e) = window_relay::pass_on(dir, call).await {
+                    if let Err(e) = relay.call(WindowName::Quiz, call).await {
                         tracing::warn!("the quiz's closing was not recorded: {e}");
                     }
                 });
@@ -72,7 +66,7 @@ pub fn run(open: Option<WindowName>) -> ExitCode {
                     tracing::error!("cannot open the Veil window: {e}");
                 }
             }
-            follow_link(handle.clone(), link, seen);
+            follow_link(handle.clone(), link);
             report_idle_if_no_window(&handle);
             Ok(())
         })
@@ -100,7 +94,7 @@ pub fn run(open: Option<WindowName>) -> ExitCode {
 
 /// Reads the tray app's messages on a thread of its own and acts on them
 /// on the event loop; quits when the link closes.
-fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
+fn follow_link(app: AppHandle, mut link: WindowLink) {
     let spawned = std::thread::Builder::new()
         .name("veil-window-link".into())
         .spawn(move || {
@@ -115,7 +109,7 @@ fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
                         if let Err(e) = app_windows::open(&app, window) {
                             tracing::error!("cannot open the {window:?} window: {e}");
                         }
-                        seen.store(seq, Ordering::Release);
+                        app.state::<Seen>().0.store(seq, Ordering::Release);
                         report_idle_if_no_window(&app);
                     }
                     Ok(WindowMessage::Close { window }) => app_windows::close(&app, window),
@@ -124,6 +118,9 @@ fn follow_link(app: AppHandle, mut link: WindowLink, seen: Arc<AtomicU64>) {
                     }
                     Ok(WindowMessage::MicLevel { level }) => {
                         to_dashboard(&app, events::MIC_LEVEL, level);
+                    }
+                    Ok(WindowMessage::Reply { id, response }) => {
+                        app.state::<Arc<Relay>>().replied(id, response);
                     }
                     Err(ClientError::BadAnswer(e)) => {
                         tracing::warn!("a message from the tray app was not understood: {e}");
@@ -156,18 +153,10 @@ fn report_idle_if_no_window(app: &AppHandle) {
     if !app.webview_windows().is_empty() {
         return;
     }
-    let link = app.state::<AttachedLink>();
-    let request = Request::WindowsIdle {
-        link: link.id,
-        seen: link.seen.load(Ordering::Acquire),
-    };
-    let dir = app.state::<Paths>().runtime_dir.clone();
-    let handle = app.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        if let Err(e) = control::request(&dir, &request, Duration::from_secs(5)) {
-            // The tray app is gone or stuck: nothing is shown, so quit.
-            tracing::warn!("the tray app did not take the idle report: {e}");
-            handle.exit(0);
-        }
-    });
+    let seen = app.state::<Seen>().0.load(Ordering::Acquire);
+    if !app.state::<Arc<Relay>>().idle(seen) {
+        // The tray app is gone: nothing is shown, so quit.
+        tracing::warn!("the tray app did not take the idle report");
+        app.exit(0);
+    }
 }

@@ -35,6 +35,26 @@ pub fn binary() -> PathBuf {
         .unwrap_or_else(|| workspace().join("target").join("debug").join("veil"))
 }
 
+/// The release build (`cargo build --release -p veil`, which
+/// `scripts/test.sh` builds before these tests and the installers reuse):
+/// the tests of what only a release build refuses (an agent's
+/// `VEIL_POLICY`) run it.
+pub fn release_binary() -> PathBuf {
+    std::env::var_os("VEIL_RELEASE_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target").join("release").join("veil"))
+}
+
+/// Whether this test runs as root (CI does). Root can do what an agent
+/// cannot (write /etc, read every process), so tests of administrator-only
+/// files need it, and tests of what an agent cannot see run as another user.
+pub fn is_root() -> bool {
+    std::env::var("USER").is_ok_and(|u| u == "root")
+        || fs::metadata("/proc/self")
+            .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+            .unwrap_or(false)
+}
+
 /// Fails loudly when the desktop is missing: these tests must never pass by
 /// skipping. Run them through `scripts/test.sh`.
 pub fn require_desktop() {
@@ -196,7 +216,11 @@ impl Home {
     }
 
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(binary());
+        self.command_of(&binary(), args)
+    }
+
+    fn command_of(&self, program: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
         cmd.args(args).envs(self.env());
         cmd
     }
@@ -204,6 +228,20 @@ impl Home {
     /// Runs `veil ARGS` to completion.
     pub fn cli(&self, args: &[&str]) -> Output {
         self.command(args).output().expect("run veil")
+    }
+
+    /// Every audit entry, oldest first (`veil audit show --json`).
+    pub fn audit(&self) -> Vec<serde_json::Value> {
+        let out = self.cli(&["audit", "show", "--json"]);
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap_or_default()
+    }
+
+    /// The audit entries of one kind.
+    pub fn audit_of(&self, kind: &str) -> Vec<serde_json::Value> {
+        self.audit()
+            .into_iter()
+            .filter(|e| e["kind"] == kind)
+            .collect()
     }
 
     /// `veil status --json`, parsed; `None` when Veil is not running.
@@ -217,13 +255,18 @@ impl Home {
 
     /// Starts the tray app directly (no WebDriver) and waits until it answers.
     pub fn launch(&self, args: &[&str]) -> App {
+        self.launch_program(&binary(), args)
+    }
+
+    /// Starts `program` (the release build, say) as this home's tray app.
+    pub fn launch_program(&self, program: &Path, args: &[&str]) -> App {
         let log = fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(self.log_file())
             .expect("log");
         let child = self
-            .command(args)
+            .command_of(program, args)
             .stdout(Stdio::from(log.try_clone().expect("log")))
             .stderr(Stdio::from(log))
             .spawn()
@@ -365,6 +408,9 @@ pub struct Session {
 impl Session {
     /// Starts Veil for `home` with its main window open, driven by WebDriver.
     pub async fn start(home: &Home) -> Session {
+        // WebDriver starts the window process itself, not the tray app: a
+        // test build lets that one attach (release builds never do).
+        home.set_env("VEIL_E2E_FOREIGN_WINDOW_PROCESS", "1");
         let app = home.launch(&[]);
         let port = free_port();
         let native = free_port();

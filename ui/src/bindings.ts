@@ -12,6 +12,12 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 export type About = { version: string, policy_path: string, settings_path: string, log_dir: string, data_dir: string, };
 
 /**
+ * A recorded answer's result: what was chosen, whether it was right, and
+ * every option's key and explanation.
+ */
+export type AnswerOutcome = { question: string, chosen: Array<string>, correct: boolean, options: Array<OptionResult>, };
+
+/**
  * `devices`, `microphone_users` and `detection` are the contract; the rest
  * explains.
  */
@@ -34,16 +40,6 @@ export type CameraUser = { pid: number, exe: string, user: string | null,
  * The allow-list names this program.
  */
 allowed: boolean, };
-
-export type Choice = { 
-/**
- * "a", "b", ... in file order.
- */
-id: string, text: string, correct: boolean, 
-/**
- * Why this option is right or wrong; shown after the answer.
- */
-explain: string, };
 
 export type Connection = "starting" | "connected" | "disconnected";
 
@@ -77,7 +73,12 @@ line: number | null, };
  */
 export type FileError = { file: string, line: number, column: number, key: string | null, message: string, };
 
-export type FileStatus = { path: string, } & ({ "state": "missing" } | { "state": "loaded" } | { "state": "rejected", errors: Array<FileError>, });
+export type FileStatus = { path: string, 
+/**
+ * SHA-256 of the file as read (lowercase hex); null when missing or
+ * unreadable. IT compares it with the file it deployed.
+ */
+sha256: string | null, } & ({ "state": "missing" } | { "state": "loaded" } | { "state": "rejected", errors: Array<FileError>, });
 
 export type Held = "call" | "shield" | "just_back" | "snoozed" | "nothing_to_ask";
 
@@ -132,7 +133,11 @@ message: string | null,
 /**
  * An application is recording (a call is likely under way).
  */
-recording: boolean, };
+recording: boolean, 
+/**
+ * The dashboard's mic check has the default microphone open now.
+ */
+mic_check: boolean, };
 
 export type MicrophoneUser = { pid: number, exe: string, 
 /**
@@ -164,6 +169,10 @@ due_questions: number, };
  */
 export type ModuleView = { id: string, title: string, lesson: string, reading_minutes: number, mandatory: boolean, due_date: string | null, progress: ModuleProgress, };
 
+export type OptionResult = { id: string, correct: boolean, explain: string, };
+
+export type OptionView = { id: string, text: string, };
+
 /**
  * The state at a glance, as the tray icon shows it.
  */
@@ -181,30 +190,24 @@ source: string,
  */
 summary: string, message: string, };
 
-export type Question = { id: string, module: string, kind: QuestionKind, 
-/**
- * The situation, for scenario questions.
- */
-scenario: string | null, prompt: string, options: Array<Choice>, };
-
 export type QuestionKind = "single" | "multiple" | "true_false" | "scenario";
 
 /**
- * The quiz on screen.
+ * One question before it is answered: the situation, the prompt and the
+ * options' text.
  */
-export type Quiz = { questions: Array<Question>, 
+export type QuestionView = { id: string, module: string, kind: QuestionKind, scenario: string | null, prompt: string, options: Array<OptionView>, };
+
 /**
- * Unix ms when it was shown.
+ * The quiz as the pop-up sees it: no answer key until a question has been
+ * answered (a window that had the key could answer every question right
+ * without reading it).
  */
-shown_at: number, seconds: number, 
+export type QuizView = { questions: Array<QuestionView>, shown_at: number, seconds: number, can_snooze: boolean, practice: boolean, 
 /**
- * "Later" is still offered.
+ * Each answered question's result and explanations.
  */
-can_snooze: boolean, 
-/**
- * A practice round the agent asked for (no cadence, no "Later").
- */
-practice: boolean, };
+answered: Array<AnswerOutcome>, };
 
 /**
  * Who may set a key. Some keys only make sense as an organization's rule
@@ -284,7 +287,7 @@ settings: Effective,
 /**
  * The quiz pop-up's content, while one is open.
  */
-quiz: Quiz | null, };
+quiz: QuizView | null, };
 
 /**
  * Where an effective value came from.
@@ -420,9 +423,9 @@ export const practice = (module: string | null): Promise<void> =>
 export const exportTraining = (): Promise<string> =>
   invoke("export_training");
 
-/** An answer in the quiz pop-up (option ids chosen). */
-export const answerQuestion = (question: string, chosen: Array<string>, tookMs: number): Promise<void> =>
-  invoke("answer_question", { question, chosen, took_ms: tookMs });
+/** An answer in the quiz pop-up (option ids chosen); answers its result and explanations once it is recorded. */
+export const answerQuestion = (question: string, chosen: Array<string>): Promise<AnswerOutcome> =>
+  invoke("answer_question", { question, chosen });
 
 /** The quiz closed: with "Later", or finished. */
 export const closeQuiz = (later: boolean): Promise<void> =>

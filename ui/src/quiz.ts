@@ -1,16 +1,17 @@
 // The quiz pop-up: at most 3 questions or 90 s, keyboard first (number keys
 // pick an option, Enter checks and moves on, Escape is "Later"), the
 // explanation right after each answer.
-import { answerQuestion, closeQuiz, getSnapshot, type Quiz } from "./bindings";
+import { answerQuestion, closeQuiz, getSnapshot, type AnswerOutcome, type QuizView } from "./bindings";
 import { h } from "./dom";
 import { applyTheme } from "./theme";
 import { questionView, secondsLeft } from "./training-view";
 
 const root = document.getElementById("quiz") as HTMLElement;
-let quiz: Quiz | null = null;
+let quiz: QuizView | null = null;
 let index = 0;
-let chosen: string[] | null = null;
-let started = Date.now();
+/** The shown question's recorded result, once answered. */
+let outcome: AnswerOutcome | null = null;
+let answering = false;
 let answeredAny = false;
 let closing = false;
 
@@ -25,16 +26,20 @@ function selected(): string[] {
 }
 
 async function check() {
-  if (!quiz || chosen !== null) return;
+  if (!quiz || outcome !== null || answering) return;
   const picked = selected();
   if (picked.length === 0) return;
   const q = quiz.questions[index];
-  chosen = picked;
-  answeredAny = true;
-  await answerQuestion(q.id, picked, Date.now() - started).catch((e) => {
+  answering = true;
+  try {
+    outcome = await answerQuestion(q.id, picked);
+    answeredAny = true;
+    render();
+  } catch (e) {
     root.append(h("p", { class: "tone-alert" }, String(e)));
-  });
-  render();
+  } finally {
+    answering = false;
+  }
 }
 
 function next() {
@@ -44,8 +49,7 @@ function next() {
     return;
   }
   index += 1;
-  chosen = null;
-  started = Date.now();
+  outcome = null;
   render();
 }
 
@@ -55,10 +59,10 @@ function render() {
   const last = index + 1 >= quiz.questions.length;
   const timer = h("span", { class: "quiz-timer", id: "quiz-timer" }, `${secondsLeft(quiz, Date.now())} s`);
   const primary =
-    chosen === null
+    outcome === null
       ? h("button", { type: "button", class: "button primary", id: "quiz-submit" }, "Check answer")
       : h("button", { type: "button", class: "button primary", id: "quiz-next" }, last ? "Done" : "Next question");
-  primary.addEventListener("click", () => (chosen === null ? void check() : next()));
+  primary.addEventListener("click", () => (outcome === null ? void check() : next()));
   const later =
     quiz.can_snooze && !answeredAny
       ? h("button", { type: "button", class: "button", id: "quiz-later" }, "Later")
@@ -71,7 +75,7 @@ function render() {
       h("h1", {}, quiz.practice ? "Practice" : "Quick security check"),
       timer,
     ),
-    questionView(q, index, quiz.questions.length, chosen),
+    questionView(q, index, quiz.questions.length, outcome),
     h("div", { class: "quiz-actions" }, later, primary),
   );
   const first = root.querySelector<HTMLInputElement>("input[name=answer]:not([disabled])");
@@ -84,9 +88,9 @@ document.addEventListener("keydown", (e) => {
     void close(true);
   } else if (e.key === "Enter") {
     e.preventDefault();
-    if (chosen === null) void check();
+    if (outcome === null) void check();
     else next();
-  } else if (/^[1-9]$/.test(e.key) && chosen === null) {
+  } else if (/^[1-9]$/.test(e.key) && outcome === null) {
     const input = root.querySelectorAll<HTMLInputElement>("input[name=answer]")[Number(e.key) - 1];
     if (input) {
       input.checked = input.type === "checkbox" ? !input.checked : true;
@@ -110,5 +114,8 @@ void getSnapshot().then((snap) => {
     void close(false);
     return;
   }
+  // Reopened mid-quiz: carry on after the questions already answered.
+  const done = new Set(quiz.answered.map((a) => a.question));
+  while (index + 1 < quiz.questions.length && done.has(quiz.questions[index].id)) index += 1;
   render();
 });

@@ -1,23 +1,20 @@
 // Training views: the quiz pop-up and the training window. Rendering and
 // answer checking only; what to ask and when is decided by the app.
 import { h } from "./dom";
-import type { ModuleView, Question, Quiz, StoreStatus } from "./bindings";
+import type { AnswerOutcome, ModuleView, QuestionView, QuizView, StoreStatus } from "./bindings";
 
-/** Right only when exactly the correct options are chosen. */
-export function isCorrect(q: Question, chosen: string[]): boolean {
-  const right = q.options.filter((o) => o.correct).map((o) => o.id).sort();
-  const picked = [...new Set(chosen)].sort();
-  return picked.length > 0 && right.length === picked.length && right.every((r, i) => r === picked[i]);
-}
-
-export function secondsLeft(q: Quiz, now: number): number {
+export function secondsLeft(q: QuizView, now: number): number {
   return Math.max(0, Math.ceil((q.shown_at + q.seconds * 1000 - now) / 1000));
 }
 
-/** One question, before (inputs) or after (marks and explanations) the answer. */
-export function questionView(q: Question, index: number, total: number, chosen: string[] | null): HTMLElement {
+/** One question, before (inputs) or after (marks and explanations) the
+ * answer. The key and explanations come with the recorded answer's result:
+ * the window never has them before. */
+export function questionView(q: QuestionView, index: number, total: number, outcome: AnswerOutcome | null): HTMLElement {
   const multiple = q.kind === "multiple";
-  const answered = chosen !== null;
+  const answered = outcome !== null;
+  const chosen = outcome?.chosen ?? [];
+  const key = (id: string) => outcome?.options.find((o) => o.id === id);
   const opts = q.options.map((o, i) => {
     const input = h("input", {
       type: multiple ? "checkbox" : "radio",
@@ -28,7 +25,8 @@ export function questionView(q: Question, index: number, total: number, chosen: 
       disabled: answered,
       "aria-describedby": answered ? `explain-${o.id}` : undefined,
     });
-    const mark = answered ? (o.correct ? "right" : chosen.includes(o.id) ? "wrong" : "") : "";
+    const result = key(o.id);
+    const mark = answered ? (result?.correct ? "right" : chosen.includes(o.id) ? "wrong" : "") : "";
     return h(
       "label",
       { for: `opt-${o.id}`, class: mark },
@@ -37,11 +35,11 @@ export function questionView(q: Question, index: number, total: number, chosen: 
         "span",
         {},
         `${i + 1}. ${o.text}`,
-        answered ? h("span", { class: "quiz-explain", id: `explain-${o.id}` }, `${o.correct ? "Right: " : ""}${o.explain}`) : null,
+        result ? h("span", { class: "quiz-explain", id: `explain-${o.id}` }, `${result.correct ? "Right: " : ""}${result.explain}`) : null,
       ),
     );
   });
-  const right = answered && isCorrect(q, chosen);
+  const right = outcome?.correct === true;
   return h(
     "section",
     { class: "quiz-question", "data-question": q.id },

@@ -33,13 +33,13 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
       state: "protected",
       privacy_mode_locked: false,
       problems: [],
-      policy_file: { path: "/etc/veil/policy.toml", state: "missing" },
-      settings_file: { path: "/home/a/.config/veil/settings.toml", state: "missing" },
+      policy_file: { path: "/etc/veil/policy.toml", state: "missing", sha256: null },
+      settings_file: { path: "/home/a/.config/veil/settings.toml", state: "missing", sha256: null },
       store: { state: "ok", path: "/d/veil.db", key_storage: "credential_store", message: null, kept_aside: null },
       microphone: {
         default: "Jabra Evolve2 40", headset: "Jabra Evolve2 40", muted: ["Built-in Microphone"], compliant: true,
         backend: "pulseaudio", connection: "connected", enforcing: true, contested: false, message: null,
-        recording: false,
+        recording: false, mic_check: false,
       },
       camera: cameraStatus(),
       training: { modules: 12, completed: 1, due: 2, next_quiz_in_seconds: 600, quiz_held: null, errors: [] },
@@ -78,8 +78,8 @@ describe("state copy", () => {
   });
 
   it("describes file states", () => {
-    expect(fileStateText({ path: "p", state: "loaded" }, "none")).toBe("In effect");
-    expect(fileStateText({ path: "p", state: "missing" }, "none")).toBe("none");
+    expect(fileStateText({ path: "p", state: "loaded", sha256: "ab" }, "none")).toBe("In effect");
+    expect(fileStateText({ path: "p", state: "missing", sha256: null }, "none")).toBe("none");
   });
 });
 

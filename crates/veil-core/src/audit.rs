@@ -66,6 +66,11 @@ pub fn entry_hash(prev: &Hash, seq: i64, e: &NewEntry) -> Hash {
     h.finalize().into()
 }
 
+/// SHA-256 of `bytes`, as lowercase hex (files' hashes in status and records).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(Sha256::digest(bytes).as_slice())
+}
+
 /// Builds the next entry after `last` (number and hash).
 pub fn chain(last: Anchor, entry: NewEntry) -> Entry {
     let seq = last.seq + 1;
@@ -142,6 +147,14 @@ record_kinds! {
     PolicyRemoved => "policy_removed",
     /// A policy file with errors: the last good policy stays in force.
     PolicyRejected => "policy_rejected",
+    /// No policy file at start: nothing the organization set is in force.
+    PolicyMissing => "policy_missing",
+    /// `VEIL_POLICY` named the file in force (a pilot machine, or a test build).
+    PolicyOverride => "policy_override",
+    /// `VEIL_POLICY` was set and ignored: the organization's policy is in force.
+    PolicyOverrideRefused => "policy_override_refused",
+    /// The kept copy of the last good policy is not the one on record.
+    PolicyCacheRejected => "policy_cache_rejected",
     SettingsChanged => "settings_changed",
     SettingsRejected => "settings_rejected",
     /// The store could not be opened with this key; a new one was started.
@@ -165,7 +178,37 @@ record_kinds! {
     ShieldShown => "shield_shown",
     ShieldLifted => "shield_lifted",
     SessionLocked => "session_locked",
+    /// Written by earlier versions when the lock command failed; now
+    /// `lock_failed`.
     SessionLockFailed => "session_lock_failed",
+    /// No way of locking the session was confirmed by the OS: the cover
+    /// stays up and the agent is told this computer cannot lock itself.
+    LockFailed => "lock_failed",
+    /// Veil started; the details say how the previous run ended.
+    VeilStarted => "veil_started",
+    /// Veil stopped, and why (quit, logout, a signal and its sender).
+    VeilStopped => "veil_stopped",
+    /// Veil was not running for a while in this session (or its files
+    /// changed while it was down).
+    VeilAbsent => "veil_absent",
+    /// Veil's process was stopped (SIGSTOP) and continued.
+    VeilPaused => "veil_paused",
+    /// A per-user autostart entry that would keep Veil from starting was
+    /// removed because policy locks `start_at_login`.
+    AutostartOverrideRemoved => "autostart_override_removed",
+    /// A process that is not Veil's own window process tried to speak for
+    /// the windows.
+    WindowAttachRefused => "window_attach_refused",
+    /// Requests on the control channel came faster than allowed and were
+    /// refused for a while.
+    ControlRateLimited => "control_rate_limited",
+    /// A quiz popped up (or a practice round started).
+    QuizShown => "quiz_shown",
+    /// A quiz closed without an answer (time ran out, or it was closed).
+    QuizMissed => "quiz_missed",
+    /// The dashboard's mic check opened the default microphone, and closed it.
+    MicCheckStarted => "mic_check_started",
+    MicCheckStopped => "mic_check_stopped",
 }
 
 impl std::fmt::Display for RecordKind {

@@ -19,16 +19,34 @@ pub enum Request {
     Open,
     /// Cover every monitor now.
     ShieldNow,
-    /// The window process attaches. The answer's value is the link's id;
-    /// after it the connection carries [`WindowMessage`]s, one a line, until
-    /// either end closes it. The window process quits when it closes.
+    /// The window process attaches; only the one the app started is
+    /// accepted (the connection's peer process is checked). The answer's
+    /// value is the link's id; after it the connection carries
+    /// [`WindowMessage`]s to the process and [`LinkRequest`]s from it, one a
+    /// line, until either end closes it. The window process quits when it
+    /// closes.
     AttachWindows,
-    /// The window process on link `link` has no window open and has handled
-    /// every [`WindowMessage::Open`] up to `seen`. The app closes the link
-    /// (so the process quits) unless it has sent an open since.
-    WindowsIdle { link: u64, seen: u64 },
-    /// A call from one of the windows, passed on by the window process.
+    /// A window call on a connection of its own: always refused. Window
+    /// calls are taken only on the window process's link.
     Window(WindowCall),
+}
+
+/// From the attached window process to the app, on its link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "up", rename_all = "snake_case")]
+pub enum LinkRequest {
+    /// A call from one of its windows; answered by a [`WindowMessage::Reply`]
+    /// with the same `id`. The app checks the call against `window`'s
+    /// capability file.
+    Call {
+        id: u64,
+        window: WindowName,
+        call: WindowCall,
+    },
+    /// No window is open and every [`WindowMessage::Open`] up to `seen` was
+    /// handled: the app closes the link (so the process quits) unless it
+    /// has sent an open since.
+    Idle { seen: u64 },
 }
 
 /// The windows the app asks the window process to show.
@@ -56,9 +74,28 @@ pub enum WindowMessage {
     Snapshot { snapshot: serde_json::Value },
     /// The mic check's latest level, for the dashboard.
     MicLevel { level: crate::mic::MicLevel },
+    /// The answer to the [`LinkRequest::Call`] with this `id`.
+    Reply { id: u64, response: Response },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+impl WindowName {
+    /// The window's label, as its capability file names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            WindowName::Main => "main",
+            WindowName::Training => "training",
+            WindowName::Quiz => "quiz",
+        }
+    }
+
+    pub fn from_label(label: &str) -> Option<WindowName> {
+        [WindowName::Main, WindowName::Training, WindowName::Quiz]
+            .into_iter()
+            .find(|w| w.label() == label)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Response {
     pub ok: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,7 +148,6 @@ mod tests {
             Request::Privacy { on: false },
             Request::Open,
             Request::AttachWindows,
-            Request::WindowsIdle { link: 1, seen: 3 },
             Request::Window(args::GetSnapshot {}.into()),
             Request::Window(
                 args::SetSetting {
@@ -124,7 +160,6 @@ mod tests {
                 args::AnswerQuestion {
                     question: "q1".into(),
                     chosen: vec!["a".into(), "c".into()],
-                    took_ms: 4200,
                 }
                 .into(),
             ),
@@ -164,6 +199,10 @@ mod tests {
             },
             WindowMessage::Close {
                 window: WindowName::Quiz,
+            },
+            WindowMessage::Reply {
+                id: 3,
+                response: Response::error("no"),
             },
         ] {
             let line = serde_json::to_string(&m).unwrap();

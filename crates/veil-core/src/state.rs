@@ -45,6 +45,8 @@ pub enum ChangedBy {
     Policy,
     /// Veil itself.
     Veil,
+    /// Someone outside Veil (a file edited while Veil was not running).
+    Outside,
 }
 
 impl ChangedBy {
@@ -55,6 +57,7 @@ impl ChangedBy {
             ChangedBy::Cli => "cli",
             ChangedBy::Policy => "policy",
             ChangedBy::Veil => "veil",
+            ChangedBy::Outside => "outside",
         }
     }
 }
@@ -88,6 +91,10 @@ pub enum Event {
     },
     /// Content, history, the quiz clock and the agent's answers.
     Training(TrainingEvent),
+    /// The dashboard's mic check opened the microphone, or closed it.
+    MicCheck {
+        running: bool,
+    },
 }
 
 /// Something worth keeping in the record of privacy events.
@@ -141,6 +148,8 @@ pub struct VeilState {
     /// When the agent was last told about a microphone correction.
     last_mic_notice: Option<Millis>,
     shield: ShieldStatus,
+    /// The mic check has the microphone open.
+    mic_check: bool,
     camera: CameraWatch,
     trainer: crate::training::Trainer,
 }
@@ -159,6 +168,7 @@ impl VeilState {
             mic: MicStatus::starting(crate::mic::status::native_backend()),
             last_mic_notice: None,
             shield: ShieldStatus::starting(),
+            mic_check: false,
             trainer: Default::default(),
         }
     }
@@ -230,8 +240,30 @@ impl VeilState {
                 .handle(event, &self.settings.training)
                 .map_err(Denied::Training)?
                 .into_iter()
-                .map(Action::Training)
+                .map(|a| match a {
+                    TrainingAction::Record { kind, details } => Action::Record(Record {
+                        kind,
+                        by: ChangedBy::Veil,
+                        details,
+                    }),
+                    other => Action::Training(other),
+                })
                 .collect()),
+            Event::MicCheck { running } => {
+                if running == self.mic_check {
+                    return Ok(vec![]);
+                }
+                self.mic_check = running;
+                Ok(vec![Action::Record(Record {
+                    kind: if running {
+                        RecordKind::MicCheckStarted
+                    } else {
+                        RecordKind::MicCheckStopped
+                    },
+                    by: ChangedBy::Agent,
+                    details: "the dashboard's microphone test".into(),
+                })])
+            }
             Event::Shield { status, record } => {
                 self.shield = status;
                 Ok(record
@@ -246,6 +278,19 @@ impl VeilState {
                     .collect())
             }
         }
+    }
+
+    /// The kept copy of the last good policy is not the organization's:
+    /// forget it. True when the settings in force changed (the copy was in
+    /// force and the fail-closed policy replaced it).
+    pub fn distrust_policy_cache(&mut self) -> bool {
+        if !self.config.distrust_seed() {
+            return false;
+        }
+        self.effective = self.config.effective();
+        self.settings = self.effective.settings();
+        self.camera.set_allow(self.settings.allowed_apps.clone());
+        true
     }
 
     pub fn camera(&self) -> CameraStatus {
@@ -277,9 +322,15 @@ impl VeilState {
     }
 
     fn after_config_change(&mut self, file: ConfigFile, change: ConfigChange) -> Vec<Action> {
-        let (noun, path) = match file {
-            ConfigFile::Policy => ("policy", self.config.policy_path().to_string()),
-            ConfigFile::Settings => ("settings", self.config.user_path().to_string()),
+        let (noun, status) = match file {
+            ConfigFile::Policy => ("policy", self.config.policy_status()),
+            ConfigFile::Settings => ("settings", self.config.user_status()),
+        };
+        // Every policy read is recorded with the file's hash, so IT can
+        // tell which file was in force.
+        let path = match (file, &status.sha256) {
+            (ConfigFile::Policy, Some(hash)) => format!("{} (sha256 {hash})", status.path),
+            _ => status.path.clone(),
         };
         match change {
             ConfigChange::Unchanged => vec![],
@@ -292,7 +343,10 @@ impl VeilState {
                             ConfigFile::Settings => RecordKind::SettingsRejected,
                         },
                         by: ChangedBy::Veil,
-                        details: first.clone(),
+                        details: match (file, &status.sha256) {
+                            (ConfigFile::Policy, Some(hash)) => format!("{first} (sha256 {hash})"),
+                            _ => first.clone(),
+                        },
                     }),
                     Action::Notify {
                         title: format!("Veil could not use the {noun} file"),
@@ -310,9 +364,10 @@ impl VeilState {
                     (ConfigFile::Policy, true, true) => Some(RecordKind::PolicyLoaded),
                     (ConfigFile::Policy, false, true) => Some(RecordKind::PolicyChanged),
                     (ConfigFile::Policy, false, false) => Some(RecordKind::PolicyRemoved),
+                    (ConfigFile::Policy, true, false) => Some(RecordKind::PolicyMissing),
                     (ConfigFile::Settings, false, _) => Some(RecordKind::SettingsChanged),
-                    // Nothing deployed, or the agent's file read at start.
-                    (_, true, _) => None,
+                    // The agent's file read at start.
+                    (ConfigFile::Settings, true, _) => None,
                 };
                 let mut actions: Vec<Action> = kind
                     .map(|kind| {
@@ -322,10 +377,20 @@ impl VeilState {
                                 ConfigFile::Policy => ChangedBy::Policy,
                                 ConfigFile::Settings => ChangedBy::Agent,
                             },
-                            details: if changed.is_empty() {
-                                path.clone()
-                            } else {
-                                format!("{path}: {}", changed.join("; "))
+                            details: match (file, changed.is_empty()) {
+                                (ConfigFile::Policy, true) => path.clone(),
+                                (ConfigFile::Policy, false) => {
+                                    format!("{path}: {}", changed.join("; "))
+                                }
+                                // The hash tells the next start whether the
+                                // file changed while Veil was not running.
+                                (ConfigFile::Settings, _) => format!(
+                                    "{path}: {}; {}",
+                                    changed.join("; "),
+                                    crate::lifecycle::settings_fingerprint(
+                                        status.sha256.as_deref()
+                                    )
+                                ),
                             },
                         })
                     })
@@ -352,6 +417,13 @@ impl VeilState {
     fn problems_with(&self, camera: &CameraStatus) -> Vec<Problem> {
         let mut out: Vec<Problem> = self.store.problem().into_iter().collect();
         out.extend(self.config.policy_status().problems("policy"));
+        if self.config.policy_fail_closed() {
+            out.push(Problem {
+                source: "policy".into(),
+                summary: "Organization policy unusable".into(),
+                message: "Your organization's policy file cannot be used and no earlier version of it is known, so Veil keeps privacy mode on and cannot be quit until IT deploys a valid one.".into(),
+            });
+        }
         out.extend(self.config.user_status().problems("settings"));
         out.extend(self.shield.problem(self.shield_enabled()));
         if self.privacy_on() {
@@ -379,7 +451,10 @@ impl VeilState {
             policy_file: self.config.policy_status(),
             settings_file: self.config.user_status(),
             store: self.store.clone(),
-            microphone: self.mic.clone(),
+            microphone: MicStatus {
+                mic_check: self.mic_check,
+                ..self.mic.clone()
+            },
             shield: self.shield.clone(),
             camera,
             training: self
@@ -393,7 +468,7 @@ impl VeilState {
             status: self.status(),
             settings: self.effective.clone(),
             in_force: self.settings.clone(),
-            quiz: self.trainer.quiz().cloned(),
+            quiz: self.trainer.quiz_view(),
         }
     }
 }
@@ -513,7 +588,7 @@ mod tests {
             })
             .unwrap();
         assert!(
-            details.ends_with("appearance: \"system\" -> \"dark\" (agent's settings)"),
+            details.contains("appearance: \"system\" -> \"dark\" (agent's settings)"),
             "{details}"
         );
     }
@@ -533,7 +608,10 @@ mod tests {
         let mut s = VeilState::new(PrivacyMode::On, Config::new("u", "p"), "veil.db");
         let policy = |t: &str| Event::PolicyFileRead(FileRead::Text(t.into()));
         let user = |t: &str| Event::UserFileRead(FileRead::Text(t.into()));
-        assert!(kinds(&mut s, Event::PolicyFileRead(FileRead::Missing)).is_empty());
+        assert_eq!(
+            kinds(&mut s, Event::PolicyFileRead(FileRead::Missing)),
+            ["policy_missing"]
+        );
         assert!(kinds(&mut s, user("")).is_empty());
         assert_eq!(
             kinds(&mut s, policy("allow_quit = false")),

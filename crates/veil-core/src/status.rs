@@ -127,7 +127,7 @@ pub struct Snapshot {
     #[ts(skip)]
     pub in_force: Settings,
     /// The quiz pop-up's content, while one is open.
-    pub quiz: Option<crate::training::Quiz>,
+    pub quiz: Option<crate::training::QuizView>,
 }
 
 #[cfg(test)]

@@ -191,7 +191,7 @@ mod tests {
         }
         assert!(ts.contains("export type Snapshot = "));
         assert!(ts.contains(
-            "export const answerQuestion = (question: string, chosen: Array<string>, tookMs: number): Promise<void>"
+            "export const answerQuestion = (question: string, chosen: Array<string>): Promise<AnswerOutcome>"
         ));
     }
 

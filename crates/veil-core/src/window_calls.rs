@@ -48,12 +48,12 @@ macro_rules! for_each_window_call {
             /// Write the training report (CSV) to the Downloads folder;
             /// answers the file's path.
             export_training => ExportTraining {} -> String;
-            /// An answer in the quiz pop-up (option ids chosen).
+            /// An answer in the quiz pop-up (option ids chosen); answers its
+            /// result and explanations once it is recorded.
             answer_question => AnswerQuestion {
                 question: String,
                 chosen: Vec<String>,
-                took_ms: i64,
-            } -> ();
+            } -> $crate::training::AnswerOutcome;
             /// The quiz closed: with "Later", or finished.
             close_quiz => CloseQuiz { later: bool } -> ();
         }
@@ -190,7 +190,6 @@ mod tests {
             args::AnswerQuestion {
                 question: "q".into(),
                 chosen: vec!["a".into()],
-                took_ms: 1,
             }
             .into(),
             args::CloseQuiz { later: false }.into(),

@@ -26,6 +26,18 @@ pub struct WindowRouter {
     /// The process being started: its number and when.
     starting: Option<(u64, Millis)>,
     starts: u64,
+    /// Process ids of the window processes this app started that have not
+    /// ended: the only ones whose attach is accepted.
+    children: Vec<u32>,
+}
+
+/// Why an attach was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttachRefused {
+    #[error("the connection's process is not known")]
+    UnknownPeer,
+    #[error("process {0} is not the window process Veil started")]
+    NotOurs(u32),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +72,28 @@ impl WindowRouter {
                 self.starting = Some((self.starts, now));
                 Route::Start { start: self.starts }
             }
+        }
+    }
+
+    /// The window process number `start` is running as `pid`.
+    pub fn started(&mut self, pid: u32) {
+        self.children.push(pid);
+    }
+
+    /// A window process this app started has ended.
+    pub fn child_ended(&mut self, pid: u32) {
+        self.children.retain(|p| *p != pid);
+    }
+
+    /// Whether a process may attach as the window process: only one this
+    /// app started (`peer` is the connection's process as the OS says it),
+    /// unless `any` (test builds driving a window process of their own).
+    pub fn may_attach(&self, peer: Option<u32>, any: bool) -> Result<(), AttachRefused> {
+        match peer {
+            _ if any => Ok(()),
+            None => Err(AttachRefused::UnknownPeer),
+            Some(pid) if self.children.contains(&pid) => Ok(()),
+            Some(pid) => Err(AttachRefused::NotOurs(pid)),
         }
     }
 
@@ -193,6 +227,29 @@ mod tests {
         assert!(r.idle(link, 2));
         assert_eq!(r.attached(), None);
         assert_eq!(r.open(Main, Millis(20)), Route::Start { start: 2 });
+    }
+
+    #[test]
+    fn only_the_window_process_veil_started_may_attach() {
+        let mut r = WindowRouter::default();
+        assert_eq!(
+            r.may_attach(Some(42), false),
+            Err(AttachRefused::NotOurs(42))
+        );
+        assert_eq!(r.may_attach(None, false), Err(AttachRefused::UnknownPeer));
+        r.started(42);
+        assert_eq!(r.may_attach(Some(42), false), Ok(()));
+        assert_eq!(
+            r.may_attach(Some(43), false),
+            Err(AttachRefused::NotOurs(43))
+        );
+        r.child_ended(42);
+        assert_eq!(
+            r.may_attach(Some(42), false),
+            Err(AttachRefused::NotOurs(42))
+        );
+        // Test builds under WebDriver start the window process themselves.
+        assert_eq!(r.may_attach(Some(7), true), Ok(()));
     }
 
     #[test]

@@ -19,4 +19,5 @@ pub mod instance;
 pub mod paths;
 pub mod process;
 pub mod secrets;
+pub mod session;
 pub mod watch;

@@ -50,3 +50,125 @@ pub fn exe_path(pid: u32) -> Option<String> {
         None
     }
 }
+
+/// The system's own folders for programs. Only these are searched, never
+/// `PATH`: the agent controls their own `PATH` (a `~/.local/bin/loginctl`
+/// would win).
+#[cfg(unix)]
+const SYSTEM_BIN: &[&str] = &["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
+
+/// The absolute path of a system tool (in a system folder, owned by root
+/// and writable by no one else), or None.
+#[cfg(unix)]
+pub fn system_tool(name: &str) -> Option<std::path::PathBuf> {
+    if name.contains('/') {
+        return None;
+    }
+    SYSTEM_BIN.iter().find_map(|dir| {
+        let path = std::path::Path::new(dir).join(name);
+        (path.is_file() && crate::files::admin_owned(&path).is_ok()).then_some(path)
+    })
+}
+
+#[cfg(not(unix))]
+pub fn system_tool(_name: &str) -> Option<std::path::PathBuf> {
+    None
+}
+
+/// How a command run with a time limit ended.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RunError {
+    #[error("{program} could not run: {why}")]
+    NotRun { program: String, why: String },
+    #[error("{program} did not finish within {seconds} s")]
+    TimedOut { program: String, seconds: u64 },
+    #[error("{program} failed ({status})")]
+    Failed { program: String, status: String },
+}
+
+/// Runs `cmd` (stdin closed), killing it after `limit`; its standard output
+/// when it exits successfully.
+pub fn run_within(
+    cmd: &mut std::process::Command,
+    limit: std::time::Duration,
+) -> Result<String, RunError> {
+    use std::io::Read;
+    use std::process::Stdio;
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| RunError::NotRun {
+            program: program.clone(),
+            why: e.to_string(),
+        })?;
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            Ok(None) | Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(RunError::TimedOut {
+                    program,
+                    seconds: limit.as_secs().max(1),
+                });
+            }
+        }
+    };
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        // Bounded: a tool's answer is a line or two.
+        let _ = stdout.by_ref().take(64 * 1024).read_to_string(&mut out);
+    }
+    if status.success() {
+        Ok(out)
+    } else {
+        Err(RunError::Failed {
+            program,
+            status: status.to_string(),
+        })
+    }
+}
+
+/// [`run_within`]'s output, or None on any failure.
+pub fn output_within(
+    cmd: &mut std::process::Command,
+    limit: std::time::Duration,
+) -> Option<String> {
+    run_within(cmd, limit).ok()
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn tools_come_from_system_folders_and_hung_ones_are_killed() {
+        assert!(system_tool("../tmp/x").is_none());
+        let sh = system_tool("sh").expect("sh in a system folder");
+        assert!(sh.starts_with("/usr/bin") || sh.starts_with("/bin"));
+        let start = std::time::Instant::now();
+        let err = run_within(
+            std::process::Command::new(&sh).args(["-c", "sleep 5"]),
+            Duration::from_millis(200),
+        )
+        .unwrap_err();
+        assert!(matches!(err, RunError::TimedOut { .. }), "{err}");
+        assert!(start.elapsed() < Duration::from_secs(2));
+        assert_eq!(
+            run_within(
+                std::process::Command::new(&sh).args(["-c", "echo hi"]),
+                Duration::from_secs(2)
+            )
+            .unwrap(),
+            "hi\n"
+        );
+    }
+}

@@ -116,6 +116,32 @@ impl Store {
         result.map_err(|e| self.sql_err(e))
     }
 
+    /// The newest entry of one of `kinds`, if any.
+    pub fn last_of_kinds(&self, kinds: &[&str]) -> Result<Option<Entry>, StoreError> {
+        let result = (|| {
+            let marks = vec!["?"; kinds.len()].join(",");
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT {COLUMNS} FROM audit WHERE kind IN ({marks}) ORDER BY seq DESC LIMIT 1"
+            ))?;
+            stmt.query_row(rusqlite::params_from_iter(kinds.iter()), row_to_entry)
+                .optional()
+        })();
+        result.map_err(|e| self.sql_err(e))
+    }
+
+    /// The newest entry, if any.
+    pub fn last_entry(&self) -> Result<Option<Entry>, StoreError> {
+        let result = self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM audit ORDER BY seq DESC LIMIT 1"),
+                [],
+                row_to_entry,
+            )
+            .optional();
+        result.map_err(|e| self.sql_err(e))
+    }
+
     pub fn audit_count(&self) -> Result<u64, StoreError> {
         self.conn
             .query_row("SELECT count(*) FROM audit", [], |r| r.get::<_, i64>(0))

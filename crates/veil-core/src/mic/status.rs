@@ -54,6 +54,8 @@ pub struct MicStatus {
     pub message: Option<String>,
     /// An application is recording (a call is likely under way).
     pub recording: bool,
+    /// The dashboard's mic check has the default microphone open now.
+    pub mic_check: bool,
 }
 
 impl MicStatus {
@@ -69,6 +71,7 @@ impl MicStatus {
             contested: false,
             message: None,
             recording: false,
+            mic_check: false,
         }
     }
 
@@ -106,6 +109,7 @@ impl MicStatus {
             contested,
             message: None,
             recording: !view.streams.is_empty(),
+            mic_check: false,
         }
     }
 

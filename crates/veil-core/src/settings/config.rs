@@ -34,6 +34,9 @@ pub struct FileStatus {
     pub path: String,
     #[serde(flatten)]
     pub state: FileState,
+    /// SHA-256 of the file as read (lowercase hex); null when missing or
+    /// unreadable. IT compares it with the file it deployed.
+    pub sha256: Option<String>,
 }
 
 impl FileStatus {
@@ -81,6 +84,8 @@ struct Tracked {
     origin: Origin,
     path: String,
     last_good: Layer,
+    /// `last_good` came from somewhere: a valid read, or a kept copy.
+    has_good: bool,
     last_read: Option<FileRead>,
     state: FileState,
 }
@@ -91,6 +96,7 @@ impl Tracked {
             origin,
             path,
             last_good: Layer::default(),
+            has_good: false,
             last_read: None,
             state: FileState::Missing,
         }
@@ -116,6 +122,7 @@ impl Tracked {
         match parsed {
             Ok(layer) => {
                 self.last_good = layer;
+                self.has_good = true;
                 let present = read != FileRead::Missing;
                 self.state = if present {
                     FileState::Loaded
@@ -125,6 +132,11 @@ impl Tracked {
                 ConfigChange::Applied { first, present }
             }
             Err(errors) => {
+                if self.origin == Origin::Policy && !self.has_good {
+                    // The organization deployed a policy Veil cannot use, and
+                    // no earlier one is known: the safe side, not defaults.
+                    self.last_good = Layer::fail_closed();
+                }
                 self.state = FileState::Rejected {
                     errors: errors.clone(),
                 };
@@ -137,6 +149,10 @@ impl Tracked {
         FileStatus {
             path: self.path.clone(),
             state: self.state.clone(),
+            sha256: match &self.last_read {
+                Some(FileRead::Text(t)) => Some(crate::audit::sha256_hex(t.as_bytes())),
+                _ => None,
+            },
         }
     }
 }
@@ -156,10 +172,30 @@ impl Config {
         match Layer::parse(&self.policy.path, cached_text, Origin::Policy) {
             Ok(layer) => {
                 self.policy.last_good = layer;
+                self.policy.has_good = true;
                 true
             }
             Err(_) => false,
         }
+    }
+
+    /// The kept copy turned out not to be the organization's (its hash is
+    /// not the one on record): forget it. If it is in force (the file is
+    /// broken), the fail-closed policy replaces it. True when the effective
+    /// settings may have changed.
+    pub fn distrust_seed(&mut self) -> bool {
+        let in_force = !matches!(self.policy.state, FileState::Loaded)
+            && self.policy.last_read != Some(FileRead::Missing);
+        if in_force {
+            self.policy.last_good = Layer::fail_closed();
+        }
+        in_force
+    }
+
+    /// Whether the policy in force is the fail-closed one.
+    pub fn policy_fail_closed(&self) -> bool {
+        self.policy.last_good == Layer::fail_closed()
+            && matches!(self.policy.state, FileState::Rejected { .. })
     }
 
     pub fn update_user(&mut self, read: FileRead) -> ConfigChange {

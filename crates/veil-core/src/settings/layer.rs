@@ -51,8 +51,10 @@ impl Layer {
         self.values.get(key).map(|(v, _)| v)
     }
 
+    /// The line the key was set on (none for the built-in fail-closed
+    /// policy, which has no file).
     pub fn line_of(&self, key: &str) -> Option<usize> {
-        self.values.get(key).map(|(_, l)| *l)
+        self.values.get(key).map(|(_, l)| *l).filter(|l| *l > 0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -61,6 +63,21 @@ impl Layer {
 
     pub fn keys(&self) -> impl Iterator<Item = &'static str> + '_ {
         self.values.keys().copied()
+    }
+
+    /// The policy in force when the organization's file cannot be used and
+    /// no earlier version of it is known: privacy mode on and locked, no
+    /// quitting, start at sign-in.
+    pub fn fail_closed() -> Layer {
+        let mut values = BTreeMap::new();
+        for (key, value) in [
+            (super::schema::FORCE_PRIVACY_MODE, Value::Bool(true)),
+            (super::schema::ALLOW_QUIT, Value::Bool(false)),
+            (super::schema::START_AT_LOGIN, Value::Bool(true)),
+        ] {
+            values.insert(key, (value, 0));
+        }
+        Layer { values }
     }
 
     /// Parses and validates `text`, the contents of `file`. Returns every

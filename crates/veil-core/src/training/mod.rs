@@ -14,7 +14,10 @@ use ts_rs::TS;
 pub use content::{Choice, ContentError, Module, Question, QuestionKind};
 pub use delivery::{Held, Moment, QuizClock, Verdict};
 pub use schedule::{Answer, ModuleProgress, Progress};
-pub use trainer::{ModuleView, Quiz, Trainer, TrainingAction, TrainingEvent, TrainingOverview};
+pub use trainer::{
+    AnswerOutcome, ModuleView, Quiz, QuizView, Trainer, TrainingAction, TrainingEvent,
+    TrainingOverview,
+};
 
 /// What policy says about training.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

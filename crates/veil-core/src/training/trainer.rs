@@ -17,8 +17,8 @@ pub const QUIZ_SECONDS: u64 = 90;
 /// How long past its limit a quiz may still be open before it is dropped.
 const QUIZ_GRACE_SECONDS: u64 = 30;
 
-/// The quiz on screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+/// The quiz on screen, with its answer key (kept in the tray app).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Quiz {
     pub questions: Vec<Question>,
     /// Unix ms when it was shown.
@@ -28,6 +28,113 @@ pub struct Quiz {
     pub can_snooze: bool,
     /// A practice round the agent asked for (no cadence, no "Later").
     pub practice: bool,
+    /// The questions answered so far, in order, with their key.
+    pub answered: Vec<AnswerOutcome>,
+    /// When the last answer was given (the next question's clock starts).
+    last_answer_at: i64,
+}
+
+/// The quiz as the pop-up sees it: no answer key until a question has been
+/// answered (a window that had the key could answer every question right
+/// without reading it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct QuizView {
+    pub questions: Vec<QuestionView>,
+    pub shown_at: i64,
+    pub seconds: u64,
+    pub can_snooze: bool,
+    pub practice: bool,
+    /// Each answered question's result and explanations.
+    pub answered: Vec<AnswerOutcome>,
+}
+
+/// One question before it is answered: the situation, the prompt and the
+/// options' text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct QuestionView {
+    pub id: String,
+    pub module: String,
+    pub kind: super::QuestionKind,
+    pub scenario: Option<String>,
+    pub prompt: String,
+    pub options: Vec<OptionView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct OptionView {
+    pub id: String,
+    pub text: String,
+}
+
+/// A recorded answer's result: what was chosen, whether it was right, and
+/// every option's key and explanation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AnswerOutcome {
+    pub question: String,
+    pub chosen: Vec<String>,
+    pub correct: bool,
+    pub options: Vec<OptionResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct OptionResult {
+    pub id: String,
+    pub correct: bool,
+    pub explain: String,
+}
+
+impl Quiz {
+    fn new(questions: Vec<Question>, now: Millis, can_snooze: bool, practice: bool) -> Quiz {
+        Quiz {
+            questions,
+            shown_at: now.0,
+            seconds: QUIZ_SECONDS,
+            can_snooze,
+            practice,
+            answered: vec![],
+            last_answer_at: now.0,
+        }
+    }
+
+    pub fn view(&self) -> QuizView {
+        QuizView {
+            questions: self
+                .questions
+                .iter()
+                .map(|q| QuestionView {
+                    id: q.id.clone(),
+                    module: q.module.clone(),
+                    kind: q.kind,
+                    scenario: q.scenario.clone(),
+                    prompt: q.prompt.clone(),
+                    options: q
+                        .options
+                        .iter()
+                        .map(|o| OptionView {
+                            id: o.id.clone(),
+                            text: o.text.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            shown_at: self.shown_at,
+            seconds: self.seconds,
+            can_snooze: self.can_snooze,
+            practice: self.practice,
+            answered: self.answered.clone(),
+        }
+    }
+
+    /// What to record about it when it pops up.
+    fn shown_details(&self) -> String {
+        let ids: Vec<&str> = self.questions.iter().map(|q| q.id.as_str()).collect();
+        format!(
+            "{}{} questions: {}",
+            if self.practice { "practice, " } else { "" },
+            ids.len(),
+            ids.join(", ")
+        )
+    }
 }
 
 /// One module as the training window lists it.
@@ -69,10 +176,12 @@ pub enum TrainingEvent {
         module: String,
         at: Millis,
     },
+    /// An answer from the quiz pop-up. How long it took is measured here,
+    /// from the question's showing to `at`; a window's own count is not
+    /// trusted.
     QuizAnswer {
         question: String,
         chosen: Vec<String>,
-        took_ms: i64,
         at: Millis,
     },
     /// The quiz pop-up closed; `later` when the agent chose "Later".
@@ -98,6 +207,11 @@ pub enum TrainingAction {
     },
     /// Open the quiz pop-up (its content is in the snapshot).
     ShowQuiz,
+    /// Worth keeping in the audit log (a quiz shown, or missed).
+    Record {
+        kind: crate::audit::RecordKind,
+        details: String,
+    },
 }
 
 #[derive(Debug, Clone, Default)]
@@ -117,6 +231,8 @@ pub struct Trainer {
     /// The last tick's time, rounded to the minute: what "due now" means in
     /// the status.
     now: Millis,
+    /// Records a tick made that the next `handle` returns.
+    pending: Vec<TrainingAction>,
 }
 
 impl Trainer {
@@ -137,11 +253,12 @@ impl Trainer {
                 vec![]
             }
             TrainingEvent::Tick(moment) => {
-                if self.tick(moment, policy) {
-                    vec![TrainingAction::ShowQuiz]
-                } else {
-                    vec![]
+                let show = self.tick(moment, policy);
+                let mut actions = std::mem::take(&mut self.pending);
+                if show {
+                    actions.extend(self.shown());
                 }
+                actions
             }
             TrainingEvent::LessonRead { module, at } => {
                 if self.lesson_read(&module, at)? {
@@ -153,18 +270,22 @@ impl Trainer {
             TrainingEvent::QuizAnswer {
                 question,
                 chosen,
-                took_ms,
                 at,
             } => vec![TrainingAction::SaveAnswer(
-                self.answer(&question, chosen, took_ms, at)?,
+                self.answer(&question, chosen, at)?,
             )],
             TrainingEvent::QuizClosed { later, at } => {
+                let missed = self.missed_record(if later {
+                    "postponed with Later"
+                } else {
+                    "closed without an answer"
+                });
                 self.close_quiz(later, policy, at);
-                vec![]
+                missed.into_iter().collect()
             }
             TrainingEvent::Practice { module, at } => {
                 let first_read = self.practice(module.as_deref(), policy, at)?;
-                let mut actions = vec![TrainingAction::ShowQuiz];
+                let mut actions = self.shown();
                 if let (true, Some(m)) = (first_read, module) {
                     actions.push(TrainingAction::SaveLessonRead {
                         module: m,
@@ -194,6 +315,54 @@ impl Trainer {
         self.quiz.as_ref()
     }
 
+    /// The pop-up's view of the open quiz.
+    pub fn quiz_view(&self) -> Option<QuizView> {
+        self.quiz.as_ref().map(Quiz::view)
+    }
+
+    /// A quiz just popped up: show it, and record that.
+    fn shown(&self) -> Vec<TrainingAction> {
+        let Some(quiz) = &self.quiz else {
+            return vec![];
+        };
+        vec![
+            TrainingAction::ShowQuiz,
+            TrainingAction::Record {
+                kind: crate::audit::RecordKind::QuizShown,
+                details: quiz.shown_details(),
+            },
+        ]
+    }
+
+    /// The record of a quiz that ends with no answer, if the open one has
+    /// none.
+    fn missed_record(&self, why: &str) -> Option<TrainingAction> {
+        let quiz = self.quiz.as_ref().filter(|q| q.answered.is_empty())?;
+        Some(TrainingAction::Record {
+            kind: crate::audit::RecordKind::QuizMissed,
+            details: format!("{why}; {}", quiz.shown_details()),
+        })
+    }
+
+    /// A pop-up well past its limit lost its window (closed by hand, or
+    /// never loaded); it must not block every later quiz.
+    fn expire(&mut self, now: Millis) -> Vec<TrainingAction> {
+        let expired = self
+            .quiz
+            .as_ref()
+            .is_some_and(|q| now.0 > q.shown_at + (q.seconds + QUIZ_GRACE_SECONDS) as i64 * 1000);
+        if !expired {
+            return vec![];
+        }
+        let missed = self.missed_record("time ran out");
+        if let Some(quiz) = self.quiz.take() {
+            if !quiz.practice {
+                self.clock.finished();
+            }
+        }
+        missed.into_iter().collect()
+    }
+
     /// True when this is the first time the lesson was read.
     pub fn lesson_read(&mut self, module: &str, at: Millis) -> Result<bool, String> {
         if !self.modules.iter().any(|m| m.id == module) {
@@ -205,29 +374,53 @@ impl Trainer {
     }
 
     /// Checks and records an answer to a question of the open quiz.
+    /// Checks and records an answer to a question of the open quiz: once
+    /// per question, timed from when the question came up.
     pub fn answer(
         &mut self,
         question: &str,
         chosen: Vec<String>,
-        took_ms: i64,
         at: Millis,
     ) -> Result<Answer, String> {
-        let q = self
+        let quiz = self
             .quiz
-            .as_ref()
-            .and_then(|quiz| quiz.questions.iter().find(|q| q.id == question))
+            .as_mut()
             .ok_or_else(|| format!("question `{question}` is not in the open quiz"))?;
-        if chosen.iter().any(|c| !q.options.iter().any(|o| &o.id == c)) {
+        let q = quiz
+            .questions
+            .iter()
+            .find(|q| q.id == question)
+            .ok_or_else(|| format!("question `{question}` is not in the open quiz"))?;
+        if quiz.answered.iter().any(|a| a.question == question) {
+            return Err(format!("question `{question}` is already answered"));
+        }
+        if chosen.is_empty() || chosen.iter().any(|c| !q.options.iter().any(|o| &o.id == c)) {
             return Err(format!("question `{question}` has no such option"));
         }
+        let took_ms = (at.0 - quiz.last_answer_at.max(quiz.shown_at)).clamp(0, 3_600_000);
         let answer = Answer {
             question: q.id.clone(),
             module: q.module.clone(),
             correct: q.is_correct(&chosen),
-            chosen,
-            took_ms: took_ms.clamp(0, 3_600_000),
+            chosen: chosen.clone(),
+            took_ms,
             at: at.0,
         };
+        quiz.answered.push(AnswerOutcome {
+            question: q.id.clone(),
+            chosen,
+            correct: answer.correct,
+            options: q
+                .options
+                .iter()
+                .map(|o| OptionResult {
+                    id: o.id.clone(),
+                    correct: o.correct,
+                    explain: o.explain.clone(),
+                })
+                .collect(),
+        });
+        quiz.last_answer_at = at.0;
         self.progress.record(&answer);
         Ok(answer)
     }
@@ -256,16 +449,8 @@ impl Trainer {
     /// Once a second. True when a quiz pops up now.
     pub fn tick(&mut self, m: Moment, policy: &TrainingPolicy) -> bool {
         self.now = Millis(m.now.0 - m.now.0.rem_euclid(60_000));
-        // A pop-up closes itself at its time limit; one still open well
-        // after that lost its window (closed by hand, or never loaded) and
-        // must not block every later quiz.
-        if self
-            .quiz
-            .as_ref()
-            .is_some_and(|q| m.now.0 > q.shown_at + (q.seconds + QUIZ_GRACE_SECONDS) as i64 * 1000)
-        {
-            self.close_quiz(false, policy, m.now);
-        }
+        let expired = self.expire(m.now);
+        self.pending.extend(expired);
         if !self.history_loaded || self.quiz.is_some() {
             // Time with a quiz on screen does not count toward the next.
             self.clock.pause(m.now);
@@ -290,13 +475,8 @@ impl Trainer {
         if verdict != Verdict::Show {
             return false;
         }
-        self.quiz = Some(Quiz {
-            questions,
-            shown_at: m.now.0,
-            seconds: QUIZ_SECONDS,
-            can_snooze: self.clock.snoozes_left(policy.max_snoozes) > 0,
-            practice: false,
-        });
+        let can_snooze = self.clock.snoozes_left(policy.max_snoozes) > 0;
+        self.quiz = Some(Quiz::new(questions, m.now, can_snooze, false));
         true
     }
 
@@ -333,13 +513,7 @@ impl Trainer {
         if questions.is_empty() {
             return Err("read a lesson first: questions start once its lesson is read".into());
         }
-        self.quiz = Some(Quiz {
-            questions,
-            shown_at: now.0,
-            seconds: QUIZ_SECONDS,
-            can_snooze: false,
-            practice: true,
-        });
+        self.quiz = Some(Quiz::new(questions, now, false, true));
         Ok(first_read)
     }
 
@@ -460,22 +634,16 @@ mod tests {
         assert_eq!(quiz.questions.len(), 3);
         assert!(quiz.can_snooze);
         // Answer one right, one wrong.
-        let a = t
-            .answer("a-1", vec!["a".into()], 3000, Millis(61_000))
-            .unwrap();
+        let a = t.answer("a-1", vec!["a".into()], Millis(61_000)).unwrap();
         assert!(a.correct);
-        let b = t
-            .answer("a-2", vec!["b".into()], 3000, Millis(62_000))
-            .unwrap();
+        let b = t.answer("a-2", vec!["b".into()], Millis(62_000)).unwrap();
         assert!(!b.correct);
         assert!(
-            t.answer("b-1", vec!["a".into()], 1, Millis(62_000))
-                .is_err(),
+            t.answer("b-1", vec!["a".into()], Millis(62_000)).is_err(),
             "not in the quiz"
         );
         assert!(
-            t.answer("a-3", vec!["z".into()], 1, Millis(62_000))
-                .is_err(),
+            t.answer("a-3", vec!["z".into()], Millis(62_000)).is_err(),
             "no such option"
         );
         // Later once, then no more Later.
@@ -492,6 +660,106 @@ mod tests {
         );
         // Ten minutes after the wrong answer, a-2 is due again: a is due too.
         assert_eq!(t.status(&p, Millis(700_000)).due, 2);
+    }
+
+    #[test]
+    fn the_window_gets_no_answer_key_one_answer_a_question_and_time_is_measured_here() {
+        let mut t = trainer();
+        let p = policy();
+        t.set_history(&[], &[]);
+        t.lesson_read("a", Millis(0)).unwrap();
+        let mut shown = vec![];
+        for s in 0..=60 {
+            shown.extend(
+                t.handle(TrainingEvent::Tick(at(s)), &p)
+                    .unwrap()
+                    .into_iter()
+                    .filter(|a| matches!(a, TrainingAction::Record { .. })),
+            );
+        }
+        assert!(
+            matches!(&shown[..], [TrainingAction::Record { kind, .. }] if *kind == crate::audit::RecordKind::QuizShown),
+            "{shown:?}"
+        );
+        let view = serde_json::to_string(&t.quiz_view().unwrap()).unwrap();
+        assert!(
+            !view.contains("correct") && !view.contains("explain"),
+            "{view}"
+        );
+        let answer = |t: &mut Trainer, q: &str, s: i64| {
+            t.handle(
+                TrainingEvent::QuizAnswer {
+                    question: q.into(),
+                    chosen: vec!["a".into()],
+                    at: Millis(s * 1000),
+                },
+                &p,
+            )
+        };
+        let saved = answer(&mut t, "a-1", 65).unwrap();
+        assert!(
+            matches!(&saved[..], [TrainingAction::SaveAnswer(a)] if a.took_ms == 5_000),
+            "timed from the quiz's showing: {saved:?}"
+        );
+        assert!(
+            answer(&mut t, "a-1", 66).is_err(),
+            "one answer per question"
+        );
+        let saved = answer(&mut t, "a-2", 69).unwrap();
+        assert!(
+            matches!(&saved[..], [TrainingAction::SaveAnswer(a)] if a.took_ms == 4_000),
+            "timed from the previous answer: {saved:?}"
+        );
+        let view = t.quiz_view().unwrap();
+        assert_eq!(view.answered.len(), 2);
+        assert!(view.answered[0].correct);
+        assert_eq!(view.answered[0].options[0].explain, "y");
+        // Closed after answers: not missed.
+        let closed = t
+            .handle(
+                TrainingEvent::QuizClosed {
+                    later: false,
+                    at: Millis(70_000),
+                },
+                &p,
+            )
+            .unwrap();
+        assert!(closed.is_empty(), "{closed:?}");
+    }
+
+    #[test]
+    fn a_quiz_closed_or_expired_unanswered_is_recorded_as_missed() {
+        let mut t = trainer();
+        let p = policy();
+        t.set_history(&[], &[]);
+        t.lesson_read("a", Millis(0)).unwrap();
+        for s in 0..=60 {
+            let _ = t.handle(TrainingEvent::Tick(at(s)), &p);
+        }
+        let missed = t
+            .handle(
+                TrainingEvent::QuizClosed {
+                    later: true,
+                    at: Millis(61_000),
+                },
+                &p,
+            )
+            .unwrap();
+        assert!(
+            matches!(&missed[..], [TrainingAction::Record { kind, details }]
+                if *kind == crate::audit::RecordKind::QuizMissed && details.starts_with("postponed with Later")),
+            "{missed:?}"
+        );
+        // The next one pops up after the snooze and runs out.
+        let mut all = vec![];
+        for s in 62..=62 + 300 + 130 {
+            all.extend(t.handle(TrainingEvent::Tick(at(s)), &p).unwrap());
+        }
+        assert!(
+            all.iter().any(|a| matches!(a, TrainingAction::Record { kind, details }
+                if *kind == crate::audit::RecordKind::QuizMissed && details.starts_with("time ran out"))),
+            "{all:?}"
+        );
     }
 
     #[test]

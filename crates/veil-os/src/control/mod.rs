@@ -15,31 +15,73 @@ mod windows;
 #[cfg(windows)]
 use self::windows as platform;
 
+use std::collections::VecDeque;
 use std::future::Future;
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::io::{
-    AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt,
+    AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt,
     BufReader as TokioBufReader,
 };
-use tokio::sync::mpsc::UnboundedReceiver;
-use veil_core::control::{Request, Response, WindowMessage};
+use tokio::sync::{mpsc, oneshot, watch};
+use veil_core::control::{LinkRequest, Request, Response, WindowMessage};
+use veil_core::mic::MicLevel;
 
 /// A request line larger than this is refused: the channel carries short
 /// commands, never data.
 const MAX_LINE: usize = 64 * 1024;
 
+/// A client has this long to send its request after connecting; one that
+/// says nothing is dropped (it would hold a file descriptor forever).
+const FIRST_LINE_WITHIN: Duration = Duration::from_secs(3);
+
+/// A connection that already asked something may ask again within this.
+const NEXT_LINE_WITHIN: Duration = Duration::from_secs(10);
+
+/// At most this many connections may wait for their first line; beyond it
+/// the one that has waited longest is dropped. Veil's own clients send
+/// theirs at once, so under a flood of idle connections they still get in.
+const MAX_WAITING: usize = 32;
+
+/// At most this many connections at all; beyond it the oldest (not the
+/// window link) is dropped.
+const MAX_CONNECTIONS: usize = 256;
+
+/// A window process that does not read what the app sends for this long is
+/// stuck: its link is closed.
+const LINK_WRITE_WITHIN: Duration = Duration::from_secs(10);
+
 pub type Handler =
     Arc<dyn Fn(Request) -> Pin<Box<dyn Future<Output = Response> + Send>> + Send + Sync>;
 
-/// Called when the window process attaches: the link's id and the messages
-/// to send it, in order. The app ends the link by dropping the sending end;
-/// the link also ends when the window process goes away.
-pub type AttachHandler = Arc<dyn Fn() -> (u64, UnboundedReceiver<WindowMessage>) + Send + Sync>;
+/// The app's end of an attached window process's link.
+pub struct Link {
+    pub id: u64,
+    /// Opens and closes, in order (a few).
+    pub messages: mpsc::UnboundedReceiver<WindowMessage>,
+    /// The latest state and mic level: a window process that reads slowly
+    /// gets the newest one, never a queue of old ones.
+    pub snapshot: watch::Receiver<Option<serde_json::Value>>,
+    pub level: watch::Receiver<Option<MicLevel>>,
+}
+
+/// What the app does with a window process: accept it (or not, by its
+/// process id as the OS says it) and answer its requests.
+pub trait WindowHost: Send + Sync {
+    /// `peer`: the connecting process, from the socket's peer credentials
+    /// (the pipe's client process on Windows).
+    fn attach(&self, peer: Option<u32>) -> Result<Link, String>;
+    /// A request on link `link`; a call's answer is returned.
+    fn request(
+        &self,
+        link: u64,
+        request: LinkRequest,
+    ) -> Pin<Box<dyn Future<Output = Option<Response>> + Send>>;
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -56,6 +98,64 @@ pub struct ControlServer {
     listener: platform::Listener,
 }
 
+/// Connections by age, so the oldest can be dropped when there are too
+/// many: each entry's sender ends its connection.
+#[derive(Default)]
+struct Connections {
+    next: u64,
+    waiting: VecDeque<(u64, oneshot::Sender<()>)>,
+    open: VecDeque<u64>,
+    /// Ends for connections past their first line, by id.
+    ends: Vec<(u64, oneshot::Sender<()>)>,
+}
+
+impl Connections {
+    /// A new connection: its id and what ends it early.
+    fn admit(&mut self) -> (u64, oneshot::Receiver<()>) {
+        self.next += 1;
+        let id = self.next;
+        let (tx, rx) = oneshot::channel();
+        self.waiting.push_back((id, tx));
+        self.open.push_back(id);
+        while self.waiting.len() > MAX_WAITING {
+            if let Some((_, end)) = self.waiting.pop_front() {
+                let _ = end.send(());
+            }
+        }
+        while self.open.len() > MAX_CONNECTIONS {
+            let Some(oldest) = self.open.pop_front() else {
+                break;
+            };
+            if let Some(i) = self.ends.iter().position(|(c, _)| *c == oldest) {
+                let (_, end) = self.ends.remove(i);
+                let _ = end.send(());
+            }
+        }
+        (id, rx)
+    }
+
+    /// The connection sent its first line; it may be dropped only for age.
+    fn spoke(&mut self, id: u64) {
+        if let Some(i) = self.waiting.iter().position(|(c, _)| *c == id) {
+            if let Some(entry) = self.waiting.remove(i) {
+                self.ends.push(entry);
+            }
+        }
+    }
+
+    /// The window link is never dropped for age.
+    fn keep(&mut self, id: u64) {
+        self.open.retain(|c| *c != id);
+        self.ends.retain(|(c, _)| *c != id);
+    }
+
+    fn closed(&mut self, id: u64) {
+        self.waiting.retain(|(c, _)| *c != id);
+        self.open.retain(|c| *c != id);
+        self.ends.retain(|(c, _)| *c != id);
+    }
+}
+
 impl ControlServer {
     /// Starts listening; call it inside the Tokio runtime that will serve.
     /// The caller must hold the instance lock, so any socket left in
@@ -68,14 +168,29 @@ impl ControlServer {
 
     /// Serves connections until the task is dropped; each connection on its
     /// own task so a stuck client never blocks another.
-    pub async fn serve(mut self, handler: Handler, attach: AttachHandler) {
+    pub async fn serve(mut self, handler: Handler, host: Arc<dyn WindowHost>) {
+        let connections: Arc<Mutex<Connections>> = Arc::default();
         loop {
             match self.listener.accept().await {
-                Ok(Some(conn)) => {
+                Ok(Some((conn, peer))) => {
                     let handler = handler.clone();
-                    let attach = attach.clone();
+                    let host = host.clone();
+                    let connections = connections.clone();
+                    let (id, end) = lock(&connections).admit();
                     tokio::spawn(async move {
-                        if let Err(e) = serve_connection(conn, handler, attach).await {
+                        // Ended early only when told to: a sender dropped
+                        // because the connection is kept is no end.
+                        let ended = async {
+                            if end.await.is_err() {
+                                std::future::pending::<()>().await;
+                            }
+                        };
+                        let served = tokio::select! {
+                            r = serve_connection(conn, peer, id, &connections, handler, host) => r,
+                            _ = ended => Ok(()),
+                        };
+                        lock(&connections).closed(id);
+                        if let Err(e) = served {
                             tracing::debug!("control connection ended: {e}");
                         }
                     });
@@ -92,30 +207,57 @@ impl ControlServer {
     }
 }
 
-async fn serve_connection<S>(conn: S, handler: Handler, attach: AttachHandler) -> io::Result<()>
+fn lock(c: &Mutex<Connections>) -> std::sync::MutexGuard<'_, Connections> {
+    c.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+async fn serve_connection<S>(
+    conn: S,
+    peer: Option<u32>,
+    id: u64,
+    connections: &Mutex<Connections>,
+    handler: Handler,
+    host: Arc<dyn WindowHost>,
+) -> io::Result<()>
 where
-    S: AsyncRead + AsyncWrite + Unpin,
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let (read, mut write) = tokio::io::split(conn);
     let mut reader = TokioBufReader::new(read);
     let mut line = String::new();
+    let mut first = true;
     loop {
         line.clear();
-        let n = (&mut reader)
-            .take(MAX_LINE as u64 + 1)
-            .read_line(&mut line)
-            .await?;
+        let within = if first {
+            FIRST_LINE_WITHIN
+        } else {
+            NEXT_LINE_WITHIN
+        };
+        let mut limited = (&mut reader).take(MAX_LINE as u64 + 1);
+        let read = limited.read_line(&mut line);
+        let n = match tokio::time::timeout(within, read).await {
+            Ok(n) => n?,
+            // Silent too long: drop it.
+            Err(_) => return Ok(()),
+        };
         if n == 0 {
             return Ok(());
+        }
+        if first {
+            first = false;
+            lock(connections).spoke(id);
         }
         let request = (n <= MAX_LINE).then(|| serde_json::from_str::<Request>(line.trim()));
         let response = match request {
             None => Response::error("request too long"),
-            Some(Ok(Request::AttachWindows)) => {
-                let (id, messages) = attach();
-                write_line(&mut write, &Response::value(id.into())).await?;
-                return feed_window_process(&mut reader, &mut write, messages).await;
-            }
+            Some(Ok(Request::AttachWindows)) => match host.attach(peer) {
+                Ok(link) => {
+                    lock(connections).keep(id);
+                    write_line(&mut write, &Response::value(link.id.into())).await?;
+                    return serve_link(reader, &mut write, link, host).await;
+                }
+                Err(why) => Response::error(why),
+            },
             Some(Ok(req)) => handler(req).await,
             Some(Err(e)) => Response::error(format!("not a request this Veil understands: {e}")),
         };
@@ -133,33 +275,122 @@ where
 {
     let mut out = serde_json::to_vec(value).map_err(io::Error::other)?;
     out.push(b'\n');
-    write.write_all(&out).await?;
-    write.flush().await
+    let written = async {
+        write.write_all(&out).await?;
+        write.flush().await
+    };
+    match tokio::time::timeout(LINK_WRITE_WITHIN, written).await {
+        Ok(r) => r,
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "the other end does not read",
+        )),
+    }
 }
 
-/// The window process's link: the app's messages go out as they come; the
-/// process sends nothing more, so anything read back means it closed.
-async fn feed_window_process<R, W>(
-    reader: &mut R,
+/// The window process's link: the app's messages go out as they come (the
+/// state and the mic level only in their latest version); the process's
+/// requests are answered on the same link, each on a task of its own.
+async fn serve_link<R, W>(
+    reader: R,
     write: &mut W,
-    mut messages: UnboundedReceiver<WindowMessage>,
+    mut link: Link,
+    host: Arc<dyn WindowHost>,
 ) -> io::Result<()>
 where
-    R: AsyncRead + Unpin,
+    R: AsyncBufRead + Unpin + Send + 'static,
     W: AsyncWrite + Unpin,
 {
-    let mut scratch = [0u8; 64];
+    let (reply_tx, mut replies) = mpsc::channel::<WindowMessage>(64);
+    // Lines are read on a task of their own: a read in the select below
+    // would lose a half-read line whenever another branch won.
+    let (line_tx, mut lines) = mpsc::channel::<Option<String>>(16);
+    let reading = tokio::spawn(async move {
+        let mut reader = reader;
+        loop {
+            let mut line = String::new();
+            let mut limited = (&mut reader).take(MAX_LINE as u64 + 1);
+            match limited.read_line(&mut line).await {
+                Ok(n) if n > 0 && n <= MAX_LINE => {
+                    if line_tx.send(Some(line)).await.is_err() {
+                        return;
+                    }
+                }
+                _ => {
+                    let _ = line_tx.send(None).await;
+                    return;
+                }
+            }
+        }
+    });
+    let result = feed_link(write, &mut link, host, &reply_tx, &mut replies, &mut lines).await;
+    reading.abort();
+    result
+}
+
+async fn feed_link<W>(
+    write: &mut W,
+    link: &mut Link,
+    host: Arc<dyn WindowHost>,
+    reply_tx: &mpsc::Sender<WindowMessage>,
+    replies: &mut mpsc::Receiver<WindowMessage>,
+    lines: &mut mpsc::Receiver<Option<String>>,
+) -> io::Result<()>
+where
+    W: AsyncWrite + Unpin,
+{
+    let mut snapshot_open = true;
+    let mut level_open = true;
     loop {
         tokio::select! {
-            message = messages.recv() => match message {
+            message = link.messages.recv() => match message {
                 Some(m) => write_line(write, &m).await?,
                 // The app ended the link: closing it tells the process to quit.
                 None => return Ok(()),
             },
-            read = reader.read(&mut scratch) => {
-                if read? == 0 {
-                    return Ok(());
+            changed = link.snapshot.changed(), if snapshot_open => match changed {
+                Ok(()) => {
+                    let latest = link.snapshot.borrow_and_update().clone();
+                    if let Some(snapshot) = latest {
+                        write_line(write, &WindowMessage::Snapshot { snapshot }).await?;
+                    }
                 }
+                Err(_) => snapshot_open = false,
+            },
+            changed = link.level.changed(), if level_open => match changed {
+                Ok(()) => {
+                    let latest = link.level.borrow_and_update().clone();
+                    if let Some(level) = latest {
+                        write_line(write, &WindowMessage::MicLevel { level }).await?;
+                    }
+                }
+                Err(_) => level_open = false,
+            },
+            Some(reply) = replies.recv() => write_line(write, &reply).await?,
+            line = lines.recv() => {
+                // The process closed its end, or sent a line too long.
+                let Some(Some(line)) = line else {
+                    return Ok(());
+                };
+                let request = match serde_json::from_str::<LinkRequest>(line.trim()) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        tracing::warn!("the window process sent what this Veil does not understand: {e}");
+                        continue;
+                    }
+                };
+                let call_id = match &request {
+                    LinkRequest::Call { id, .. } => Some(*id),
+                    LinkRequest::Idle { .. } => None,
+                };
+                let answer = host.request(link.id, request);
+                let tx = reply_tx.clone();
+                tokio::spawn(async move {
+                    let response = answer.await;
+                    if let (Some(id), Some(response)) = (call_id, response) {
+                        let _ = tx.send(WindowMessage::Reply { id, response }).await;
+                    }
+                });
             }
         }
     }
@@ -193,12 +424,29 @@ pub fn request(
 pub struct WindowLink {
     id: u64,
     reader: BufReader<platform::Stream>,
-    // Held so the app sees the link open until this end is dropped.
-    _writer: platform::Stream,
+    writer: LinkWriter,
+}
+
+/// Sends the window process's requests on its link; cloned for every
+/// window call. Writes are short lines, so a blocking write is fine.
+#[derive(Clone)]
+pub struct LinkWriter(Arc<Mutex<platform::Stream>>);
+
+impl LinkWriter {
+    pub fn send(&self, request: &LinkRequest) -> Result<(), ClientError> {
+        let mut line =
+            serde_json::to_vec(request).map_err(|e| ClientError::BadAnswer(e.to_string()))?;
+        line.push(b'\n');
+        let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        w.write_all(&line)?;
+        w.flush()?;
+        Ok(())
+    }
 }
 
 impl WindowLink {
-    /// Attaches to the running app as its window process.
+    /// Attaches to the running app as its window process (refused unless
+    /// this process is the one the app started).
     pub fn attach(runtime_dir: &Path, timeout: Duration) -> Result<WindowLink, ClientError> {
         let stream = platform::connect(runtime_dir, timeout)?;
         let mut writer = stream.try_clone_stream()?;
@@ -228,20 +476,27 @@ impl WindowLink {
         Ok(WindowLink {
             id,
             reader,
-            _writer: writer,
+            writer: LinkWriter(Arc::new(Mutex::new(writer))),
         })
     }
 
-    /// The id the app gave this link (for [`Request::WindowsIdle`]).
+    /// The id the app gave this link.
     pub fn id(&self) -> u64 {
         self.id
+    }
+
+    pub fn writer(&self) -> LinkWriter {
+        self.writer.clone()
     }
 
     /// The app's next message; `None` once the app has closed the link
     /// (it quit, or the window process should).
     pub fn next_message(&mut self) -> Option<Result<WindowMessage, ClientError>> {
         let mut line = String::new();
-        match self.reader.read_line(&mut line) {
+        match (&mut self.reader)
+            .take(MAX_LINE as u64 * 64)
+            .read_line(&mut line)
+        {
             Ok(0) => None,
             Ok(_) => Some(
                 serde_json::from_str(line.trim())
@@ -262,6 +517,78 @@ pub(crate) trait ClientStream: io::Read + io::Write + Sized {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use veil_core::control::{args, WindowName};
+
+    fn handler() -> Handler {
+        Arc::new(|req| {
+            Box::pin(async move {
+                match req {
+                    Request::Privacy { on } => Response::ok(Some(serde_json::json!({ "on": on }))),
+                    _ => Response::error("nope"),
+                }
+            })
+        })
+    }
+
+    /// A window host that accepts only `allowed` and answers every call
+    /// with the call's name.
+    struct TestHost {
+        allowed: Option<u32>,
+        senders: Mutex<Vec<mpsc::UnboundedSender<WindowMessage>>>,
+        snapshots: watch::Sender<Option<serde_json::Value>>,
+        idle: Mutex<Vec<u64>>,
+    }
+
+    impl TestHost {
+        fn new(allowed: Option<u32>) -> Arc<TestHost> {
+            Arc::new(TestHost {
+                allowed,
+                senders: Mutex::default(),
+                snapshots: watch::channel(None).0,
+                idle: Mutex::default(),
+            })
+        }
+    }
+
+    impl WindowHost for TestHost {
+        fn attach(&self, peer: Option<u32>) -> Result<Link, String> {
+            if self.allowed.is_none() || peer != self.allowed {
+                return Err(format!("process {peer:?} is not the window process"));
+            }
+            let (tx, rx) = mpsc::unbounded_channel();
+            tx.send(WindowMessage::Open {
+                seq: 1,
+                window: WindowName::Main,
+            })
+            .unwrap();
+            let mut senders = self.senders.lock().unwrap();
+            senders.push(tx);
+            Ok(Link {
+                id: senders.len() as u64,
+                messages: rx,
+                snapshot: self.snapshots.subscribe(),
+                level: watch::channel(None).1,
+            })
+        }
+
+        fn request(
+            &self,
+            link: u64,
+            request: LinkRequest,
+        ) -> Pin<Box<dyn Future<Output = Option<Response>> + Send>> {
+            match request {
+                LinkRequest::Call { call, window, .. } => Box::pin(async move {
+                    Some(Response::value(
+                        format!("{}:{}", window.label(), call.name()).into(),
+                    ))
+                }),
+                LinkRequest::Idle { .. } => {
+                    self.idle.lock().unwrap().push(link);
+                    Box::pin(async { None })
+                }
+            }
+        }
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn request_round_trip_and_not_running() {
@@ -271,15 +598,7 @@ mod tests {
         assert!(matches!(err, ClientError::NotRunning), "{err}");
 
         let server = ControlServer::bind(&runtime).unwrap();
-        let handler: Handler = Arc::new(|req| {
-            Box::pin(async move {
-                match req {
-                    Request::Privacy { on } => Response::ok(Some(serde_json::json!({ "on": on }))),
-                    _ => Response::error("nope"),
-                }
-            })
-        });
-        let task = tokio::spawn(server.serve(handler, no_window_process()));
+        let task = tokio::spawn(server.serve(handler(), TestHost::new(None)));
         let runtime2 = runtime.clone();
         let resp = tokio::task::spawn_blocking(move || {
             request(
@@ -315,43 +634,23 @@ mod tests {
         task.abort();
     }
 
-    fn no_window_process() -> AttachHandler {
-        Arc::new(|| (0, tokio::sync::mpsc::unbounded_channel().1))
-    }
-
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_window_link_carries_messages_and_either_end_can_close_it() {
-        use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
-        use veil_core::control::WindowName;
+    async fn only_the_expected_process_attaches_and_calls_go_only_on_its_link() {
         let dir = tempfile::tempdir().unwrap();
         let runtime = dir.path().join("run");
         let server = ControlServer::bind(&runtime).unwrap();
-        let senders: Arc<std::sync::Mutex<Vec<UnboundedSender<WindowMessage>>>> = Arc::default();
-        let kept = senders.clone();
-        let links = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let attach: AttachHandler = Arc::new(move || {
-            let (tx, rx) = unbounded_channel();
-            tx.send(WindowMessage::Open {
-                seq: 1,
-                window: WindowName::Main,
-            })
-            .unwrap();
-            kept.lock().unwrap().push(tx);
-            let id = links.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            (id, rx)
-        });
-        let handler: Handler = Arc::new(|_| Box::pin(async { Response::ok(None) }));
-        let task = tokio::spawn(server.serve(handler, attach));
+        // This test process is "the window process the app started".
+        let host = TestHost::new(Some(std::process::id()));
+        let task = tokio::spawn(server.serve(handler(), host.clone()));
 
-        // Messages arrive in order; the app closing the link ends it.
         let rt = runtime.clone();
-        let link = tokio::task::spawn_blocking(move || {
+        let (mut link, first) = tokio::task::spawn_blocking(move || {
             let mut link = WindowLink::attach(&rt, Duration::from_secs(2)).unwrap();
-            assert_eq!(link.id(), 1);
             let first = link.next_message().unwrap().unwrap();
             (link, first)
-        });
-        let (mut link, first) = link.await.unwrap();
+        })
+        .await
+        .unwrap();
         assert_eq!(
             first,
             WindowMessage::Open {
@@ -359,39 +658,124 @@ mod tests {
                 window: WindowName::Main
             }
         );
-        let snapshot = WindowMessage::Snapshot {
-            snapshot: serde_json::json!({"n": 1}),
-        };
-        senders.lock().unwrap()[0].send(snapshot.clone()).unwrap();
-        let (mut link, second) = tokio::task::spawn_blocking(move || {
+        // A call on the link is answered on the link, with its id.
+        let writer = link.writer();
+        writer
+            .send(&LinkRequest::Call {
+                id: 9,
+                window: WindowName::Quiz,
+                call: args::CloseQuiz { later: false }.into(),
+            })
+            .unwrap();
+        let (mut link, reply) = tokio::task::spawn_blocking(move || {
             let m = link.next_message().unwrap().unwrap();
             (link, m)
         })
         .await
         .unwrap();
-        assert_eq!(second, snapshot);
-        senders.lock().unwrap().clear();
+        assert_eq!(
+            reply,
+            WindowMessage::Reply {
+                id: 9,
+                response: Response::value("quiz:close_quiz".into())
+            }
+        );
+        // A reader that does not keep up gets the newest state, not a queue
+        // of every one: with the socket's buffer full, older ones are skipped.
+        let padding = "x".repeat(10_000);
+        for n in 0..1000 {
+            host.snapshots
+                .send_replace(Some(serde_json::json!({ "n": n, "pad": padding })));
+            if n % 50 == 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let (mut link, seen) = tokio::task::spawn_blocking(move || {
+            let mut seen = vec![];
+            loop {
+                match link.next_message().unwrap().unwrap() {
+                    WindowMessage::Snapshot { snapshot } => {
+                        let n = snapshot["n"].as_u64().unwrap();
+                        seen.push(n);
+                        if n == 999 {
+                            return (link, seen);
+                        }
+                    }
+                    other => panic!("{other:?}"),
+                }
+            }
+        })
+        .await
+        .unwrap();
+        assert!(seen.len() < 500, "{} of 1000 snapshots queued", seen.len());
+        writer.send(&LinkRequest::Idle { seen: 1 }).unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(*host.idle.lock().unwrap(), vec![1]);
+        // The app dropping its sender ends the link.
+        host.senders.lock().unwrap().clear();
         let end = tokio::task::spawn_blocking(move || link.next_message().is_none())
             .await
             .unwrap();
         assert!(end, "the link ends when the app drops its sender");
+        task.abort();
+    }
 
-        // The window process going away ends the link on the app's side.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_impostor_is_refused_and_window_calls_on_their_own_are_not_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = dir.path().join("run");
+        let server = ControlServer::bind(&runtime).unwrap();
+        let task = tokio::spawn(server.serve(handler(), TestHost::new(Some(1))));
         let rt = runtime.clone();
-        let link = tokio::task::spawn_blocking(move || {
-            WindowLink::attach(&rt, Duration::from_secs(2)).unwrap()
+        let err = tokio::task::spawn_blocking(move || {
+            WindowLink::attach(&rt, Duration::from_secs(2)).err()
         })
         .await
         .unwrap();
-        assert_eq!(link.id(), 2);
-        let tx = senders.lock().unwrap()[0].clone();
-        assert!(!tx.is_closed());
-        drop(link);
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while !tx.is_closed() {
-            assert!(std::time::Instant::now() < deadline, "link not closed");
-            tokio::time::sleep(Duration::from_millis(10)).await;
+        assert!(
+            matches!(&err, Some(ClientError::BadAnswer(why)) if why.contains("is not the window process")),
+            "{err:?}"
+        );
+        task.abort();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn idle_connections_are_bounded_and_a_real_client_still_gets_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = dir.path().join("run");
+        let server = ControlServer::bind(&runtime).unwrap();
+        let task = tokio::spawn(server.serve(handler(), TestHost::new(None)));
+        let mut idle = Vec::new();
+        for _ in 0..300 {
+            idle.push(
+                std::os::unix::net::UnixStream::connect(runtime.join("control.sock")).unwrap(),
+            );
         }
+        let rt = runtime.clone();
+        let started = std::time::Instant::now();
+        let resp = tokio::task::spawn_blocking(move || {
+            request(&rt, &Request::Privacy { on: false }, Duration::from_secs(2))
+        })
+        .await
+        .unwrap()
+        .unwrap();
+        assert!(resp.ok);
+        assert!(started.elapsed() < Duration::from_secs(1));
+        // The oldest silent ones were closed (the server read end shows EOF).
+        let mut closed = 0;
+        for s in idle.iter_mut().take(100) {
+            s.set_read_timeout(Some(Duration::from_millis(200)))
+                .unwrap();
+            let mut b = [0u8; 1];
+            if matches!(std::io::Read::read(s, &mut b), Ok(0)) {
+                closed += 1;
+            }
+        }
+        assert!(
+            closed >= 90,
+            "{closed} of the oldest 100 idle connections closed"
+        );
         task.abort();
     }
 }

@@ -30,13 +30,16 @@ impl Listener {
         Ok(Self { inner })
     }
 
-    /// The next connection from this user; `None` for one from anyone else.
-    pub(super) async fn accept(&mut self) -> io::Result<Option<UnixStream>> {
+    /// The next connection from this user, with the connecting process's
+    /// id as the kernel says it (SO_PEERCRED); `None` for one from anyone
+    /// else.
+    pub(super) async fn accept(&mut self) -> io::Result<Option<(UnixStream, Option<u32>)>> {
         let (stream, _) = self.inner.accept().await?;
         let peer = stream.peer_cred()?;
         // SAFETY: geteuid has no preconditions and cannot fail.
         let me = unsafe { libc::geteuid() };
-        Ok((peer.uid() == me).then_some(stream))
+        let pid = peer.pid().and_then(|p| u32::try_from(p).ok());
+        Ok((peer.uid() == me).then_some((stream, pid)))
     }
 }
 

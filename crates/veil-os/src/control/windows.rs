@@ -16,13 +16,28 @@ use windows::Win32::System::Threading::{
 
 use super::{ClientError, ClientStream};
 
-fn pipe_name() -> String {
-    let user = std::env::var("USERNAME").unwrap_or_else(|_| "user".into());
-    let user: String = user
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    format!(r"\\.\pipe\veil-control-{user}")
+/// The pipe carries the user's SID, not `USERNAME` (which the agent sets,
+/// and which names no one uniquely on a shared RDS/VDI host).
+fn pipe_name() -> io::Result<String> {
+    // SAFETY: our own process token, read and closed.
+    let sid = unsafe { user_sid(GetCurrentProcess()) }
+        .ok_or_else(|| io::Error::other("cannot read this user's SID"))?;
+    Ok(format!(r"\\.\pipe\veil-control-{}", sid_string(&sid)?))
+}
+
+fn sid_string(sid: &[u8]) -> io::Result<String> {
+    use windows::core::PWSTR;
+    use windows::Win32::Foundation::{LocalFree, HLOCAL};
+    use windows::Win32::Security::Authorization::ConvertSidToStringSidW;
+    let mut text = PWSTR::null();
+    // SAFETY: `sid` holds a valid SID; the string is freed below.
+    unsafe {
+        ConvertSidToStringSidW(PSID(sid.as_ptr() as *mut _), &mut text)
+            .map_err(|e| io::Error::other(e.message()))?;
+        let s = text.to_string().unwrap_or_default();
+        let _ = LocalFree(Some(HLOCAL(text.0.cast())));
+        Ok(s)
+    }
 }
 
 pub(super) struct Listener {
@@ -30,41 +45,86 @@ pub(super) struct Listener {
     next: NamedPipeServer,
 }
 
+/// A pipe only this user (and the system) may open: an explicit DACL, not
+/// the default one, which lets other local accounts connect.
+fn create(name: &str, first: bool) -> io::Result<NamedPipeServer> {
+    use windows::core::PCWSTR;
+    use windows::Win32::Foundation::{LocalFree, HLOCAL};
+    use windows::Win32::Security::Authorization::{
+        ConvertStringSecurityDescriptorToSecurityDescriptorW, SDDL_REVISION_1,
+    };
+    use windows::Win32::Security::{PSECURITY_DESCRIPTOR, SECURITY_ATTRIBUTES};
+    // SAFETY: our own token; the descriptor is freed after the pipe exists.
+    let sid = unsafe { user_sid(GetCurrentProcess()) }
+        .ok_or_else(|| io::Error::other("cannot read this user's SID"))?;
+    let sddl: Vec<u16> = format!("D:P(A;;GA;;;{})(A;;GA;;;SY)", sid_string(&sid)?)
+        .encode_utf16()
+        .chain([0])
+        .collect();
+    let mut sd = PSECURITY_DESCRIPTOR::default();
+    unsafe {
+        ConvertStringSecurityDescriptorToSecurityDescriptorW(
+            PCWSTR(sddl.as_ptr()),
+            SDDL_REVISION_1,
+            &mut sd,
+            None,
+        )
+        .map_err(|e| io::Error::other(e.message()))?;
+    }
+    let mut attrs = SECURITY_ATTRIBUTES {
+        nLength: std::mem::size_of::<SECURITY_ATTRIBUTES>() as u32,
+        lpSecurityDescriptor: sd.0,
+        bInheritHandle: false.into(),
+    };
+    // SAFETY: `attrs` outlives the call.
+    let pipe = unsafe {
+        ServerOptions::new()
+            .first_pipe_instance(first)
+            .reject_remote_clients(true)
+            .create_with_security_attributes_raw(
+                name,
+                (&mut attrs as *mut SECURITY_ATTRIBUTES).cast(),
+            )
+    };
+    unsafe {
+        let _ = LocalFree(Some(HLOCAL(sd.0)));
+    }
+    pipe
+}
+
 impl Listener {
     pub(super) fn bind(_runtime_dir: &Path) -> io::Result<Self> {
-        let name = pipe_name();
-        let next = ServerOptions::new()
-            .first_pipe_instance(true)
-            .reject_remote_clients(true)
-            .create(&name)?;
+        let name = pipe_name()?;
+        let next = create(&name, true)?;
         Ok(Self { name, next })
     }
 
-    pub(super) async fn accept(&mut self) -> io::Result<Option<NamedPipeServer>> {
+    pub(super) async fn accept(&mut self) -> io::Result<Option<(NamedPipeServer, Option<u32>)>> {
         self.next.connect().await?;
-        let fresh = ServerOptions::new()
-            .reject_remote_clients(true)
-            .create(&self.name)?;
+        let fresh = create(&self.name, false)?;
         let connected = std::mem::replace(&mut self.next, fresh);
-        Ok(client_is_same_user(&connected).then_some(connected))
+        Ok(client_of_same_user(&connected).map(|pid| (connected, Some(pid))))
     }
 }
 
-/// Compares the connecting process's user SID with ours.
-fn client_is_same_user(pipe: &NamedPipeServer) -> bool {
+/// The connecting process's id, when it runs as this user.
+fn client_of_same_user(pipe: &NamedPipeServer) -> Option<u32> {
     let handle = HANDLE(pipe.as_raw_handle());
     let mut pid = 0u32;
     // SAFETY: `handle` is a live pipe handle owned by `pipe`.
-    if unsafe { GetNamedPipeClientProcessId(handle, &mut pid) }.is_err() {
-        return false;
-    }
+    unsafe { GetNamedPipeClientProcessId(handle, &mut pid) }.ok()?;
+    same_user_as_us(pid).then_some(pid)
+}
+
+/// Whether process `pid` runs as this user (compared by SID).
+fn same_user_as_us(pid: u32) -> bool {
     // SAFETY: plain Win32 calls on handles we own and close.
     unsafe {
-        let Ok(client) = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, pid) else {
+        let Ok(process) = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, false, pid) else {
             return false;
         };
-        let theirs = user_sid(client);
-        let _ = CloseHandle(client);
+        let theirs = user_sid(process);
+        let _ = CloseHandle(process);
         let ours = user_sid(GetCurrentProcess());
         match (theirs, ours) {
             (Some(mut a), Some(mut b)) => {
@@ -99,9 +159,29 @@ unsafe fn user_sid(process: HANDLE) -> Option<Vec<u8>> {
 
 pub(super) fn connect(_runtime_dir: &Path, timeout: Duration) -> Result<File, ClientError> {
     let deadline = std::time::Instant::now() + timeout;
+    let name = pipe_name()?;
     loop {
-        match OpenOptions::new().read(true).write(true).open(pipe_name()) {
-            Ok(f) => return Ok(f),
+        match OpenOptions::new().read(true).write(true).open(&name) {
+            Ok(f) => {
+                // The server must be this user's: a pipe of that name made
+                // by someone else first is not Veil.
+                let mut server = 0u32;
+                // SAFETY: `f` is an open pipe handle.
+                let known = unsafe {
+                    windows::Win32::System::Pipes::GetNamedPipeServerProcessId(
+                        HANDLE(f.as_raw_handle()),
+                        &mut server,
+                    )
+                }
+                .is_ok();
+                if !known || !same_user_as_us(server) {
+                    return Err(ClientError::Io(io::Error::new(
+                        io::ErrorKind::PermissionDenied,
+                        "the control pipe is held by another user's process",
+                    )));
+                }
+                return Ok(f);
+            }
             Err(e) if e.raw_os_error() == Some(ERROR_FILE_NOT_FOUND.0 as i32) => {
                 return Err(ClientError::NotRunning)
             }

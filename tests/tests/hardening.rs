@@ -1,0 +1,254 @@
+//! Managed means managed: each test tries what a process in the agent's own
+//! account could do to switch Veil off, fool it or rewrite its record, and
+//! asserts the attack failed or left a record.
+
+use std::os::unix::fs::PermissionsExt;
+use std::process::Command;
+use std::time::Duration;
+
+use veil_e2e::{is_root, pulse, release_binary, wait_until, Home};
+
+/// The organization's policy file, written as IT would (root, 0644) for one
+/// test and put back as it was afterwards.
+struct SystemPolicy {
+    before: Option<Vec<u8>>,
+}
+
+const SYSTEM_POLICY: &str = "/etc/veil/policy.toml";
+
+impl SystemPolicy {
+    fn deploy(text: &str, mode: u32) -> SystemPolicy {
+        assert!(
+            is_root(),
+            "this test writes {SYSTEM_POLICY} as IT would: run it as root (CI does)"
+        );
+        let before = std::fs::read(SYSTEM_POLICY).ok();
+        std::fs::create_dir_all("/etc/veil").unwrap();
+        std::fs::write(SYSTEM_POLICY, text).unwrap();
+        std::fs::set_permissions(SYSTEM_POLICY, std::fs::Permissions::from_mode(mode)).unwrap();
+        SystemPolicy { before }
+    }
+}
+
+impl Drop for SystemPolicy {
+    fn drop(&mut self) {
+        match &self.before {
+            Some(b) => {
+                let _ = std::fs::write(SYSTEM_POLICY, b);
+            }
+            None => {
+                let _ = std::fs::remove_file(SYSTEM_POLICY);
+                let _ = std::fs::remove_dir("/etc/veil");
+            }
+        }
+    }
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn sha256_of(path: &str) -> String {
+    let out = Command::new("sha256sum").arg(path).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A release build ignores an agent's `VEIL_POLICY` while the organization's
+/// policy is deployed: privacy mode stays forced on, and the attempt is on
+/// the record.
+#[test]
+fn the_environment_cannot_replace_the_organizations_policy() {
+    let _policy = SystemPolicy::deploy("force_privacy_mode = true\nallow_quit = false\n", 0o644);
+    let home = Home::new();
+    let mine = home.path().join("my-policy.toml");
+    std::fs::write(&mine, "force_privacy_mode = false\n").unwrap();
+    // What one line in ~/.config/environment.d/ would do.
+    home.set_env("VEIL_POLICY", mine.to_str().unwrap());
+    let _app = home.launch_program(&release_binary(), &[]);
+
+    let st = home.status().unwrap();
+    assert_eq!(st["policy_file"]["path"], SYSTEM_POLICY, "{st}");
+    assert_eq!(st["policy_file"]["state"], "loaded", "{st}");
+    assert_eq!(
+        st["policy_file"]["sha256"],
+        sha256_of(SYSTEM_POLICY),
+        "{st}"
+    );
+    assert_eq!(st["privacy_mode_locked"], true);
+    let off = home.cli(&["privacy", "off"]);
+    assert_eq!(off.status.code(), Some(1), "{}", stderr(&off));
+    assert_eq!(home.status().unwrap()["privacy_mode"], "on");
+
+    let refused = home.audit_of("policy_override_refused");
+    assert_eq!(refused.len(), 1, "{:?}", home.audit());
+    assert!(refused[0]["details"]
+        .as_str()
+        .unwrap()
+        .contains(mine.to_str().unwrap()));
+    let loaded = home.audit_of("policy_loaded");
+    assert!(
+        loaded[0]["details"].as_str().unwrap().contains(&format!(
+            "{SYSTEM_POLICY} (sha256 {})",
+            sha256_of(SYSTEM_POLICY)
+        )),
+        "{loaded:?}"
+    );
+}
+
+/// A policy file other users could have written is not the organization's:
+/// rejected with a named error, and with no earlier policy known Veil runs
+/// fail-closed (privacy mode locked on, no quitting).
+#[test]
+fn a_policy_file_others_can_write_is_rejected_and_veil_fails_closed() {
+    let _policy = SystemPolicy::deploy("force_privacy_mode = false\nallow_quit = true\n", 0o666);
+    let home = Home::new();
+    home.set_env("VEIL_POLICY", "");
+    let _app = home.launch_program(&release_binary(), &[]);
+    let st = home.status().unwrap();
+    assert_eq!(st["policy_file"]["state"], "rejected", "{st}");
+    let message = st["policy_file"]["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("other users can change it (mode 666)"),
+        "{message}"
+    );
+    assert_eq!(st["privacy_mode_locked"], true, "fail-closed: {st}");
+    assert_eq!(st["state"], "attention");
+    assert!(
+        st["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["summary"] == "Organization policy unusable"),
+        "{st}"
+    );
+    assert!(!home.audit_of("policy_rejected").is_empty());
+}
+
+/// A FIFO in place of the settings file would block a plain read forever
+/// (and with it every later policy change): it is named and skipped.
+#[test]
+fn a_fifo_as_the_settings_file_is_named_and_policy_changes_still_apply() {
+    let home = Home::new();
+    let settings = home.settings_path();
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    let made = Command::new("mkfifo").arg(&settings).status().unwrap();
+    assert!(made.success());
+    let _app = home.launch(&[]);
+    wait_until(Duration::from_secs(5), "the FIFO named", || {
+        home.status().is_some_and(|s| {
+            s["settings_file"]["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("a FIFO (named pipe), not a regular file"))
+        })
+    });
+    home.write_policy("allow_quit = false\n");
+    wait_until(Duration::from_secs(5), "the policy still applies", || {
+        home.status()
+            .is_some_and(|s| s["policy_file"]["state"] == "loaded")
+    });
+}
+
+/// kill -9 leaves no chance to record anything: the next start says the
+/// previous run ended without stopping, and that the privacy-mode file was
+/// edited while Veil was down.
+#[test]
+fn kill_9_and_a_file_edited_meanwhile_are_on_the_record_at_the_next_start() {
+    let home = Home::new();
+    let mut app = home.launch(&[]);
+    assert_eq!(home.status().unwrap()["privacy_mode"], "on");
+    let first_pid = app.pid();
+    app.kill_hard();
+    std::fs::write(home.data_dir().join("privacy-mode"), "off\n").unwrap();
+
+    let _app = home.launch(&[]);
+    let started = home.audit_of("veil_started");
+    assert_eq!(started.len(), 2, "{:?}", home.audit());
+    let details = started[1]["details"].as_str().unwrap();
+    assert!(
+        details.contains(&format!(
+            "the previous run (pid {first_pid}) ended without stopping"
+        )),
+        "{details}"
+    );
+    let absent = home.audit_of("veil_absent");
+    assert_eq!(absent.len(), 1, "{:?}", home.audit());
+    assert!(
+        absent[0]["details"]
+            .as_str()
+            .unwrap()
+            .contains("the privacy-mode file was changed to off outside Veil"),
+        "{absent:?}"
+    );
+    let off = home.audit_of("privacy_off");
+    assert_eq!(off.len(), 1);
+    assert_eq!(off[0]["actor"], "outside");
+    assert!(home.cli(&["audit", "verify"]).status.success());
+}
+
+/// With `allow_quit = false`, SIGTERM from the agent's shell is recorded
+/// with its sender, Veil asks to be started again (exit 75), and the laptop
+/// microphone stays muted: stopping Veil never opens it.
+#[test]
+fn sigterm_when_quitting_is_not_allowed_is_recorded_and_leaves_the_laptop_mic_muted() {
+    let home = Home::new();
+    home.write_policy("allow_quit = false\n");
+    let mut app = home.launch(&[]);
+    wait_until(Duration::from_secs(5), "the laptop mic muted", || {
+        home.pulse().muted(pulse::LAPTOP) && home.pulse().default_source() == pulse::HEADSET
+    });
+    let mut kill = Command::new("/bin/kill")
+        .args(["-TERM", &app.pid().to_string()])
+        .spawn()
+        .unwrap();
+    let sender = kill.id();
+    let _ = kill.wait();
+    let status = app.child.wait().unwrap();
+    assert_eq!(status.code(), Some(75));
+    assert!(
+        home.pulse().muted(pulse::LAPTOP),
+        "the laptop mic was opened"
+    );
+    assert_eq!(home.pulse().default_source(), pulse::HEADSET);
+    let stopped = home.audit_of("veil_stopped");
+    assert_eq!(stopped.len(), 1, "{:?}", home.audit());
+    let details = stopped[0]["details"].as_str().unwrap();
+    assert!(
+        details.starts_with(&format!("SIGTERM from pid {sender}")),
+        "{details}"
+    );
+    assert!(
+        details.contains("although the organization's policy does not allow quitting"),
+        "{details}"
+    );
+}
+
+/// The plaintext log says that a record was written and its kind, never
+/// its details (they are encrypted in the store); the record's user is the
+/// OS account, not `$USER`.
+#[test]
+fn the_plaintext_log_has_no_audit_details_and_the_user_is_the_os_account() {
+    let home = Home::new();
+    home.set_env("USER", "mallory");
+    home.set_env("LOGNAME", "mallory");
+    let _app = home.launch(&[]);
+    home.write_settings("appearance = \"dark\"\n");
+    wait_until(Duration::from_secs(5), "the change recorded", || {
+        !home.audit_of("settings_changed").is_empty()
+    });
+    let entry = &home.audit_of("settings_changed")[0];
+    let account = String::from_utf8_lossy(&Command::new("id").arg("-un").output().unwrap().stdout)
+        .trim()
+        .to_string();
+    assert_eq!(entry["user"], account.as_str());
+    let log = home.rolling_log() + &home.app_log();
+    assert!(log.contains("audit record written"), "{log}");
+    assert!(log.contains("settings_changed"));
+    assert!(
+        !log.contains("\"system\" -> \"dark\""),
+        "audit details in the plaintext log:\n{log}"
+    );
+}
