@@ -83,8 +83,13 @@ pub fn spawn_watch(paths: Paths, actor: ActorHandle) {
         .spawn(move || {
             let mut last_tick = Instant::now();
             let mut last_marker: Option<Instant> = None;
+            let mut first = true;
             loop {
-                std::thread::sleep(Duration::from_secs(1));
+                // The first marker at once: a kill -9 a second after start
+                // is still seen as this run's end.
+                if !std::mem::take(&mut first) {
+                    std::thread::sleep(Duration::from_secs(1));
+                }
                 let now = Instant::now();
                 let gap = now.duration_since(last_tick);
                 last_tick = now;

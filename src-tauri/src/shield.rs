@@ -68,6 +68,8 @@ struct Runner {
     shortcut_tried: bool,
     /// `shield.shortcut`, read with the other settings each tick.
     wanted_shortcut: Option<String>,
+    /// What the last lock attempt said, when nothing confirmed it.
+    lock_message: Option<String>,
 }
 
 async fn run(
@@ -100,6 +102,7 @@ async fn run(
         shortcut: ShortcutStatus::default(),
         shortcut_tried: false,
         wanted_shortcut: None,
+        lock_message: None,
     };
     loop {
         r.configure();
@@ -316,13 +319,21 @@ impl Runner {
                             .map_err(|e| e.to_string())
                             .and_then(|locked| locked.map_err(|e| e.to_string()));
                     match result {
-                        Ok(()) => self.report(Some((
-                            RecordKind::SessionLocked,
-                            format!("the computer was locked ({why})"),
-                        ))),
+                        Ok(way) => {
+                            self.lock_message = None;
+                            let more = self.machine.handle(Input::LockConfirmed, SystemClock.now());
+                            self.report(Some((
+                                RecordKind::SessionLocked,
+                                format!("the computer was locked ({why}; confirmed after {way})"),
+                            )));
+                            Box::pin(self.carry_out(more, why)).await;
+                        }
                         Err(e) => {
                             tracing::error!("the session could not be locked: {e}");
-                            self.report(Some((RecordKind::SessionLockFailed, e)));
+                            self.lock_message = Some(e.clone());
+                            let more = self.machine.handle(Input::LockFailed, SystemClock.now());
+                            self.report(Some((RecordKind::LockFailed, e)));
+                            Box::pin(self.carry_out(more, why)).await;
                         }
                     }
                 }
@@ -339,6 +350,11 @@ impl Runner {
             enabled: self.enabled,
             message: self.message.clone(),
             shortcut: self.shortcut.clone(),
+            lock_failed: self.machine.lock_failed(),
+            lock_message: self
+                .lock_message
+                .clone()
+                .filter(|_| self.machine.lock_failed()),
         };
         if record.is_none() && self.reported.as_ref() == Some(&status) {
             return;

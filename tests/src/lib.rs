@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+pub mod logind;
 pub mod pulse;
 
 /// Where the tests write screenshots for the README.

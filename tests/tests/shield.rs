@@ -6,6 +6,7 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use veil_e2e::logind::MockLogind;
 use veil_e2e::{screenshot_dir, wait_until, x_window_geometry, x_windows_named, Home};
 
 /// Colors no Veil window uses: if any shows in a screenshot, the text
@@ -106,7 +107,7 @@ fn shield_state(home: &Home) -> String {
 
 fn policy(home: &Home, lock_after: u32, lock_file: &std::path::Path) {
     home.write_policy(&format!(
-        "[shield]\nidle_seconds = 5\nwarning_seconds = 2\nlock_after_seconds = {lock_after}\nlock_command = \"touch {}\"\n",
+        "[shield]\nidle_seconds = 5\nwarning_seconds = 2\nlock_after_seconds = {lock_after}\nlock_command = \"/usr/bin/touch {}\"\n",
         lock_file.display()
     ));
 }
@@ -194,27 +195,87 @@ fn shield_now_from_the_cli_covers_at_once() {
 
 #[test]
 fn a_long_absence_locks_the_session() {
+    // logind with a screen locker that confirms each lock (python-dbusmock
+    // stands in for logind, which needs systemd as PID 1).
+    let logind = MockLogind::start(true);
     let home = Home::new();
+    home.set_env("DBUS_SYSTEM_BUS_ADDRESS", &logind.address);
     let lock_file = home.path().join("locked");
     policy(&home, 10, &lock_file);
     let _app = home.launch(&[]);
     mouse(200, 200);
-    wait_until(Duration::from_secs(20), "the lock command ran", || {
-        lock_file.exists()
-    });
-    wait_until(Duration::from_secs(2), "locked", || {
+    wait_until(Duration::from_secs(20), "locked", || {
         shield_state(&home) == "locked"
     });
-    let o = home.cli(&["audit", "show", "--json"]);
-    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(logind.locked_hint(), "logind says locked");
     assert!(
-        text.contains("shield_shown") && text.contains("session_locked"),
+        !lock_file.exists(),
+        "logind confirmed: the policy's command was not needed"
+    );
+    let text = String::from_utf8_lossy(&home.cli(&["audit", "show", "--json"]).stdout).to_string();
+    assert!(
+        text.contains("shield_shown")
+            && text.contains("session_locked")
+            && text.contains("confirmed after logind"),
         "{text}"
     );
     mouse(300, 300);
     wait_until(Duration::from_secs(2), "back to active", || {
         shield_state(&home) == "active"
     });
+}
+
+/// `loginctl lock-session` succeeds where no locker listens (openbox, i3):
+/// a lock nobody confirms keeps the cover up, is recorded as `lock_failed`,
+/// and tells the agent this computer cannot lock itself.
+#[test]
+fn a_lock_nothing_confirms_keeps_the_screen_covered_and_says_so() {
+    let logind = MockLogind::start(false);
+    let home = Home::new();
+    home.set_env("DBUS_SYSTEM_BUS_ADDRESS", &logind.address);
+    let lock_file = home.path().join("locked");
+    policy(&home, 10, &lock_file);
+    let _app = home.launch(&[]);
+    let mut text = text_window();
+    mouse(200, 200);
+    wait_until(Duration::from_secs(40), "the lock given up", || {
+        home.status()
+            .is_some_and(|s| s["shield"]["lock_failed"] == true)
+    });
+    let st = home.status().unwrap();
+    assert_eq!(
+        st["shield"]["state"], "shielded",
+        "the cover stays up: {st}"
+    );
+    assert_eq!(st["state"], "attention");
+    assert!(
+        st["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["summary"] == "This computer cannot lock itself"),
+        "{st}"
+    );
+    assert!(lock_file.exists(), "the policy's command was tried too");
+    assert!(!logind.locked_hint());
+    // Still covered: nothing of the customer's data shows.
+    let colors = colors_on_screen("lock-failed");
+    assert!(
+        !colors.iter().any(|c| c == TEXT_BG || c == TEXT_FG),
+        "the screen was left open: {colors:?}"
+    );
+    let failed = home.audit_of("lock_failed");
+    assert_eq!(failed.len(), 1, "{:?}", home.audit());
+    let why = failed[0]["details"].as_str().unwrap();
+    assert!(why.contains("logind: nothing confirmed the lock"), "{why}");
+    assert!(home.audit_of("session_locked").is_empty());
+    mouse(300, 300);
+    wait_until(Duration::from_secs(2), "back to active", || {
+        shield_state(&home) == "active"
+    });
+    assert_eq!(home.status().unwrap()["shield"]["lock_failed"], false);
+    let _ = text.kill();
+    let _ = text.wait();
 }
 
 /// With a compositing manager (as on every current desktop) the countdown
@@ -225,7 +286,7 @@ fn with_a_compositor_the_countdown_dims_the_screen_and_leaves_focus_alone() {
     let home = Home::new();
     let lock_file = home.path().join("locked");
     home.write_policy(&format!(
-        "[shield]\nidle_seconds = 5\nwarning_seconds = 30\nlock_after_seconds = 600\nlock_command = \"touch {}\"\n",
+        "[shield]\nidle_seconds = 5\nwarning_seconds = 30\nlock_after_seconds = 600\nlock_command = \"/usr/bin/touch {}\"\n",
         lock_file.display()
     ));
     let mut compositor = Command::new("xcompmgr")

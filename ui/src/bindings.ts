@@ -85,7 +85,7 @@ export type Held = "call" | "shield" | "just_back" | "snoozed" | "nothing_to_ask
 /**
  * What values a setting accepts.
  */
-export type Kind = { "type": "bool" } | { "type": "integer", min: number, max: number, } | { "type": "choice", options: Array<string>, } | { "type": "text" } | { "type": "text_list" } | { "type": "shortcut" };
+export type Kind = { "type": "bool" } | { "type": "integer", min: number, max: number, } | { "type": "choice", options: Array<string>, } | { "type": "text" } | { "type": "text_list" } | { "type": "shortcut" } | { "type": "command" };
 
 /**
  * The dashboard's mic check: the live input level of the default
@@ -256,7 +256,12 @@ message: string | null,
 /**
  * The "shield now" keyboard shortcut.
  */
-shortcut: ShortcutStatus, };
+shortcut: ShortcutStatus, 
+/**
+ * The last lock was not confirmed by any way of locking this computer
+ * (the cover stays up; `lock_message` says what each way did).
+ */
+lock_failed: boolean, lock_message: string | null, };
 
 /**
  * The `shield.shortcut` object of `veil status --json`.

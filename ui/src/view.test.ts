@@ -46,6 +46,7 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
       shield: {
         state: "active", idle_seconds: 3, idle_source: "x11", enabled: true, message: null,
         shortcut: { keys: "Ctrl+Alt+Shift+P", registered: true, message: null },
+        lock_failed: false, lock_message: null,
       },
       ...over,
     },

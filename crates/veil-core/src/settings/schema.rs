@@ -22,6 +22,10 @@ pub enum Kind {
     TextList,
     /// A keyboard shortcut such as "Ctrl+Alt+Shift+P"; empty for none.
     Shortcut,
+    /// A program by its absolute path, then its arguments (split on spaces,
+    /// no shell); empty for none. Never looked up in `PATH`, which the agent
+    /// controls.
+    Command,
 }
 
 /// A default, in a form that can live in a `static` table.
@@ -192,7 +196,7 @@ pub static SETTINGS: &[SettingSpec] = &[
     },
     SettingSpec {
         key: SHIELD_LOCK_COMMAND,
-        kind: Kind::Text,
+        kind: Kind::Command,
         default: DefaultValue::Text(""),
         scope: Scope::PolicyOnly,
         title: "Lock command",
@@ -324,7 +328,7 @@ mod tests {
                 (Kind::Bool, DefaultValue::Bool(_)) => true,
                 (Kind::Integer { min, max }, DefaultValue::Integer(v)) => v >= min && v <= max,
                 (Kind::Choice { options }, DefaultValue::Text(v)) => options.contains(&v),
-                (Kind::Text, DefaultValue::Text(_)) => true,
+                (Kind::Text | Kind::Command, DefaultValue::Text(_)) => true,
                 (Kind::TextList, DefaultValue::TextList(_)) => true,
                 (Kind::Shortcut, DefaultValue::Text(v)) => {
                     crate::shield::shortcut::parse_setting(v).is_ok()

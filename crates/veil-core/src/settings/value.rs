@@ -50,6 +50,13 @@ impl Value {
             (Kind::Shortcut, Value::Text(v)) => {
                 crate::shield::shortcut::parse_setting(v).map(|_| ())
             }
+            (Kind::Command, Value::Text(v)) => match v.split_whitespace().next() {
+                None => Ok(()),
+                Some(p) if p.starts_with('/') || p.get(1..3) == Some(":\\") => Ok(()),
+                Some(p) => Err(format!(
+                    "\"{p}\" is not an absolute path; give the program's full path (commands are never looked up in PATH)"
+                )),
+            },
             (Kind::Integer { min, max }, Value::Integer(v)) => {
                 if *v < min || *v > max {
                     Err(format!("{v} is out of range; allowed {min} to {max}"))
@@ -84,6 +91,7 @@ pub(crate) fn kind_name(kind: Kind) -> String {
         Kind::Text => "a quoted string".into(),
         Kind::TextList => "a list of quoted strings, like [\"a\", \"b\"]".into(),
         Kind::Shortcut => "a quoted shortcut, like \"Ctrl+Alt+Shift+P\", or \"\" for none".into(),
+        Kind::Command => "a quoted command starting with the program's full path".into(),
     }
 }
 

@@ -24,6 +24,10 @@ pub struct ShieldStatus {
     pub message: Option<String>,
     /// The "shield now" keyboard shortcut.
     pub shortcut: ShortcutStatus,
+    /// The last lock was not confirmed by any way of locking this computer
+    /// (the cover stays up; `lock_message` says what each way did).
+    pub lock_failed: bool,
+    pub lock_message: Option<String>,
 }
 
 /// The `shield.shortcut` object of `veil status --json`.
@@ -42,6 +46,16 @@ impl ShieldStatus {
     /// With the idle shield on (`enabled`) but no way of telling when the
     /// agent is away, the screen is not covered on its own.
     pub fn problem(&self, enabled: bool) -> Option<crate::status::Problem> {
+        if self.lock_failed {
+            return Some(crate::status::Problem {
+                source: "shield".into(),
+                summary: "This computer cannot lock itself".into(),
+                message: format!(
+                    "Veil asked this computer to lock and nothing confirmed it ({}). Your screen stays covered until you are back; lock it yourself when you step away, and tell IT.",
+                    self.lock_message.as_deref().unwrap_or("no screen locker answered")
+                ),
+            });
+        }
         if !enabled || self.idle_source != "none" {
             return None;
         }
@@ -63,6 +77,8 @@ impl ShieldStatus {
             enabled: false,
             message: None,
             shortcut: ShortcutStatus::default(),
+            lock_failed: false,
+            lock_message: None,
         }
     }
 }

@@ -65,6 +65,11 @@ pub enum Input {
     /// Privacy mode (or the policy forcing the shield) turned the shield
     /// off or on.
     Enabled(bool),
+    /// The system confirmed the session is locked.
+    LockConfirmed,
+    /// No way of locking was confirmed: the cover stays up until the agent
+    /// is back.
+    LockFailed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -96,6 +101,10 @@ pub struct Shield {
     confirmed: bool,
     /// The last countdown value sent, to send each second once.
     last_countdown: Option<u64>,
+    /// The session could not be locked since the agent was last here.
+    lock_failed: bool,
+    /// The overlays were up when the lock was asked for.
+    confirmed_before_lock: bool,
 }
 
 impl Shield {
@@ -109,7 +118,14 @@ impl Shield {
             manual: false,
             confirmed: false,
             last_countdown: None,
+            lock_failed: false,
+            confirmed_before_lock: false,
         }
+    }
+
+    /// No lock was confirmed since the agent was last here.
+    pub fn lock_failed(&self) -> bool {
+        self.lock_failed
     }
 
     pub fn stage(&self) -> Stage {
@@ -143,6 +159,7 @@ impl Shield {
             Stage::Shielded => vec![Output::HideShield],
         };
         self.manual = false;
+        self.lock_failed = false;
         self.go(Stage::Active, now);
         out
     }
@@ -176,15 +193,34 @@ impl Shield {
                 vec![]
             }
             Input::OverlaysFailed => self.fail_closed(now),
+            Input::LockConfirmed => {
+                if self.stage != Stage::Locked {
+                    return vec![];
+                }
+                // The OS lock screen covers it now.
+                vec![Output::HideShield]
+            }
+            Input::LockFailed => {
+                if self.stage != Stage::Locked {
+                    return vec![];
+                }
+                self.lock_failed = true;
+                self.manual = false;
+                let confirmed = self.confirmed_before_lock;
+                self.go(Stage::Shielded, now);
+                self.confirmed = confirmed;
+                vec![]
+            }
             Input::Tick { idle, call } => self.tick(idle, call, now),
         }
     }
 
     fn fail_closed(&mut self, now: Millis) -> Vec<Output> {
-        if self.stage != Stage::Shielded {
+        if self.stage != Stage::Shielded || self.lock_failed {
             return vec![];
         }
         self.manual = false;
+        self.confirmed_before_lock = false;
         self.go(Stage::Locked, now);
         vec![Output::LockSession, Output::HideShield]
     }
@@ -200,6 +236,10 @@ impl Shield {
         }
         if self.stage == Stage::Locked {
             // Stays locked until input: the OS lock is up.
+            return vec![];
+        }
+        if self.stage == Stage::Shielded && self.lock_failed {
+            // Nothing can lock this computer: the cover stays until input.
             return vec![];
         }
         if self.stage == Stage::Shielded
@@ -241,8 +281,10 @@ impl Shield {
                 if (!self.manual && idle >= lock_at)
                     || (self.manual && now.since(self.since) >= self.times.lock_after) =>
             {
+                // The cover stays until the lock is confirmed.
+                self.confirmed_before_lock = self.confirmed;
                 self.go(Stage::Locked, now);
-                vec![Output::LockSession, Output::HideShield]
+                vec![Output::LockSession]
             }
             _ => vec![],
         }
@@ -304,9 +346,25 @@ mod tests {
             (70, tick(70), vec![ShowShield, HideWarning], Shielded),
             (70, Input::OverlaysShown, vec![], Shielded),
             (200, tick(200), vec![], Shielded),
-            (300, tick(300), vec![LockSession, HideShield], Locked),
+            (300, tick(300), vec![LockSession], Locked),
+            (301, Input::LockConfirmed, vec![HideShield], Locked),
             (400, tick(400), vec![], Locked),
             (401, tick(0), vec![], Active),
+        ]);
+    }
+
+    #[test]
+    fn a_lock_nobody_confirms_keeps_the_cover_up_until_the_agent_is_back() {
+        use Stage::*;
+        run(&[
+            (70, tick(70), vec![ShowShield], Shielded),
+            (70, Input::OverlaysShown, vec![], Shielded),
+            (300, tick(300), vec![LockSession], Locked),
+            (303, Input::LockFailed, vec![], Shielded),
+            // No new lock attempt, no fail-closed loop: covered until input.
+            (400, tick(400), vec![], Shielded),
+            (900, tick(900), vec![], Shielded),
+            (901, tick(0), vec![HideShield], Active),
         ]);
     }
 

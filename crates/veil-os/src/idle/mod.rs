@@ -10,8 +10,10 @@
 
 #[cfg(target_os = "linux")]
 mod ext_idle;
+mod lock;
 
-use std::process::Command;
+pub use lock::lock_session;
+
 use std::time::Duration;
 
 /// Why idle time cannot be read.
@@ -28,14 +30,9 @@ pub enum IdleError {
 /// Why the session could not be locked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LockError {
-    #[error("{program} failed ({status})")]
-    Failed { program: String, status: String },
-    #[error("{program} could not run: {why}")]
-    NotRun { program: String, why: String },
-    #[error("the OS refused to lock: {0}")]
-    Os(String),
-    #[error("no way to lock the session on this system")]
-    Unsupported,
+    /// Every way of locking was tried and none was confirmed: what each did.
+    #[error("this computer could not be locked: {}", .0.join("; "))]
+    NotConfirmed(Vec<String>),
 }
 
 pub trait IdleSource: Send {
@@ -238,52 +235,5 @@ mod os {
                 .map(|t| t.duration())
                 .map_err(|e| super::IdleError::Lost(e.to_string()))
         }
-    }
-}
-
-/// Locks the OS session. `command` (from policy, for special desktops and
-/// for tests) replaces the OS default when set.
-pub fn lock_session(command: &str) -> Result<(), LockError> {
-    if !command.trim().is_empty() {
-        let mut parts = command.split_whitespace();
-        let program = parts.next().unwrap_or_default();
-        return run(Command::new(program).args(parts));
-    }
-    #[cfg(target_os = "linux")]
-    {
-        // systemd-logind tells the desktop's locker; the XDG screensaver
-        // tool covers desktops without logind integration.
-        run(Command::new("loginctl").arg("lock-session"))
-            .or_else(|_| run(Command::new("xdg-screensaver").arg("lock")))
-    }
-    #[cfg(windows)]
-    {
-        unsafe { windows::Win32::System::Shutdown::LockWorkStation() }
-            .map_err(|e| LockError::Os(e.message()))
-    }
-    #[cfg(target_os = "macos")]
-    {
-        // Sleeping the display locks when "require password immediately"
-        // is set, which managed Macs enforce by profile.
-        run(Command::new("pmset").arg("displaysleepnow"))
-    }
-    #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
-    {
-        Err(LockError::Unsupported)
-    }
-}
-
-fn run(cmd: &mut Command) -> Result<(), LockError> {
-    let program = format!("{:?}", cmd.get_program());
-    match cmd.status() {
-        Ok(s) if s.success() => Ok(()),
-        Ok(s) => Err(LockError::Failed {
-            program,
-            status: s.to_string(),
-        }),
-        Err(e) => Err(LockError::NotRun {
-            program,
-            why: e.to_string(),
-        }),
     }
 }
