@@ -31,6 +31,9 @@ pub fn run(show: bool) -> ExitCode {
     let Some((paths, _log_guard)) = logging::start_app() else {
         return ExitCode::FAILURE;
     };
+    if let Some(n) = veil_os::process::raise_open_file_limit() {
+        tracing::debug!("open-file limit {n}");
+    }
 
     let lock = match InstanceLock::try_acquire(&paths.runtime_dir) {
         Ok(Some(lock)) => lock,
@@ -76,6 +79,7 @@ pub fn run(show: bool) -> ExitCode {
         .manage(TrayState::default())
         .manage(MicCheck::default())
         .manage(crate::lifecycle::Stopping::default())
+        .manage(crate::write_limit::WriteLimit::default())
         .setup(move |app| {
             let handle = app.handle().clone();
             let window_host = WindowHost::new(handle.clone());
@@ -227,6 +231,15 @@ fn control_handler(app: AppHandle, actor: ActorHandle) -> Handler {
         let app = app.clone();
         let actor = actor.clone();
         Box::pin(async move {
+            let changes = matches!(
+                req,
+                Request::Privacy { .. } | Request::ShieldNow | Request::Open
+            );
+            if changes {
+                if let Err(e) = crate::write_limit::admit(&app, "a CLI request") {
+                    return Response::error(e);
+                }
+            }
             let result = match req {
                 Request::Status => Ok(()),
                 Request::Privacy { on } => {

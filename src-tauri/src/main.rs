@@ -24,6 +24,7 @@ mod window_calls;
 mod window_host;
 mod window_process;
 mod window_relay;
+mod write_limit;
 
 use std::process::ExitCode;
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use veil_core::camera::{DeviceUse, UseKind};
+use veil_core::camera::{DeviceUse, Trust, UseKind};
 use veil_core::clock::{Clock, SystemClock};
 use veil_core::mic::plan::{Action, Prior, View};
 use veil_core::mic::{Guard, HeadsetRule, MicReport, MicStatus};
@@ -241,13 +241,8 @@ impl Worker {
         // testing their headset on the dashboard is not on a call.
         status.recording = !self.users.is_empty();
         for c in &changes {
-            tracing::info!(
-                kind = c.kind.record_kind().as_str(),
-                device = %c.device,
-                "microphone: {}; {}",
-                c.what,
-                c.why
-            );
+            // The details go to the encrypted audit log only.
+            tracing::info!(kind = c.kind.record_kind().as_str(), "microphone changed");
         }
         self.report(status, changes);
         Ok(())
@@ -286,31 +281,53 @@ impl Worker {
     }
 }
 
-/// Who records from which input, Veil's own mic check aside.
+/// Who records from which input, Veil's own mic check aside. A stream's
+/// pid counts only where the audio server or the kernel bears it out; one
+/// that only claims a pid (Veil's, or the softphone's) is an unknown
+/// program, never Veil and never allowed.
 fn recording_programs(devices: &audio::Devices) -> Vec<DeviceUse> {
     let own = std::process::id();
     devices
         .streams
         .iter()
-        .filter(|s| s.pid != Some(own))
-        .map(|s| DeviceUse {
-            kind: UseKind::Microphone,
-            device: s.input_id.clone(),
-            device_name: devices
-                .inputs
-                .iter()
-                .find(|i| i.id == s.input_id)
-                .map(|i| i.name.clone())
-                .unwrap_or_else(|| s.input_id.clone()),
-            pid: s.pid.unwrap_or(0),
-            // The full path, for allow-lists; PulseAudio only names it.
-            exe: s
-                .pid
-                .and_then(veil_os::process::exe_path)
-                .or_else(|| s.exe.clone())
-                .or_else(|| s.app.clone())
-                .unwrap_or_default(),
-            user: s.user.clone(),
+        .filter(|s| !(s.pid_verified && s.pid == Some(own)))
+        .map(|s| {
+            let claimed_name = s.exe.clone().or_else(|| s.app.clone()).unwrap_or_default();
+            let (pid, exe, trust) = match s.pid.filter(|_| s.pid_verified) {
+                Some(pid) => match veil_os::process::exe_path(pid) {
+                    Some(path) => {
+                        let trust = if veil_os::process::trusted_location(&path) {
+                            Trust::Verified
+                        } else {
+                            Trust::UntrustedLocation
+                        };
+                        (pid, path, trust)
+                    }
+                    None => (pid, claimed_name, Trust::Claimed),
+                },
+                None => (
+                    0,
+                    match s.pid {
+                        Some(p) => format!("claims to be {claimed_name} (pid {p})"),
+                        None => format!("claims to be {claimed_name}"),
+                    },
+                    Trust::Claimed,
+                ),
+            };
+            DeviceUse {
+                kind: UseKind::Microphone,
+                device: s.input_id.clone(),
+                device_name: devices
+                    .inputs
+                    .iter()
+                    .find(|i| i.id == s.input_id)
+                    .map(|i| i.name.clone())
+                    .unwrap_or_else(|| s.input_id.clone()),
+                pid,
+                exe,
+                user: s.user.clone(),
+                trust,
+            }
         })
         .collect()
 }

@@ -294,6 +294,11 @@ impl veil_os::control::WindowHost for WindowHost {
                             call.name()
                         )));
                     }
+                    if !call.name().starts_with("get_") {
+                        if let Err(e) = crate::write_limit::admit(&app, call.name()) {
+                            return Some(Response::error(e));
+                        }
+                    }
                     let actor = app.try_state::<ActorHandle>()?.inner().clone();
                     Some(
                         match crate::window_calls::answer(&app, &actor, call).await {

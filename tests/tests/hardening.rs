@@ -252,3 +252,118 @@ fn the_plaintext_log_has_no_audit_details_and_the_user_is_the_os_account() {
         "audit details in the plaintext log:\n{log}"
     );
 }
+
+/// A process in the agent's account that is not Veil's own window process
+/// cannot attach as it (and so receive every window Veil opens, or answer
+/// quizzes), and window calls sent on a connection of their own are
+/// refused: a shell loop of answers records nothing.
+#[test]
+fn an_impostor_window_process_and_a_loop_of_answers_are_refused() {
+    let home = Home::new();
+    home.write_policy("training.quiz_every_minutes = 0\n");
+    let _app = home.launch(&[]);
+    // `veil ui` started by someone else than the tray app.
+    let impostor = home.cli(&["ui", "--open", "quiz"]);
+    assert!(!impostor.status.success());
+    assert!(
+        stderr(&impostor).contains("is not the window process Veil started")
+            || home
+                .app_log()
+                .contains("is not the window process Veil started"),
+        "{}",
+        stderr(&impostor)
+    );
+    let socket = home.path().join("run").join("veil").join("control.sock");
+    for i in 0..50 {
+        let mut s = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+        let line = format!(
+            "{{\"cmd\":\"window\",\"call\":\"answer_question\",\"question\":\"devices-{}\",\"chosen\":[\"a\"]}}\n",
+            i % 6 + 1
+        );
+        std::io::Write::write_all(&mut s, line.as_bytes()).unwrap();
+        let mut answer = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(s), &mut answer).unwrap();
+        assert!(
+            answer.contains("window calls are taken only from Veil's own window process"),
+            "{answer}"
+        );
+    }
+    wait_until(Duration::from_secs(5), "the impostor recorded", || {
+        !home.audit_of("window_attach_refused").is_empty()
+    });
+    let report = home.cli(&["training", "report", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&report.stdout).unwrap();
+    let answers: u64 = report["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["answers"].as_u64().unwrap())
+        .sum();
+    assert_eq!(answers, 0, "{report}");
+}
+
+/// 2,000 idle connections (each a file descriptor in Veil) and a flood of
+/// requests: `veil status` still answers within a second, the flood is cut
+/// to a human pace and recorded once, and the shield still covers and locks.
+#[test]
+fn two_thousand_idle_connections_and_a_flood_do_not_stop_veil() {
+    raise_own_fd_limit(4096);
+    let logind = veil_e2e::logind::MockLogind::start(true);
+    let home = Home::new();
+    home.set_env("DBUS_SYSTEM_BUS_ADDRESS", &logind.address);
+    home.write_policy("[shield]\nidle_seconds = 5\nwarning_seconds = 1\nlock_after_seconds = 12\n");
+    let _app = home.launch(&[]);
+    let socket = home.path().join("run").join("veil").join("control.sock");
+    let idle: Vec<_> = (0..2000)
+        .filter_map(|_| std::os::unix::net::UnixStream::connect(&socket).ok())
+        .collect();
+    assert!(idle.len() > 1900, "{} connections made", idle.len());
+    let started = std::time::Instant::now();
+    assert!(home.status().is_some(), "veil status answers");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(1), "veil status took {took:?}");
+    // A flood of writes from a loop: cut to five a second (twenty at once).
+    let flood = std::time::Instant::now();
+    let allowed = (0..200)
+        .filter(|i| {
+            let mode = if i % 2 == 0 { "on" } else { "off" };
+            home.cli(&["privacy", mode]).status.success()
+        })
+        .count();
+    let most = 20 + 5 * (flood.elapsed().as_secs() as usize + 1);
+    assert!(
+        allowed <= most,
+        "{allowed} of 200 let through in {:?}",
+        flood.elapsed()
+    );
+    assert!(allowed >= 20, "the first ones go through");
+    assert_eq!(home.audit_of("control_rate_limited").len(), 1);
+    // The shield is not held up by any of it.
+    wait_until(Duration::from_secs(40), "covered, then locked", || {
+        home.status()
+            .is_some_and(|s| s["shield"]["state"] == "locked")
+    });
+    assert!(logind.locked_hint());
+    drop(idle);
+}
+
+fn raise_own_fd_limit(want: u64) {
+    let out = Command::new("sh")
+        .args(["-c", "ulimit -Hn"])
+        .output()
+        .unwrap();
+    let hard: u64 = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(want);
+    assert!(
+        hard >= want,
+        "this test needs {want} open files (hard limit {hard})"
+    );
+    let lim = libc::rlimit {
+        rlim_cur: want,
+        rlim_max: hard,
+    };
+    // SAFETY: a local struct passed to setrlimit.
+    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
+}

@@ -39,7 +39,12 @@ export type CameraUser = { pid: number, exe: string, user: string | null,
 /**
  * The allow-list names this program.
  */
-allowed: boolean, };
+allowed: boolean, 
+/**
+ * Whose word the pid and program are (`verified`,
+ * `untrusted_location`, `claimed`).
+ */
+trust: Trust, };
 
 export type Connection = "starting" | "connected" | "disconnected";
 
@@ -143,7 +148,7 @@ export type MicrophoneUser = { pid: number, exe: string,
 /**
  * The input's name.
  */
-device: string, user: string | null, allowed: boolean, };
+device: string, user: string | null, allowed: boolean, trust: Trust, };
 
 export type ModuleProgress = { id: string, lesson_read: boolean, 
 /**
@@ -225,9 +230,14 @@ app: string, user: string | null,
  */
 started: number, stopped: number | null, 
 /**
- * The allow-list names this program.
+ * The allow-list names this program (and it is where only an
+ * administrator could have put it).
  */
-allowed: boolean, };
+allowed: boolean, 
+/**
+ * Whose word the pid and program are.
+ */
+trust: Trust, };
 
 /**
  * The `shield` object of `veil status --json`.
@@ -372,6 +382,15 @@ quiz_held: Held | null,
  * Content files that could not be loaded, as "file:line: problem".
  */
 errors: Array<string>, };
+
+/**
+ * How far a use's process and program can be believed. A process in the
+ * agent's account can claim any pid to the audio server, name itself
+ * anything and copy any program anywhere; only what the OS or the server
+ * establishes is taken, and only programs in folders an administrator
+ * alone can write may be allowed by name.
+ */
+export type Trust = "verified" | "untrusted_location" | "claimed";
 
 export type UseKind = "camera" | "microphone";
 

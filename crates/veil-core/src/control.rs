@@ -211,3 +211,86 @@ mod tests {
         }
     }
 }
+
+/// Requests that change something (privacy mode, a setting, the shield)
+/// are let through at most this often, so a loop in the agent's account
+/// cannot flood the audit log or the settings file.
+#[derive(Debug, Clone)]
+pub struct RateLimit {
+    burst: f64,
+    per_second: f64,
+    tokens: f64,
+    last: Option<crate::clock::Millis>,
+    last_recorded: Option<crate::clock::Millis>,
+}
+
+/// What [`RateLimit::check`] says about one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowance {
+    Allowed,
+    /// Refused; `record` is true the first time in a minute (the refusal
+    /// is recorded once, not once per request).
+    Refused {
+        record: bool,
+    },
+}
+
+impl RateLimit {
+    pub fn new(per_second: u32, burst: u32) -> RateLimit {
+        RateLimit {
+            burst: f64::from(burst),
+            per_second: f64::from(per_second),
+            tokens: f64::from(burst),
+            last: None,
+            last_recorded: None,
+        }
+    }
+
+    pub fn check(&mut self, now: crate::clock::Millis) -> Allowance {
+        if let Some(last) = self.last {
+            let elapsed = (now.0 - last.0).max(0) as f64 / 1000.0;
+            self.tokens = (self.tokens + elapsed * self.per_second).min(self.burst);
+        }
+        self.last = Some(now);
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            return Allowance::Allowed;
+        }
+        let record = self.last_recorded.is_none_or(|t| now.0 - t.0 >= 60_000);
+        if record {
+            self.last_recorded = Some(now);
+        }
+        Allowance::Refused { record }
+    }
+}
+
+#[cfg(test)]
+mod rate_tests {
+    use super::*;
+    use crate::clock::Millis;
+
+    #[test]
+    fn a_flood_is_cut_to_the_rate_and_recorded_once_a_minute() {
+        let mut r = RateLimit::new(5, 10);
+        let allowed = (0..100)
+            .filter(|i| r.check(Millis(*i)) == Allowance::Allowed)
+            .count();
+        assert_eq!(allowed, 10, "the burst, within 0.1 s");
+        assert_eq!(r.check(Millis(100)), Allowance::Refused { record: false });
+        assert_eq!(
+            r.last_recorded,
+            Some(Millis(10)),
+            "the first refusal is recorded"
+        );
+        // A second later: five more.
+        let allowed = (0..10)
+            .filter(|i| r.check(Millis(1_100 + i)) == Allowance::Allowed)
+            .count();
+        assert_eq!(allowed, 5);
+        assert_eq!(r.check(Millis(61_200)), Allowance::Allowed);
+        let recorded = (0..30)
+            .filter(|i| r.check(Millis(61_201 + i)) == Allowance::Refused { record: true })
+            .count();
+        assert_eq!(recorded, 1, "a minute after the last record, one more");
+    }
+}

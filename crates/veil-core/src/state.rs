@@ -758,6 +758,7 @@ mod tests {
                     pid: *pid,
                     exe: exe.to_string(),
                     user: None,
+                    trust: crate::camera::Trust::Verified,
                 })
                 .collect(),
             sources: vec![if detects {
@@ -906,6 +907,7 @@ mod tests {
             pid: 7,
             exe: "/usr/bin/zoiper".into(),
             user: None,
+            trust: crate::camera::Trust::Verified,
         }];
         let actions = s.handle(Event::Microphone(report)).unwrap();
         assert_eq!(

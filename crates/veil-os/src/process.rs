@@ -172,3 +172,108 @@ mod tests {
         );
     }
 }
+
+/// Raises this process's open-file limit to the most it may have: a flood
+/// of connections must not leave the `/proc` scan, the lock command or the
+/// audio client without a descriptor. Returns the new limit.
+#[cfg(unix)]
+pub fn raise_open_file_limit() -> Option<u64> {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: plain system calls on a local struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return None;
+        }
+        // macOS refuses more than OPEN_MAX for the soft limit.
+        let want = if cfg!(target_os = "macos") {
+            lim.rlim_max.min(10_240)
+        } else {
+            lim.rlim_max
+        };
+        if lim.rlim_cur < want {
+            lim.rlim_cur = want;
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                return None;
+            }
+        }
+        #[allow(clippy::unnecessary_cast)] // rlim_t is not u64 everywhere
+        Some(lim.rlim_cur as u64)
+    }
+}
+
+#[cfg(not(unix))]
+pub fn raise_open_file_limit() -> Option<u64> {
+    None
+}
+
+/// Whether `exe` lives where only an administrator can put a program: the
+/// file and every folder above it owned by root and writable by no one
+/// else (on Windows: under Program Files or the Windows folder). A copy of
+/// an allowed program in Downloads or /tmp is not.
+#[cfg(unix)]
+pub fn trusted_location(exe: &str) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let path = std::path::Path::new(exe);
+    if !path.is_absolute() {
+        return false;
+    }
+    path.ancestors().all(|p| {
+        let Ok(meta) = std::fs::metadata(p) else {
+            return false;
+        };
+        // macOS: /Applications is root:admin and group-writable, and only
+        // administrators are in admin.
+        let admin_group = cfg!(target_os = "macos") && meta.gid() == 80;
+        let others_write = meta.mode() & 0o002 != 0;
+        let group_write = meta.mode() & 0o020 != 0 && !admin_group;
+        meta.uid() == 0 && !others_write && !group_write
+    })
+}
+
+#[cfg(windows)]
+pub fn trusted_location(exe: &str) -> bool {
+    use windows::Win32::System::Com::CoTaskMemFree;
+    use windows::Win32::UI::Shell::{
+        FOLDERID_ProgramFiles, FOLDERID_ProgramFilesX86, FOLDERID_Windows, SHGetKnownFolderPath,
+        KF_FLAG_DEFAULT,
+    };
+    let lower = exe.to_ascii_lowercase();
+    [
+        FOLDERID_ProgramFiles,
+        FOLDERID_ProgramFilesX86,
+        FOLDERID_Windows,
+    ]
+    .iter()
+    .any(|id| {
+        // SAFETY: the returned string is freed after it is copied.
+        let Ok(p) = (unsafe { SHGetKnownFolderPath(id, KF_FLAG_DEFAULT, None) }) else {
+            return false;
+        };
+        let dir = unsafe { p.to_string() }
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        unsafe { CoTaskMemFree(Some(p.0 as *const _)) };
+        !dir.is_empty() && lower.starts_with(&(dir + "\\"))
+    })
+}
+
+#[cfg(not(any(unix, windows)))]
+pub fn trusted_location(_exe: &str) -> bool {
+    false
+}
+
+#[cfg(all(test, unix))]
+mod location_tests {
+    #[test]
+    fn system_programs_are_trusted_and_a_copy_in_tmp_is_not() {
+        assert!(super::trusted_location("/bin/sh") || super::trusted_location("/usr/bin/sh"));
+        let dir = tempfile::tempdir().unwrap();
+        let copy = dir.path().join("zoiper5");
+        std::fs::copy("/bin/sh", &copy).unwrap();
+        assert!(!super::trusted_location(&copy.to_string_lossy()));
+        assert!(!super::trusted_location("relative/zoiper5"));
+    }
+}

@@ -4,7 +4,9 @@
 //! Veil's own program file has been removed (the package uninstalled).
 
 use std::path::Path;
+#[cfg(target_os = "linux")]
 use std::process::Command;
+#[cfg(target_os = "linux")]
 use std::time::Duration;
 
 /// The kernel's id of this boot; empty where the OS has none.
@@ -96,12 +98,4 @@ pub fn session_started_ms() -> Option<i64> {
 fn run_for(tool: &str, args: &[&str]) -> Option<String> {
     let program = crate::process::system_tool(tool)?;
     crate::process::output_within(Command::new(program).args(args), Duration::from_secs(1))
-}
-
-#[cfg(not(target_os = "linux"))]
-#[allow(dead_code)]
-fn run_for(_tool: &str, _args: &[&str]) -> Option<String> {
-    let _ = Command::new;
-    let _ = Duration::from_secs;
-    None
 }

@@ -69,6 +69,9 @@ pub fn in_use(entries: &[ConsentEntry], running: &[RunningProcess]) -> Vec<Devic
                 pid: p.pid,
                 exe: p.exe.clone(),
                 user: e.user.clone(),
+                // The consent store names the program (Windows writes it);
+                // the caller checks where it lives.
+                trust: super::Trust::UntrustedLocation,
             });
         }
     }

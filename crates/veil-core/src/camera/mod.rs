@@ -82,14 +82,47 @@ pub struct DeviceUse {
     pub exe: String,
     /// The account the process runs as, when known.
     pub user: Option<String>,
+    /// Whose word the pid and program are.
+    #[serde(default)]
+    pub trust: Trust,
+}
+
+/// How far a use's process and program can be believed. A process in the
+/// agent's account can claim any pid to the audio server, name itself
+/// anything and copy any program anywhere; only what the OS or the server
+/// establishes is taken, and only programs in folders an administrator
+/// alone can write may be allowed by name.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Trust {
+    /// The OS or the audio server names the process, and its program is in
+    /// a folder only an administrator writes.
+    Verified,
+    /// The OS names the process, but its program is somewhere the agent
+    /// can write (a copy in Downloads): never allowed by its name.
+    UntrustedLocation,
+    /// Only the program's own word says which process or program it is (a
+    /// pid claimed to the audio server, a process Veil cannot inspect): an
+    /// unknown program, never allowed, never taken for Veil.
+    #[default]
+    Claimed,
 }
 
 impl DeviceUse {
-    /// The program's file name ("chrome" for /opt/google/chrome/chrome).
+    /// The program's file name ("chrome" for /opt/google/chrome/chrome);
+    /// "unknown program" when only its own word names it.
     pub fn app(&self) -> String {
+        if self.trust == Trust::Claimed {
+            return UNKNOWN_PROGRAM.into();
+        }
         app_name(&self.exe)
     }
 }
+
+/// What a program is called whose identity is only its own claim.
+pub const UNKNOWN_PROGRAM: &str = "unknown program";
 
 /// The file name of an executable path, without `.exe`, for people and for
 /// allow-list matching. Both `/` and `\` separate folders.

@@ -1,11 +1,13 @@
 //! Attributes camera use through PipeWire. When PipeWire holds a camera
 //! node open, the program really using it is a client whose video stream is
-//! linked to the camera's source node; `pw-dump` shows both, and the
-//! client's `application.process.id`.
+//! linked to the camera's source node; `pw-dump` shows both. Which process
+//! that client is comes from PipeWire's own `pipewire.sec.pid` (taken from
+//! the socket by the server); the stream's `application.process.id` is the
+//! program's claim, and alone makes it an unknown program.
 
 use serde_json::Value;
 
-use super::{DeviceUse, UseKind};
+use super::{DeviceUse, Trust, UseKind};
 
 fn props(obj: &Value) -> Option<&serde_json::Map<String, Value>> {
     obj.get("info")?.get("props")?.as_object()
@@ -54,9 +56,18 @@ pub fn camera_clients(dump: &Value) -> Vec<DeviceUse> {
         let Some(path) = prop_str(source, "api.v4l2.path") else {
             continue;
         };
-        let Some(pid) = prop_str(stream, "application.process.id").and_then(|p| p.parse().ok())
-        else {
-            continue;
+        let client = prop_str(stream, "client.id")
+            .and_then(|c| c.parse::<u64>().ok())
+            .and_then(by_id);
+        let verified_pid = client
+            .and_then(|c| prop_str(c, "pipewire.sec.pid"))
+            .and_then(|p| p.parse::<u32>().ok());
+        let claimed_pid = prop_str(stream, "application.process.id").and_then(|p| p.parse().ok());
+        let (pid, trust) = match (verified_pid, claimed_pid) {
+            // The location is checked by the caller, which can see the disk.
+            (Some(pid), _) => (pid, Trust::UntrustedLocation),
+            (None, Some(pid)) => (pid, Trust::Claimed),
+            (None, None) => continue,
         };
         let exe = prop_str(stream, "application.process.binary")
             .or_else(|| prop_str(stream, "application.name"))
@@ -72,6 +83,7 @@ pub fn camera_clients(dump: &Value) -> Vec<DeviceUse> {
                 pid,
                 exe,
                 user: prop_str(stream, "application.process.user"),
+                trust,
             });
         }
     }
@@ -110,6 +122,32 @@ mod tests {
         assert_eq!(uses[0].device, "/dev/video0");
         assert_eq!(uses[0].device_name, "Integrated Camera (V4L2)");
         assert_eq!(uses[0].user.as_deref(), Some("agent"));
+        assert_eq!(
+            uses[0].trust,
+            Trust::Claimed,
+            "no pipewire.sec.pid: a claim"
+        );
+    }
+
+    #[test]
+    fn the_servers_pid_wins_over_the_streams_claim() {
+        let dump: Value = serde_json::from_str(
+            r#"[
+            {"id": 40, "type": "PipeWire:Interface:Client", "info": {"props": {
+                "pipewire.sec.pid": 5150, "application.process.id": 1}}},
+            {"id": 52, "type": "PipeWire:Interface:Node", "info": {"props": {
+                "media.class": "Video/Source", "api.v4l2.path": "/dev/video0"}}},
+            {"id": 88, "type": "PipeWire:Interface:Node", "info": {"props": {
+                "media.class": "Stream/Input/Video", "client.id": 40,
+                "application.process.id": 1, "application.process.binary": "zoiper"}}},
+            {"id": 95, "type": "PipeWire:Interface:Link", "info": {"output-node-id": 52, "input-node-id": 88}}
+        ]"#,
+        )
+        .unwrap();
+        let uses = camera_clients(&dump);
+        assert_eq!(uses.len(), 1, "{uses:?}");
+        assert_eq!(uses[0].pid, 5150);
+        assert_eq!(uses[0].trust, Trust::UntrustedLocation);
     }
 
     #[test]

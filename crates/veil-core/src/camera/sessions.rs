@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use serde::Serialize;
 
-use super::{app_name, DeviceUse, UseKind};
+use super::{app_name, DeviceUse, Trust, UseKind};
 use crate::clock::Millis;
 use crate::mic::classify::pattern_matches;
 
@@ -34,8 +34,11 @@ pub struct Session {
     /// Unix milliseconds.
     pub started: i64,
     pub stopped: Option<i64>,
-    /// The allow-list names this program.
+    /// The allow-list names this program (and it is where only an
+    /// administrator could have put it).
     pub allowed: bool,
+    /// Whose word the pid and program are.
+    pub trust: Trust,
 }
 
 impl Session {
@@ -56,10 +59,13 @@ impl Session {
                 .map(|u| format!(", user {u}"))
                 .unwrap_or_default()
         );
-        let allowed = if self.allowed {
-            "allowed by policy"
-        } else {
-            "not on the allow-list"
+        let allowed = match (self.allowed, self.trust) {
+            (true, _) => "allowed by policy",
+            (false, Trust::Claimed) => "its pid and program are only its own claim",
+            (false, Trust::UntrustedLocation) => {
+                "its program is not in a folder only an administrator can write"
+            }
+            (false, Trust::Verified) => "not on the allow-list",
         };
         match self.stopped {
             None => format!("{who} on {}; {allowed}", self.device_name),
@@ -82,6 +88,12 @@ pub struct AllowList {
 }
 
 impl AllowList {
+    /// Whether `u` may use its device quietly: named by the list, and the
+    /// OS's word on a program only an administrator could have put there.
+    pub fn allows_use(&self, u: &DeviceUse) -> bool {
+        u.trust == Trust::Verified && self.allows(u.kind, &u.exe)
+    }
+
     pub fn allows(&self, kind: UseKind, exe: &str) -> bool {
         let list = match kind {
             UseKind::Camera => &self.camera,
@@ -136,7 +148,7 @@ impl Sessions {
     /// A new allow-list applies to open sessions too (quietly).
     pub fn set_allow(&mut self, allow: AllowList) {
         for s in self.open.values_mut() {
-            s.allowed = allow.allows(s.kind, &s.exe);
+            s.allowed = s.trust == Trust::Verified && allow.allows(s.kind, &s.exe);
         }
         self.allow = allow;
     }
@@ -170,11 +182,12 @@ impl Sessions {
                 // The same process now runs another program (it called
                 // exec after opening the device, as shells do), or the name
                 // was hidden at first: show and record what runs now.
-                if !u.exe.is_empty() && u.exe != s.exe {
+                if (!u.exe.is_empty() && u.exe != s.exe) || u.trust != s.trust {
                     let was_allowed = s.allowed;
                     let previous_exe = std::mem::replace(&mut s.exe, u.exe.clone());
                     s.app = app.clone();
-                    s.allowed = self.allow.allows(kind, &s.exe);
+                    s.trust = u.trust;
+                    s.allowed = self.allow.allows_use(u);
                     let seen_lately = self
                         .last_seen
                         .get(&(kind, app.clone()))
@@ -188,7 +201,7 @@ impl Sessions {
                 self.last_seen.insert((kind, app), now);
                 continue;
             }
-            let allowed = self.allow.allows(kind, &u.exe);
+            let allowed = self.allow.allows_use(u);
             let running_already = self.open.values().any(|s| s.kind == kind && s.app == app);
             let seen_lately = self
                 .last_seen
@@ -206,6 +219,7 @@ impl Sessions {
                 started: now.0,
                 stopped: None,
                 allowed,
+                trust: u.trust,
             };
             self.last_seen.insert((kind, app), now);
             self.open.insert(key, session.clone());
@@ -229,6 +243,39 @@ impl Sessions {
 mod tests {
     use super::*;
 
+    #[test]
+    fn only_the_os_word_on_an_administrators_program_is_allowed() {
+        let mut s = Sessions::new(allow(&["zoiper"]));
+        let mut claimed = cam("/dev/video0", 7, "/usr/bin/zoiper");
+        claimed.trust = Trust::Claimed;
+        let mut copy = cam("/dev/video0", 8, "/home/agent/Downloads/zoiper");
+        copy.trust = Trust::UntrustedLocation;
+        let real = cam("/dev/video0", 9, "/usr/bin/zoiper");
+        let events = s.observe(UseKind::Camera, &[claimed, copy, real], Millis(0));
+        let started: Vec<(u32, String, bool)> = events
+            .iter()
+            .filter_map(|e| match e {
+                SessionEvent::Started { session, .. } => {
+                    Some((session.pid, session.app.clone(), session.allowed))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            started,
+            [
+                (7, "unknown program".to_string(), false),
+                (8, "zoiper".to_string(), false),
+                (9, "zoiper".to_string(), true),
+            ]
+        );
+        let details = s.open().find(|x| x.pid == 8).unwrap().details(Millis(0));
+        assert!(
+            details.contains("not in a folder only an administrator can write"),
+            "{details}"
+        );
+    }
+
     fn cam(device: &str, pid: u32, exe: &str) -> DeviceUse {
         DeviceUse {
             kind: UseKind::Camera,
@@ -237,6 +284,7 @@ mod tests {
             pid,
             exe: exe.into(),
             user: Some("agent".into()),
+            trust: Trust::Verified,
         }
     }
 

@@ -22,6 +22,9 @@ pub struct CameraUser {
     pub user: Option<String>,
     /// The allow-list names this program.
     pub allowed: bool,
+    /// Whose word the pid and program are (`verified`,
+    /// `untrusted_location`, `claimed`).
+    pub trust: super::Trust,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -40,6 +43,7 @@ pub struct MicrophoneUser {
     pub device: String,
     pub user: Option<String>,
     pub allowed: bool,
+    pub trust: super::Trust,
 }
 
 /// Whether the lens looked covered at the last check (opt-in by policy).
@@ -104,6 +108,7 @@ impl CameraStatus {
                 device: s.device_name.clone(),
                 user: s.user.clone(),
                 allowed: s.allowed,
+                trust: s.trust,
             })
             .collect();
         let Some(scan) = scan else {
@@ -122,6 +127,7 @@ impl CameraStatus {
                     exe: s.exe.clone(),
                     user: s.user.clone(),
                     allowed: s.allowed,
+                    trust: s.trust,
                 })
                 .collect()
         };

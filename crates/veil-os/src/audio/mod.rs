@@ -13,6 +13,8 @@ use veil_core::mic::{classify, Classification, DeviceFacts, HeadsetRule};
 pub(crate) mod coreaudio;
 pub mod meter;
 #[cfg(target_os = "linux")]
+mod peers;
+#[cfg(target_os = "linux")]
 mod pulse;
 #[cfg(windows)]
 pub(crate) mod wasapi;
@@ -36,6 +38,9 @@ pub struct RecordingStream {
     pub input_id: String,
     pub app: Option<String>,
     pub pid: Option<u32>,
+    /// `pid` is the OS's or the audio server's word, not only the client's
+    /// own claim.
+    pub pid_verified: bool,
     pub exe: Option<String>,
     /// The account the recording program runs as.
     pub user: Option<String>,

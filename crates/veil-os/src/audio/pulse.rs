@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use libpulse_binding as pa;
 use pa::callbacks::ListResult;
-use pa::context::introspect::{SourceInfo, SourceOutputInfo};
+use pa::context::introspect::{ClientInfo, SourceInfo, SourceOutputInfo};
 use pa::context::subscribe::InterestMaskSet;
 use pa::context::{Context, FlagSet, State};
 use pa::def::PortAvailable;
@@ -227,10 +227,28 @@ fn source(info: &SourceInfo) -> Option<RawSource> {
 struct RawStream {
     index: u32,
     source: u32,
+    client: u32,
     app: Option<String>,
     pid: Option<u32>,
     exe: Option<String>,
     user: Option<String>,
+}
+
+/// A client (one connection to the server) and the pid it claims, or the
+/// pid PipeWire's server took from the socket (`pipewire.sec.pid`).
+struct RawClient {
+    index: u32,
+    claimed: Option<u32>,
+    server_says: Option<u32>,
+}
+
+fn client(info: &ClientInfo) -> Option<RawClient> {
+    let get = |k: &str| info.proplist.get_str(k).and_then(|p| p.parse().ok());
+    Some(RawClient {
+        index: info.index,
+        claimed: get(properties::APPLICATION_PROCESS_ID),
+        server_says: get("pipewire.sec.pid"),
+    })
 }
 
 fn stream(info: &SourceOutputInfo) -> Option<RawStream> {
@@ -241,16 +259,50 @@ fn stream(info: &SourceOutputInfo) -> Option<RawStream> {
     }
     // Streams owned by modules (echo cancelling, remapping) are plumbing,
     // not an application listening; moving them would break the device.
-    info.client?;
+    let client = info.client?;
     let get = |k: &str| info.proplist.get_str(k);
     Some(RawStream {
         index: info.index,
         source: info.source,
+        client,
         app: get(properties::APPLICATION_NAME).or_else(|| info.name.as_deref().map(str::to_string)),
         pid: get(properties::APPLICATION_PROCESS_ID).and_then(|p| p.parse().ok()),
         exe: get(properties::APPLICATION_PROCESS_BINARY),
         user: get(properties::APPLICATION_PROCESS_USER),
     })
+}
+
+/// Each client's pid where it can be believed: PipeWire's own word, or a
+/// PulseAudio client's claim that the kernel's connection count bears out.
+fn trusted_pids(clients: &[RawClient]) -> BTreeMap<u32, u32> {
+    let mut out: BTreeMap<u32, u32> = clients
+        .iter()
+        .filter_map(|c| Some((c.index, c.server_says?)))
+        .collect();
+    let claims: BTreeMap<u32, u32> = clients
+        .iter()
+        .filter(|c| c.server_says.is_none())
+        .filter_map(|c| Some((c.index, c.claimed?)))
+        .collect();
+    if claims.is_empty() {
+        return out;
+    }
+    let connections = match super::peers::pulse_socket()
+        .ok_or_else(|| std::io::Error::other("no runtime folder"))
+        .and_then(|socket| super::peers::connections(&socket))
+    {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::debug!("the audio server's connections cannot be counted: {e}");
+            return out;
+        }
+    };
+    for client in super::peers::verified_clients(&claims, &connections) {
+        if let Some(pid) = claims.get(&client) {
+            out.insert(client, *pid);
+        }
+    }
+    out
 }
 
 impl AudioBackend for PulseBackend {
@@ -262,7 +314,8 @@ impl AudioBackend for PulseBackend {
         let (server_tx, server_rx) = channel();
         let (sources_tx, sources_rx) = channel();
         let (streams_tx, streams_rx) = channel();
-        // All three requests go out together: one round trip.
+        let (clients_tx, clients_rx) = channel();
+        // All four requests go out together: one round trip.
         self.with_ready(|ctx| {
             let intro = ctx.introspect();
             intro.get_server_info(move |info| {
@@ -272,6 +325,8 @@ impl AudioBackend for PulseBackend {
             intro.get_source_info_list(move |r| sources.take(r, source));
             let mut streams = gather(streams_tx);
             intro.get_source_output_info_list(move |r| streams.take(r, stream));
+            let mut clients = gather(clients_tx);
+            intro.get_client_info_list(move |r| clients.take(r, client));
         })?;
         let default_id = self.wait(&server_rx)?;
         let sources = self
@@ -280,6 +335,10 @@ impl AudioBackend for PulseBackend {
         let streams = self
             .wait(&streams_rx)?
             .map_err(|()| AudioError::Failed("listing the recording streams failed".into()))?;
+        let clients = self
+            .wait(&clients_rx)?
+            .map_err(|()| AudioError::Failed("listing the clients failed".into()))?;
+        let trusted = trusted_pids(&clients);
         let by_index: BTreeMap<u32, &str> = sources
             .iter()
             .map(|s| (s.index, s.device.id.as_str()))
@@ -287,11 +346,16 @@ impl AudioBackend for PulseBackend {
         let streams = streams
             .into_iter()
             .filter_map(|s| {
+                let verified = trusted.get(&s.client).copied();
                 Some(RecordingStream {
                     id: s.index,
                     input_id: by_index.get(&s.source)?.to_string(),
                     app: s.app,
-                    pid: s.pid,
+                    // The server's word where it has one; else the claim,
+                    // believed only if the kernel's count of connections
+                    // bears it out.
+                    pid: verified.or(s.pid),
+                    pid_verified: verified.is_some(),
                     exe: s.exe,
                     user: s.user,
                 })

@@ -34,6 +34,16 @@ const RAW_FORMATS: [FrameFormat; 4] = [
 
 /// Reads one frame from the first camera and returns its mean luminance.
 pub fn read_cover() -> Result<CoverReading, String> {
+    use std::sync::atomic::Ordering;
+    super::OWN_CAMERA_OPEN.store(true, Ordering::Relaxed);
+    let reading = read_frame();
+    // Closes show in inotify a moment later.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    super::OWN_CAMERA_OPEN.store(false, Ordering::Relaxed);
+    reading
+}
+
+fn read_frame() -> Result<CoverReading, String> {
     let format = RequestedFormat::with_formats(RequestedFormatType::None, &RAW_FORMATS);
     let mut cam = nokhwa::Camera::new(CameraIndex::Index(0), format).map_err(|e| e.to_string())?;
     let device = cam.info().human_name();

@@ -10,10 +10,10 @@ use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use veil_core::camera::{self, CameraDevice, CameraScan, DeviceUse, SourceCheck, UseKind};
+use veil_core::camera::{self, CameraDevice, CameraScan, DeviceUse, SourceCheck, Trust, UseKind};
 use veil_core::mic::classify::pattern_matches;
 
 use super::{CameraMonitor, Notify};
@@ -26,7 +26,13 @@ pub struct ProcCameras {
     folder: PathBuf,
     name_pattern: String,
     own_pid: u32,
+    own_uid: u32,
     inotify: Result<(), String>,
+    /// Open descriptions of each node, counted from inotify's opens and
+    /// closes: more than the descriptors visible in /proc means someone
+    /// Veil cannot see (a process that made itself non-dumpable, or one of
+    /// another account) holds it.
+    opens: OpenCounts,
     stop: Arc<AtomicBool>,
     /// uid -> account name.
     users: HashMap<u32, Option<String>>,
@@ -41,7 +47,8 @@ impl ProcCameras {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "video*".into());
         let stop = Arc::new(AtomicBool::new(false));
-        let inotify = Watcher::new(&folder, &name_pattern).and_then(|w| {
+        let opens = OpenCounts::default();
+        let inotify = Watcher::new(&folder, &name_pattern, opens.clone()).and_then(|w| {
             let stop = stop.clone();
             std::thread::Builder::new()
                 .name("veil-camera-watch".into())
@@ -56,7 +63,10 @@ impl ProcCameras {
             folder,
             name_pattern,
             own_pid: std::process::id(),
+            // SAFETY: getuid cannot fail.
+            own_uid: unsafe { libc::getuid() },
             inotify,
+            opens,
             stop,
             users: HashMap::new(),
         }
@@ -67,7 +77,7 @@ impl ProcCameras {
         device: String,
         device_name: String,
         pid: u32,
-        exe: String,
+        (exe, trust): (String, Trust),
     ) -> DeviceUse {
         DeviceUse {
             kind: UseKind::Camera,
@@ -76,18 +86,12 @@ impl ProcCameras {
             pid,
             exe,
             user: self.user_of(pid),
+            trust,
         }
     }
 
     fn user_of(&mut self, pid: u32) -> Option<String> {
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        let uid: u32 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("Uid:"))?
-            .split_whitespace()
-            .next()?
-            .parse()
-            .ok()?;
+        let uid = uid_of(pid)?;
         self.users
             .entry(uid)
             .or_insert_with(|| account_name(uid))
@@ -106,19 +110,31 @@ impl CameraMonitor for ProcCameras {
         let nodes = list_nodes(&self.folder, &self.name_pattern);
         let (devices, primary) = group_devices(&nodes);
         let mut sources = vec![];
-        let holders = match holders_of(&nodes, self.own_pid) {
-            Ok((holders, hidden)) => {
+        let (holders, fds, uninspectable) = match holders_of(&nodes, self.own_pid, self.own_uid) {
+            Ok(found) => {
+                let mut notes = vec![];
+                if found.hidden > 0 {
+                    notes.push(format!(
+                        "{} processes of other accounts cannot be seen",
+                        found.hidden
+                    ));
+                }
+                if !found.uninspectable.is_empty() {
+                    notes.push(format!(
+                        "{} processes of this account cannot be inspected",
+                        found.uninspectable.len()
+                    ));
+                }
                 sources.push(SourceCheck {
                     name: "procfs".into(),
                     ok: true,
-                    message: (hidden > 0)
-                        .then(|| format!("{hidden} processes of other accounts cannot be seen")),
+                    message: (!notes.is_empty()).then(|| notes.join("; ")),
                 });
-                holders
+                (found.holders, found.fds, found.uninspectable)
             }
             Err(e) => {
                 sources.push(SourceCheck::failed("procfs", e));
-                vec![]
+                (vec![], BTreeMap::new(), vec![])
             }
         };
         sources.push(match &self.inotify {
@@ -130,6 +146,37 @@ impl CameraMonitor for ProcCameras {
         });
         let mut uses = Vec::new();
         let mut pipewire_nodes = Vec::new();
+        // Opens nobody visible accounts for: an unknown program uses it.
+        if !super::OWN_CAMERA_OPEN.load(Ordering::Relaxed) {
+            let counts = self.opens.snapshot();
+            let mut unseen: Vec<String> = Vec::new();
+            for node in &nodes {
+                let opened = counts.get(node).copied().unwrap_or(0);
+                let visible = fds.get(node).copied().unwrap_or(0) as i64;
+                let path = primary.get(node).cloned().unwrap_or(node.clone());
+                if opened > visible && !unseen.contains(&path) {
+                    unseen.push(path);
+                }
+            }
+            for path in unseen {
+                let name = devices
+                    .iter()
+                    .find(|d| d.path == path)
+                    .map(|d| d.name.clone())
+                    .unwrap_or_else(|| path.clone());
+                // The one process of this account Veil cannot inspect is the
+                // likely holder; otherwise nobody can be named.
+                let pid = match uninspectable[..] {
+                    [only] => only,
+                    _ => 0,
+                };
+                let mut u = self.camera_use(path, name, pid, (String::new(), Trust::Claimed));
+                if pid == 0 {
+                    u.user = None;
+                }
+                uses.push(u);
+            }
+        }
         for (node, pid) in holders {
             let exe = exe_of(pid);
             let path = primary.get(&node).cloned().unwrap_or(node.clone());
@@ -138,8 +185,8 @@ impl CameraMonitor for ProcCameras {
                 .find(|d| d.path == path)
                 .map(|d| d.name.clone())
                 .unwrap_or_else(|| path.clone());
-            if camera::app_name(&exe) == "pipewire" {
-                pipewire_nodes.push((path.clone(), pid, exe.clone(), name.clone()));
+            if camera::app_name(&exe.0) == "pipewire" {
+                pipewire_nodes.push((path.clone(), pid, exe, name.clone()));
                 continue;
             }
             if !uses
@@ -173,6 +220,15 @@ impl CameraMonitor for ProcCameras {
                             }
                             if let Some(full) = crate::process::exe_path(c.pid) {
                                 c.exe = full;
+                                // PipeWire vouched for the pid; the kernel
+                                // for the program: where does it live?
+                                if c.trust == Trust::UntrustedLocation
+                                    && crate::process::trusted_location(&c.exe)
+                                {
+                                    c.trust = Trust::Verified;
+                                }
+                            } else {
+                                c.trust = Trust::Claimed;
                             }
                             uses.push(c);
                         }
@@ -245,15 +301,26 @@ fn group_devices(nodes: &[String]) -> (Vec<CameraDevice>, BTreeMap<String, Strin
     (devices, primary)
 }
 
-/// (node, pid) for every process but Veil holding a node open, and how many
-/// processes' descriptors could not be read.
-fn holders_of(nodes: &[String], own_pid: u32) -> Result<(Vec<(String, u32)>, usize), String> {
+/// What /proc shows of the nodes' holders.
+#[derive(Default)]
+struct Holders {
+    /// (node, pid) for every process but Veil holding a node open.
+    holders: Vec<(String, u32)>,
+    /// Descriptors on each node, counted over every visible process.
+    fds: BTreeMap<String, usize>,
+    /// Processes of other accounts whose descriptors cannot be read.
+    hidden: usize,
+    /// Processes of this account whose descriptors cannot be read (they
+    /// made themselves non-dumpable): never taken for "no use".
+    uninspectable: Vec<u32>,
+}
+
+fn holders_of(nodes: &[String], own_pid: u32, own_uid: u32) -> Result<Holders, String> {
     let proc_dir = std::fs::read_dir("/proc").map_err(|e| format!("/proc: {e}"))?;
     std::fs::read_dir("/proc/self/fd").map_err(|e| format!("/proc/self/fd: {e}"))?;
-    let mut out = Vec::new();
-    let mut hidden = 0;
+    let mut found = Holders::default();
     if nodes.is_empty() {
-        return Ok((out, 0));
+        return Ok(found);
     }
     for entry in proc_dir.flatten() {
         let Some(pid) = entry
@@ -269,7 +336,12 @@ fn holders_of(nodes: &[String], own_pid: u32) -> Result<(Vec<(String, u32)>, usi
         let fds = match std::fs::read_dir(entry.path().join("fd")) {
             Ok(fds) => fds,
             Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-                hidden += 1;
+                // /proc/PID/status stays readable when the process is not.
+                if uid_of(pid) == Some(own_uid) {
+                    found.uninspectable.push(pid);
+                } else {
+                    found.hidden += 1;
+                }
                 continue;
             }
             // The process ended while we looked.
@@ -281,27 +353,48 @@ fn holders_of(nodes: &[String], own_pid: u32) -> Result<(Vec<(String, u32)>, usi
             };
             let target = target.as_os_str().as_bytes();
             if let Some(node) = nodes.iter().find(|n| n.as_bytes() == target) {
-                if !out.contains(&(node.clone(), pid)) {
-                    out.push((node.clone(), pid));
+                *found.fds.entry(node.clone()).or_default() += 1;
+                if !found.holders.contains(&(node.clone(), pid)) {
+                    found.holders.push((node.clone(), pid));
                 }
             }
         }
     }
-    Ok((out, hidden))
+    Ok(found)
 }
 
-/// The executable's path, or its command name when the path is hidden.
-fn exe_of(pid: u32) -> String {
-    std::fs::read_link(format!("/proc/{pid}/exe"))
-        .map(|p| {
-            p.to_string_lossy()
-                .trim_end_matches(" (deleted)")
-                .to_string()
-        })
-        .or_else(|_| {
-            std::fs::read_to_string(format!("/proc/{pid}/comm")).map(|c| c.trim().to_string())
-        })
-        .unwrap_or_default()
+fn uid_of(pid: u32) -> Option<u32> {
+    let status =
+        crate::files::read_text(Path::new(&format!("/proc/{pid}/status")), 64 * 1024).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The executable's path as the kernel says it, and where it lives; when
+/// the kernel does not say (another account, or a process that hid
+/// itself), only the name the process gave itself: a claim.
+fn exe_of(pid: u32) -> (String, Trust) {
+    match crate::process::exe_path(pid) {
+        Some(path) => {
+            let trust = if crate::process::trusted_location(&path) {
+                Trust::Verified
+            } else {
+                Trust::UntrustedLocation
+            };
+            (path, trust)
+        }
+        None => (
+            crate::files::read_text(Path::new(&format!("/proc/{pid}/comm")), 256)
+                .map(|c| c.trim().to_string())
+                .unwrap_or_default(),
+            Trust::Claimed,
+        ),
+    }
 }
 
 fn account_name(uid: u32) -> Option<String> {
@@ -328,7 +421,9 @@ fn account_name(uid: u32) -> Option<String> {
 }
 
 fn pipewire_clients() -> Result<Vec<DeviceUse>, String> {
-    let out = Command::new("pw-dump")
+    let program = crate::process::system_tool("pw-dump")
+        .ok_or_else(|| "pw-dump is not installed".to_string())?;
+    let out = Command::new(program)
         .arg("--no-colors")
         .output()
         .map_err(|e| format!("pw-dump: {e}"))?;
@@ -345,14 +440,33 @@ fn pipewire_clients() -> Result<Vec<DeviceUse>, String> {
 
 /// The inotify side: watches the folder for nodes coming and going and each
 /// node for opens and closes.
+/// Open descriptions per node, from inotify (shared with the scan).
+#[derive(Clone, Default)]
+struct OpenCounts(Arc<Mutex<BTreeMap<String, i64>>>);
+
+impl OpenCounts {
+    fn snapshot(&self) -> BTreeMap<String, i64> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn add(&self, node: &str, by: i64) {
+        let mut counts = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let n = counts.entry(node.to_string()).or_default();
+        *n = (*n + by).max(0);
+    }
+}
+
 struct Watcher {
     fd: i32,
     folder: PathBuf,
     name_pattern: String,
+    counts: OpenCounts,
+    /// Watch descriptor -> the node it watches.
+    nodes: Mutex<HashMap<i32, String>>,
 }
 
 impl Watcher {
-    fn new(folder: &Path, name_pattern: &str) -> Result<Self, String> {
+    fn new(folder: &Path, name_pattern: &str, counts: OpenCounts) -> Result<Self, String> {
         // SAFETY: plain syscall.
         let fd = unsafe { libc::inotify_init1(libc::IN_CLOEXEC | libc::IN_NONBLOCK) };
         if fd < 0 {
@@ -362,6 +476,8 @@ impl Watcher {
             fd,
             folder: folder.to_path_buf(),
             name_pattern: name_pattern.to_string(),
+            counts,
+            nodes: Mutex::default(),
         };
         w.add(
             folder,
@@ -375,7 +491,7 @@ impl Watcher {
         Ok(w)
     }
 
-    fn add(&self, path: &Path, mask: u32) -> Result<(), String> {
+    fn add(&self, path: &Path, mask: u32) -> Result<i32, String> {
         let c = CString::new(path.as_os_str().as_bytes()).map_err(|e| e.to_string())?;
         // SAFETY: c is a valid C string; inotify_add_watch does not open the
         // file, so watching a camera node does not touch the camera.
@@ -387,17 +503,42 @@ impl Watcher {
                 std::io::Error::last_os_error()
             ));
         }
-        Ok(())
+        Ok(wd)
     }
 
     fn watch_nodes(&self) {
         for node in list_nodes(&self.folder, &self.name_pattern) {
-            if let Err(e) = self.add(
+            match self.add(
                 Path::new(&node),
                 libc::IN_OPEN | libc::IN_CLOSE_WRITE | libc::IN_CLOSE_NOWRITE,
             ) {
-                tracing::warn!("camera: cannot watch {e}");
+                Ok(wd) => {
+                    self.nodes
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(wd, node);
+                }
+                Err(e) => tracing::warn!("camera: cannot watch {e}"),
             }
+        }
+    }
+
+    fn counted(&self, ev: &libc::inotify_event) {
+        let by = if ev.mask & libc::IN_OPEN != 0 {
+            1
+        } else if ev.mask & (libc::IN_CLOSE_WRITE | libc::IN_CLOSE_NOWRITE) != 0 {
+            -1
+        } else {
+            return;
+        };
+        let node = self
+            .nodes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&ev.wd)
+            .cloned();
+        if let Some(node) = node {
+            self.counts.add(&node, by);
         }
     }
 
@@ -442,6 +583,7 @@ impl Watcher {
                         if ev.mask & (libc::IN_CREATE | libc::IN_MOVED_TO | libc::IN_ATTRIB) != 0 {
                             folder_changed = true;
                         }
+                        self.counted(&ev);
                         at += std::mem::size_of::<libc::inotify_event>() + ev.len as usize;
                     }
                 }

@@ -186,6 +186,8 @@ impl CameraMonitor for CoreMediaCameras {
                             pid: 0,
                             exe: String::new(),
                             user: None,
+                            // No process named: never allowed quietly.
+                            trust: veil_core::camera::Trust::Claimed,
                         });
                     }
                     devices.push(CameraDevice { name, path });
@@ -235,13 +237,21 @@ fn recording_processes() -> Result<Vec<DeviceUse>, String> {
         if pid as u32 == std::process::id() {
             continue;
         }
+        let exe = crate::process::exe_path(pid as u32).unwrap_or_default();
+        // CoreAudio names the process; the path says where it lives.
+        let trust = if !exe.is_empty() && crate::process::trusted_location(&exe) {
+            veil_core::camera::Trust::Verified
+        } else {
+            veil_core::camera::Trust::UntrustedLocation
+        };
         out.push(DeviceUse {
             kind: UseKind::Microphone,
             device: "microphone".into(),
             device_name: "Microphone".into(),
             pid: pid as u32,
-            exe: crate::process::exe_path(pid as u32).unwrap_or_default(),
+            exe,
             user: None,
+            trust,
         });
     }
     Ok(out)

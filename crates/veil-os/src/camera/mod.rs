@@ -16,6 +16,11 @@ pub mod capture;
 
 pub use veil_core::camera::CameraScan;
 
+/// Set while Veil's own cover check has a camera open, so that open is not
+/// taken for an unknown program's.
+pub static OWN_CAMERA_OPEN: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
 /// Called (from any thread) when camera use may have changed.
 pub use crate::audio::Notify;
 

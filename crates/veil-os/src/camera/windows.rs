@@ -194,6 +194,7 @@ impl CameraMonitor for ConsentCameras {
         });
         let running = running_processes();
         let mut uses = consent::in_use(&entries, &running);
+        trust_locations(&mut uses);
         let mut devices = Vec::new();
         match &self.sensor {
             Ok((_, state)) => {
@@ -217,6 +218,7 @@ impl CameraMonitor for ConsentCameras {
                                 pid: su.pid,
                                 exe,
                                 user: user.clone(),
+                                trust: veil_core::camera::Trust::UntrustedLocation,
                             });
                         }
                     }
@@ -232,6 +234,7 @@ impl CameraMonitor for ConsentCameras {
                 }
             }
         }
+        trust_locations(&mut uses);
         CameraScan {
             devices,
             uses,
@@ -372,4 +375,16 @@ fn running_processes() -> Vec<RunningProcess> {
         let _ = CloseHandle(snap);
     }
     out
+}
+
+/// The OS names these programs; those under Program Files or the Windows
+/// folder (where only an administrator installs) may be allowed by name.
+fn trust_locations(uses: &mut [DeviceUse]) {
+    for u in uses {
+        if u.trust == veil_core::camera::Trust::UntrustedLocation
+            && crate::process::trusted_location(&u.exe)
+        {
+            u.trust = veil_core::camera::Trust::Verified;
+        }
+    }
 }

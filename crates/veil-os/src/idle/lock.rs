@@ -80,6 +80,7 @@ impl Way {
     }
 }
 
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 fn tool(name: &str, args: &[&str]) -> Option<Way> {
     crate::process::system_tool(name).map(|program| Way::Program {
         program,
