@@ -36,6 +36,8 @@ pub enum Command {
     Stopping {
         reason: String,
     },
+    /// The per-user autostart entry changed on disk: apply the setting again.
+    AutostartChanged,
 }
 
 struct Msg {
@@ -104,6 +106,11 @@ impl ActorHandle {
     /// Asks for periodic upkeep without waiting.
     pub async fn maintain(&self) {
         self.send_nowait(Command::Maintenance).await;
+    }
+
+    /// Sends a command without waiting for it.
+    pub async fn request_nowait(&self, command: Command) {
+        self.send_nowait(command).await;
     }
 
     /// Sends an event without waiting (file watchers, OS callbacks).
@@ -190,6 +197,10 @@ impl Task {
                 }
                 Command::Record(record) => {
                     self.execute(Action::Record(record));
+                    Ok(())
+                }
+                Command::AutostartChanged => {
+                    self.autostart_applied = None;
                     Ok(())
                 }
                 Command::Stopping { reason } => {
@@ -464,7 +475,28 @@ impl Task {
             return;
         }
         #[cfg(target_os = "linux")]
-        let result = veil_os::autostart::apply(wanted).map_err(|e| e.to_string());
+        let result = match veil_os::autostart::apply(wanted) {
+            Ok(replaced) => {
+                let locked = self
+                    .state
+                    .config()
+                    .effective()
+                    .entry(veil_core::settings::schema::START_AT_LOGIN)
+                    .is_some_and(|e| e.locked);
+                if replaced && locked {
+                    self.execute(Action::Record(Record {
+                        kind: RecordKind::AutostartOverrideRemoved,
+                        by: ChangedBy::Veil,
+                        details: format!(
+                            "a per-user autostart entry would have {} Veil at sign-in; policy locks start_at_login = {wanted}",
+                            if wanted { "kept" } else { "started" }
+                        ),
+                    }));
+                }
+                Ok(())
+            }
+            Err(e) => Err(e.to_string()),
+        };
         #[cfg(not(target_os = "linux"))]
         let result = {
             use tauri_plugin_autostart::ManagerExt;

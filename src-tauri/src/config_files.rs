@@ -19,7 +19,16 @@ pub fn spawn(actor: ActorHandle, paths: Paths) {
         // Policy before the agent's file, so locks are known when it is read.
         let mut policy = FileWatch::new(paths.policy_file.clone());
         let mut user = FileWatch::new(paths.settings_file());
+        // A per-user autostart entry written behind Veil's back (Linux).
+        #[cfg(target_os = "linux")]
+        let mut autostart = veil_os::autostart::user_entry_path().map(FileWatch::new);
         loop {
+            #[cfg(target_os = "linux")]
+            if autostart.as_mut().is_some_and(FileWatch::changed) {
+                actor
+                    .request_nowait(crate::actor::Command::AutostartChanged)
+                    .await;
+            }
             if policy.changed() {
                 actor.post(Event::PolicyFileRead(paths.read_policy())).await;
             }

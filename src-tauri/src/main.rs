@@ -39,6 +39,13 @@ fn main() -> ExitCode {
             window_process::run(open)
         }
         cli::Launch::Command(command) => cli::run(command),
+        cli::Launch::Autostart => {
+            if veil_os::session::start_under_service_manager() {
+                return ExitCode::SUCCESS;
+            }
+            veil_os::display::prepare_toolkit();
+            app::run(false)
+        }
         cli::Launch::Tray { show } => {
             veil_os::display::prepare_toolkit();
             app::run(show)

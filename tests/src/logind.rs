@@ -81,7 +81,7 @@ impl MockLogind {
                 "Lock",
                 "",
                 "",
-                "self.UpdateProperties('org.freedesktop.login1.Session', {'LockedHint': True})",
+                "self.UpdateProperties('org.freedesktop.login1.Session', {'LockedHint': dbus.Boolean(True)})",
             ));
         }
         m

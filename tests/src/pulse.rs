@@ -179,6 +179,21 @@ impl Pulse {
             .expect("parecord")
     }
 
+    /// A recorder that tells the server lies about itself: `props` set on
+    /// its client with `PULSE_PROP_...`, as any program may.
+    pub fn record_claiming(&self, source: &str, props: &[(&str, &str)]) -> Child {
+        let mut cmd = Command::new("parecord");
+        cmd.args(["-d", source, "--raw", "/dev/null"])
+            .env("XDG_RUNTIME_DIR", &self.runtime)
+            .env("HOME", &self.home)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        for (k, v) in props {
+            cmd.env(format!("PULSE_PROP_{k}"), v);
+        }
+        cmd.spawn().expect("parecord")
+    }
+
     /// Counts the server's change events on sources and the server (the
     /// default) over `window`: writes by anyone, Veil included.
     pub fn count_changes(&self, window: Duration) -> usize {

@@ -367,3 +367,208 @@ fn raise_own_fd_limit(want: u64) {
     // SAFETY: a local struct passed to setrlimit.
     assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &lim) }, 0);
 }
+
+/// A recorder can tell the audio server it is any process. Claiming
+/// Veil's pid does not hide it, and claiming the allowed softphone's pid
+/// does not make it allowed: both show as an unknown program.
+#[test]
+fn a_recorder_claiming_veils_or_the_softphones_pid_is_an_unknown_program() {
+    let home = Home::new();
+    // The softphone: a real recorder in a system folder, allowed by name.
+    home.write_policy("microphone.allowed_apps = [\"parecord\", \"pacat\"]\n");
+    let app = home.launch(&[]);
+    let users = |home: &Home| -> Vec<serde_json::Value> {
+        home.status()
+            .map(|s| {
+                s["camera"]["microphone_users"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .unwrap_or_default()
+    };
+    let mut softphone = home.pulse().record_from(pulse::HEADSET);
+    wait_until(
+        Duration::from_secs(5),
+        "the softphone is seen, allowed",
+        || {
+            users(&home).iter().any(|u| {
+                u["pid"] == softphone.id() && u["allowed"] == true && u["trust"] == "verified"
+            })
+        },
+    );
+    for claim in [app.pid(), softphone.id()] {
+        let mut recorder = home.pulse().record_claiming(
+            pulse::HEADSET,
+            &[("application.process.id", &claim.to_string())],
+        );
+        wait_until(
+            Duration::from_secs(5),
+            "the recorder shows as unknown",
+            || {
+                users(&home).iter().any(|u| {
+                    u["trust"] == "claimed"
+                        && u["allowed"] == false
+                        && u["exe"]
+                            .as_str()
+                            .is_some_and(|e| e.contains(&format!("pid {claim}")))
+                })
+            },
+        );
+        let st = home.status().unwrap();
+        assert!(
+            st["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["summary"] == "unknown program is using the microphone"),
+            "{st}"
+        );
+        let _ = recorder.kill();
+        let _ = recorder.wait();
+    }
+    let started = home.audit_of("microphone_use_started");
+    assert!(
+        started.iter().any(|e| e["details"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("unknown program")
+                && d.contains("its pid and program are only its own claim"))),
+        "{started:?}"
+    );
+    let _ = softphone.kill();
+    let _ = softphone.wait();
+}
+
+/// The allow-list names `parecord`; a copy of it in a folder the agent can
+/// write (here /tmp) is not the approved program.
+#[test]
+fn a_copy_of_an_allowed_program_elsewhere_is_not_allowed() {
+    let home = Home::new();
+    home.write_policy("microphone.allowed_apps = [\"parecord\"]\n");
+    let _app = home.launch(&[]);
+    let dir = tempfile::Builder::new()
+        .prefix("veil-copy-")
+        .tempdir_in("/tmp")
+        .unwrap();
+    let copy = dir.path().join("parecord");
+    std::fs::copy("/usr/bin/parecord", &copy).unwrap();
+    let mut rec = Command::new(&copy)
+        .args(["-d", pulse::HEADSET, "--raw", "/dev/null"])
+        .env("XDG_RUNTIME_DIR", home.path().join("run"))
+        .env("HOME", home.path().join("home"))
+        .spawn()
+        .unwrap();
+    wait_until(
+        Duration::from_secs(5),
+        "the copy is seen, not allowed",
+        || {
+            home.status().is_some_and(|s| {
+                s["camera"]["microphone_users"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|u| {
+                        u["pid"] == rec.id()
+                            && u["allowed"] == false
+                            && u["trust"] == "untrusted_location"
+                    })
+            })
+        },
+    );
+    assert_eq!(home.status().unwrap()["state"], "attention");
+    let _ = rec.kill();
+    let _ = rec.wait();
+}
+
+/// A process of the agent's own account that makes itself non-dumpable
+/// cannot be inspected; its open of a camera node (counted by inotify) is
+/// an unknown program using the camera, never "no use". Root reads every
+/// process's descriptors, so Veil and the holder run as an unprivileged
+/// account here, as on an agent's laptop.
+#[test]
+fn a_non_dumpable_holder_of_a_camera_is_an_unknown_program() {
+    assert!(
+        is_root(),
+        "this test runs Veil as an unprivileged account: run it as root (CI does)"
+    );
+    let home = Home::new();
+    let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    let dev = home.path().join("dev");
+    std::fs::create_dir_all(&dev).unwrap();
+    let node = dev.join("video0");
+    std::fs::write(&node, b"").unwrap();
+    home.write_policy(&format!(
+        "camera.device_pattern = \"{}/video*\"\nstore.key_fallback = \"key_file\"\n",
+        dev.display()
+    ));
+    // The account's own files, its own (empty) session bus address.
+    let _ = Command::new("chown")
+        .args(["-R", "65534:65534"])
+        .arg(home.path())
+        .status();
+    let _ = Command::new("chmod").arg("755").arg(home.path()).status();
+    let _ = Command::new("xhost").arg("+SI:localuser:nobody").status();
+    home.set_env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/veil-test-bus",
+    );
+    let veil = veil_e2e::binary();
+    let mut app = Command::new("setpriv")
+        .args(nobody)
+        .arg("--")
+        .arg(&veil)
+        .envs(home.env())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(home.path().join("nobody.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let status = || -> Option<serde_json::Value> {
+        let out = Command::new("setpriv")
+            .args(nobody)
+            .arg("--")
+            .arg(&veil)
+            .args(["status", "--json"])
+            .envs(home.env())
+            .output()
+            .ok()?;
+        serde_json::from_slice(&out.stdout).ok()
+    };
+    wait_until(Duration::from_secs(30), "Veil runs as nobody", || {
+        status().is_some()
+    });
+    let mut holder = Command::new("setpriv")
+        .args(nobody)
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_hold-open"))
+        .arg("--non-dumpable")
+        .arg(&node)
+        .spawn()
+        .unwrap();
+    wait_until(
+        Duration::from_secs(10),
+        "an unknown program on the camera",
+        || {
+            status().is_some_and(|s| {
+                s["camera"]["devices"][0]["in_use"] == true
+                    && s["camera"]["devices"][0]["users"][0]["trust"] == "claimed"
+            })
+        },
+    );
+    let st = status().unwrap();
+    assert!(
+        st["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["summary"] == "unknown program is using the camera"),
+        "{st}"
+    );
+    let _ = holder.kill();
+    let _ = holder.wait();
+    wait_until(Duration::from_secs(10), "the camera free again", || {
+        status().is_some_and(|s| s["camera"]["devices"][0]["in_use"] == false)
+    });
+    let _ = app.kill();
+    let _ = app.wait();
+    let _ = Command::new("xhost").arg("-SI:localuser:nobody").status();
+}

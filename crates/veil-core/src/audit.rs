@@ -432,3 +432,22 @@ mod tests {
         assert_eq!(PRUNED_KIND, "audit_pruned");
     }
 }
+
+#[cfg(test)]
+mod readme {
+    /// The README's table of record kinds names every kind Veil writes (a
+    /// contract SIEM rules rely on).
+    #[test]
+    fn the_readme_lists_every_record_kind() {
+        let readme = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"),
+        )
+        .unwrap();
+        for k in super::RecordKind::ALL {
+            assert!(
+                readme.contains(&format!("`{}`", k.as_str())),
+                "README.md does not list the audit kind `{k}`"
+            );
+        }
+    }
+}

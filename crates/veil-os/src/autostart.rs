@@ -32,19 +32,31 @@ pub fn user_entry(wanted: bool, system_entry: bool, exe: &Path) -> Option<String
     }
 }
 
-/// Makes the per-user entry match `wanted`.
-pub fn apply(wanted: bool) -> std::io::Result<()> {
+/// The per-user entry's path.
+pub fn user_entry_path() -> Option<PathBuf> {
+    user_folder().map(|f| f.join(ENTRY_NAME))
+}
+
+/// Makes the per-user entry match `wanted`. True when a per-user entry
+/// that was there had to go or be rewritten (someone else put it there).
+pub fn apply(wanted: bool) -> std::io::Result<bool> {
     let folder = user_folder().ok_or_else(|| std::io::Error::other("no config folder"))?;
     let path = folder.join(ENTRY_NAME);
     let exe = std::env::current_exe()?;
+    let before = files::read_text(&path, 64 * 1024).ok();
     match user_entry(wanted, Path::new(SYSTEM_ENTRY).exists(), &exe) {
         None => match std::fs::remove_file(&path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-            _ => Ok(()),
+            Err(_) => Ok(false),
+            Ok(()) => Ok(true),
         },
         Some(text) => {
+            if before.as_deref() == Some(text.as_str()) {
+                return Ok(false);
+            }
             std::fs::create_dir_all(&folder)?;
-            files::atomic_write(&path, text.as_bytes())
+            files::atomic_write(&path, text.as_bytes())?;
+            Ok(before.is_some())
         }
     }
 }

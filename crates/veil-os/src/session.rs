@@ -99,3 +99,45 @@ fn run_for(tool: &str, args: &[&str]) -> Option<String> {
     let program = crate::process::system_tool(tool)?;
     crate::process::output_within(Command::new(program).args(args), Duration::from_secs(1))
 }
+
+/// The session's service manager runs Veil as its user unit
+/// (`veil.service`, installed by the package) when there is one: it starts
+/// Veil again within seconds if it is stopped without being allowed to.
+/// True when the unit was started (or already runs) and this process may
+/// leave; false to run the tray app directly.
+pub fn start_under_service_manager() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        if std::env::var_os("INVOCATION_ID").is_some() {
+            // Already the unit.
+            return false;
+        }
+        if !Path::new("/usr/lib/systemd/user/veil.service").exists() {
+            return false;
+        }
+        let Some(systemctl) = crate::process::system_tool("systemctl") else {
+            return false;
+        };
+        let run = |args: &[&str]| {
+            crate::process::run_within(Command::new(&systemctl).args(args), Duration::from_secs(5))
+                .is_ok()
+        };
+        // The unit needs the graphical session's environment.
+        let _ = run(&[
+            "--user",
+            "import-environment",
+            "DISPLAY",
+            "WAYLAND_DISPLAY",
+            "XAUTHORITY",
+            "XDG_SESSION_ID",
+            "XDG_SESSION_TYPE",
+            "XDG_CURRENT_DESKTOP",
+            "DBUS_SESSION_BUS_ADDRESS",
+        ]);
+        run(&["--user", "start", "veil.service"])
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}

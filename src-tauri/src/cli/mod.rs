@@ -28,6 +28,9 @@ use crate::{exit_codes, logging};
 pub enum Launch {
     /// The tray app (`--show`: with its window open).
     Tray { show: bool },
+    /// Started at sign-in: under the session's service manager where there
+    /// is one (so it is started again if it stops), else as the tray app.
+    Autostart,
     /// The window process (`veil ui`), started by the tray app.
     Windows { open: Option<WindowName> },
     /// A command for IT and support.
@@ -38,6 +41,7 @@ pub enum Launch {
 pub fn parse() -> Launch {
     let args = Args::parse();
     match args.command {
+        None if args.autostart => Launch::Autostart,
         None => Launch::Tray { show: args.show },
         Some(Cmd::Ui { open }) => Launch::Windows {
             open: open.map(UiWindow::name),
@@ -59,6 +63,11 @@ struct Args {
     /// Open the Veil window at start (as when launched from the app menu).
     #[arg(long)]
     show: bool,
+
+    /// Started at sign-in by the autostart entry (runs Veil under the
+    /// session's service manager when it has one).
+    #[arg(long, hide = true)]
+    autostart: bool,
 
     #[command(subcommand)]
     command: Option<Cmd>,

@@ -6,8 +6,16 @@
 use std::time::Duration;
 
 fn main() {
-    let Some(path) = std::env::args_os().nth(1) else {
-        eprintln!("usage: hold-open FILE");
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    // `--non-dumpable`: hide this process's descriptors from its own
+    // account, as malware can (prctl PR_SET_DUMPABLE 0).
+    if args.first().is_some_and(|a| a == "--non-dumpable") {
+        args.remove(0);
+        // SAFETY: prctl with plain integer arguments.
+        unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
+    }
+    let Some(path) = args.into_iter().next() else {
+        eprintln!("usage: hold-open [--non-dumpable] FILE");
         std::process::exit(2);
     };
     let _file = match std::fs::File::open(&path) {
