@@ -22,6 +22,9 @@ PACKAGES=(
   mutter kwin-wayland
   # nokhwa's V4L2 bindings (camera cover check); the installer test
   libclang-dev lintian man-db
+  # logind's stand-in (it needs systemd as PID 1, which CI has not),
+  # running a test's Veil as an unprivileged account, its X access
+  python3-dbusmock util-linux x11-xserver-utils
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -33,6 +33,15 @@ for s in 16 22 24 32 48 64 96 128 256 512; do
   [ -f "$scratch/usr/share/icons/hicolor/${s}x${s}/apps/veil.png" ] || fail "no ${s}x${s} icon"
 done
 [ -f "$scratch/usr/share/icons/hicolor/scalable/apps/veil.svg" ] || fail "no scalable icon"
+# The user unit that restarts a Veil stopped against policy.
+unit="$scratch/usr/lib/systemd/user/veil.service"
+[ -f "$unit" ] || fail "no systemd user unit"
+grep -q '^Restart=on-failure$' "$unit" || fail "the user unit does not restart Veil"
+grep -q '^Exec=veil --autostart$' "$scratch/usr/share/veil/veil-autostart.desktop" \
+  || fail "the autostart entry does not start Veil through --autostart"
+if command -v systemd-analyze >/dev/null 2>&1; then
+  systemd-analyze verify "$unit" 2>&1 | grep -v "Cannot add dependency job" || true
+fi
 
 # An agent's data from before: it must outlive the package.
 agent_home=$(mktemp -d)
