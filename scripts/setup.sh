@@ -25,6 +25,10 @@ PACKAGES=(
   # logind's stand-in (it needs systemd as PID 1, which CI has not),
   # running a test's Veil as an unprivileged account, its X access
   python3-dbusmock util-linux x11-xserver-utils
+  # the organization's receivers: rsyslog with TLS (mutual, x509/name),
+  # certificates (certtool), the OTLP receiver's venv, certificates dated
+  # in the past
+  rsyslog rsyslog-gnutls gnutls-bin python3-venv faketime
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -60,6 +60,7 @@ impl ActorHandle {
         paths: Paths,
         state: VeilState,
         initial: Vec<Action>,
+        fleet: crate::fleet::Fleet,
     ) -> ActorHandle {
         let (tx, rx) = mpsc::channel(256);
         let (snap_tx, snapshots) = watch::channel(Arc::new(state.snapshot()));
@@ -70,6 +71,7 @@ impl ActorHandle {
             snapshots: snap_tx,
             autostart_applied: None,
             audit: AuditLog::closed(),
+            fleet,
         };
         task.reconcile_store();
         task.record_start();
@@ -183,6 +185,8 @@ struct Task {
     snapshots: watch::Sender<Arc<Snapshot>>,
     autostart_applied: Option<bool>,
     audit: AuditLog,
+    /// Told of every record written, and of the store opening.
+    fleet: crate::fleet::Fleet,
 }
 
 impl Task {
@@ -280,12 +284,16 @@ impl Task {
                     by = record.by.as_str(),
                     "audit record written"
                 );
-                if let Err(e) = self.audit.record(&record) {
-                    tracing::error!("the audit log failed: {e}");
-                    let path = self.paths.store_file().display().to_string();
-                    let _ = self
-                        .state
-                        .handle(Event::StoreChanged(StoreStatus::unavailable(path, e)));
+                match self.audit.record(&record) {
+                    Ok(()) => self.fleet.records_written(),
+                    Err(e) => {
+                        tracing::error!("the audit log failed: {e}");
+                        self.fleet.set_store(None);
+                        let path = self.paths.store_file().display().to_string();
+                        let _ = self
+                            .state
+                            .handle(Event::StoreChanged(StoreStatus::unavailable(path, e)));
+                    }
                 }
             }
             Action::Training(TrainingAction::SaveAnswer(a)) => {
@@ -359,6 +367,7 @@ impl Task {
         let Some(status) = self.audit.reconcile(&self.paths, fallback) else {
             return;
         };
+        self.fleet.set_store(self.audit.access());
         let kept = status.kept_aside.clone();
         let _ = self.state.handle(Event::StoreChanged(status));
         if let Some((lessons, answers)) = self.audit.training_history() {
@@ -466,6 +475,7 @@ impl Task {
             self.reconcile_store();
         }
         self.audit.prune(self.state.settings().audit_retain_days);
+        self.fleet.records_written();
     }
 
     /// Keeps the start-at-login entry in line with the effective setting.

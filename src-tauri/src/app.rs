@@ -84,8 +84,17 @@ pub fn run(show: bool) -> ExitCode {
             let handle = app.handle().clone();
             let window_host = WindowHost::new(handle.clone());
             app.manage(window_host.clone());
-            let actor = ActorHandle::spawn(handle.clone(), paths.clone(), state, initial_actions);
+            let fleet = crate::fleet::Fleet::new(state.settings().fleet.clone());
+            let actor = ActorHandle::spawn(
+                handle.clone(),
+                paths.clone(),
+                state,
+                initial_actions,
+                fleet.clone(),
+            );
             app.manage(actor.clone());
+            fleet.start(actor.clone(), veil_os::paths::current_user());
+            app.manage(fleet);
             app.manage(MicGuard::spawn(actor.clone(), paths.mic_prior_file()));
             crate::camera_guard::spawn(actor.clone());
             let live_idle = LiveIdle::default();
@@ -131,6 +140,11 @@ pub fn run(show: bool) -> ExitCode {
         RunEvent::Exit => {
             let stop = app.state::<crate::lifecycle::Stopping>().take();
             crate::lifecycle::record_stop(app, &stop);
+            // The last records of the run (why it stopped) to the
+            // organization's receivers, if they are reachable.
+            if let Some(fleet) = app.try_state::<crate::fleet::Fleet>() {
+                fleet.drain(Duration::from_secs(2));
+            }
             // Quitting puts the agent's own microphone setup back, unless
             // policy does not allow quitting (then the muted microphones
             // stay muted until Veil is back).

@@ -52,6 +52,8 @@ pub fn open_read_only(paths: &Paths, f: KeyFallback) -> Result<Option<Store>, St
 
 pub struct AuditLog {
     store: Option<Store>,
+    /// The open store's file and key, for the fleet sender's own connection.
+    access: Option<(std::path::PathBuf, DbKey)>,
     opened_with: Option<KeyFallback>,
     user: String,
     pending: Vec<TrainingWrite>,
@@ -61,6 +63,7 @@ impl AuditLog {
     pub fn closed() -> Self {
         Self {
             store: None,
+            access: None,
             opened_with: None,
             user: current_user(),
             pending: Vec::new(),
@@ -71,6 +74,7 @@ impl AuditLog {
     /// writes waiting for it are kept.
     pub fn close(&mut self) {
         self.store = None;
+        self.access = None;
         self.opened_with = None;
     }
 
@@ -82,6 +86,7 @@ impl AuditLog {
         }
         self.opened_with = Some(f);
         self.store = None;
+        self.access = None;
         let path = paths.store_file();
         let path_text = path.display().to_string();
         let unavailable = |message: String| StoreStatus::unavailable(path_text.clone(), message);
@@ -108,6 +113,7 @@ impl AuditLog {
                     );
                 }
                 self.store = Some(store);
+                self.access = Some((path.clone(), key.key.clone()));
                 Some(StoreStatus {
                     state: StoreState::Ok,
                     path: path_text.clone(),
@@ -145,6 +151,7 @@ impl AuditLog {
             .map(|_| ())
             .map_err(|e| {
                 self.store = None;
+                self.access = None;
                 e.to_string()
             })
     }
@@ -166,6 +173,11 @@ impl AuditLog {
                 None
             }
         }
+    }
+
+    /// The open store's file and key.
+    pub fn access(&self) -> Option<(std::path::PathBuf, DbKey)> {
+        self.access.clone()
     }
 
     pub fn is_open(&self) -> bool {

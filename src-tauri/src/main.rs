@@ -11,6 +11,7 @@ mod capabilities;
 mod cli;
 mod config_files;
 mod exit_codes;
+mod fleet;
 mod lifecycle;
 mod logging;
 mod mic_check;

@@ -16,6 +16,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 pub mod logind;
 pub mod pulse;
+pub mod receivers;
 
 /// Where the tests write screenshots for the README.
 pub fn screenshot_dir() -> PathBuf {
@@ -83,6 +84,9 @@ impl Home {
             .prefix("veil-e2e-")
             .tempdir()
             .expect("temp dir");
+        let mut dir = dir;
+        // VEIL_E2E_KEEP=1 leaves each home behind to look into.
+        dir.disable_cleanup(std::env::var_os("VEIL_E2E_KEEP").is_some());
         let path = dir.path().to_path_buf();
         for d in ["config", "data", "run", "home"] {
             fs::create_dir_all(path.join(d)).expect("mkdir");

@@ -57,6 +57,30 @@ export type CoverCheck = { covered: boolean, device: string, luminance: number,
  */
 checked_at: number, };
 
+/**
+ * One receiver.
+ */
+export type DestinationKind = "otlp" | "syslog";
+
+export type DestinationState = "connected" | "retrying" | "parked" | "off";
+
+/**
+ * One entry of `fleet.destinations` in `veil status --json`.
+ */
+export type DestinationStatus = { kind: DestinationKind, endpoint: string, state: DestinationState, 
+/**
+ * Audit records not yet taken by this receiver.
+ */
+queued: number, 
+/**
+ * Unix ms of the last delivery the receiver acknowledged.
+ */
+last_delivered_at: number | null, last_error: string | null, 
+/**
+ * Unix ms since which sends have failed (for the agent's alert).
+ */
+failing_since: number | null, };
+
 export type Detection = "ok" | "degraded";
 
 export type DeviceStatus = { name: string, path: string, in_use: boolean, users: Array<CameraUser>, };
@@ -85,12 +109,22 @@ export type FileStatus = { path: string,
  */
 sha256: string | null, } & ({ "state": "missing" } | { "state": "loaded" } | { "state": "rejected", errors: Array<FileError>, });
 
+/**
+ * The `fleet` object of `veil status --json`.
+ */
+export type FleetStatus = { destinations: Array<DestinationStatus>, 
+/**
+ * This computer's id as the receivers see it (a keyed hash of the OS
+ * machine id, never the raw id); null until known.
+ */
+host_id: string | null, };
+
 export type Held = "call" | "shield" | "just_back" | "snoozed" | "nothing_to_ask";
 
 /**
  * What values a setting accepts.
  */
-export type Kind = { "type": "bool" } | { "type": "integer", min: number, max: number, } | { "type": "choice", options: Array<string>, } | { "type": "text" } | { "type": "text_list" } | { "type": "shortcut" } | { "type": "command" };
+export type Kind = { "type": "bool" } | { "type": "integer", min: number, max: number, } | { "type": "choice", options: Array<string>, } | { "type": "text" } | { "type": "text_list" } | { "type": "shortcut" } | { "type": "command" } | { "type": "table" } | { "type": "url" } | { "type": "host_port" };
 
 /**
  * The dashboard's mic check: the live input level of the default
@@ -329,7 +363,11 @@ export type Stage = "active" | "warning" | "shielded" | "locked";
  * `veil status --json`. Support scripts rely on these names: add fields,
  * never rename or remove them.
  */
-export type Status = { version: string, privacy_mode: PrivacyMode, state: Overall, privacy_mode_locked: boolean, problems: Array<Problem>, policy_file: FileStatus, settings_file: FileStatus, store: StoreStatus, microphone: MicStatus, shield: ShieldStatus, camera: CameraStatus, training: TrainingStatus, };
+export type Status = { version: string, privacy_mode: PrivacyMode, state: Overall, privacy_mode_locked: boolean, problems: Array<Problem>, policy_file: FileStatus, settings_file: FileStatus, store: StoreStatus, microphone: MicStatus, shield: ShieldStatus, camera: CameraStatus, training: TrainingStatus, 
+/**
+ * The organization's receivers (`fleet.*` policy).
+ */
+fleet: FleetStatus, };
 
 export type StoreState = "starting" | "ok" | "unavailable";
 
@@ -397,7 +435,7 @@ export type UseKind = "camera" | "microphone";
 /**
  * A setting's value.
  */
-export type Value = boolean | number | string | Array<string>;
+export type Value = boolean | number | string | Array<string> | { [key in string]: string };
 
 /** The state the windows render: status, settings, the open quiz. */
 export const getSnapshot = (): Promise<Snapshot> =>

@@ -1,8 +1,10 @@
 import { describe, expect, it, vi } from "vitest";
-import type { CameraStatus, Snapshot } from "./bindings";
+import type { CameraStatus, DestinationStatus, Snapshot } from "./bindings";
 import {
   cameraSummary,
   fileStateText,
+  fleetSummary,
+  formatValue,
   liveUses,
   micSummary,
   renderDashboard,
@@ -48,6 +50,7 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
         shortcut: { keys: "Ctrl+Alt+Shift+P", registered: true, message: null },
         lock_failed: false, lock_message: null,
       },
+      fleet: { destinations: [], host_id: "0f1e2d3c4b5a69788796a5b4c3d2e1f0" },
       ...over,
     },
     quiz: null,
@@ -190,14 +193,20 @@ describe("camera card", () => {
       devices: [
         {
           name: "Integrated Camera", path: "/dev/video0", in_use: true,
-          users: [{ pid: 9, exe: "/opt/google/chrome/chrome", user: "a", allowed: false }],
+          users: [{ pid: 9, exe: "/opt/google/chrome/chrome", user: "a", allowed: false, trust: "verified" }],
         },
       ],
-      microphone_users: [{ pid: 7, exe: "C:\\Apps\\Zoiper.exe", device: "Jabra", user: null, allowed: true }],
+      microphone_users: [
+        { pid: 7, exe: "C:\\Apps\\Zoiper.exe", device: "Jabra", user: null, allowed: true, trust: "verified" },
+        { pid: 8, exe: "/home/a/Downloads/obs", device: "Jabra", user: null, allowed: false, trust: "untrusted_location" },
+        { pid: 9, exe: "/usr/bin/veil", device: "Jabra", user: null, allowed: false, trust: "claimed" },
+      ],
     });
     expect(liveUses(used).map((u) => u.text)).toEqual([
       "chrome is using the camera (Integrated Camera)",
       "Zoiper is using the microphone (Jabra)",
+      "obs (a copy outside the system's program folders) is using the microphone (Jabra)",
+      "An unknown program is using the microphone (Jabra)",
     ]);
     expect(cameraSummary(used).tone).toBe("alert");
     const el = renderDashboard(snap({ camera: used }), () => {});
@@ -209,7 +218,7 @@ describe("camera card", () => {
       recent: [
         {
           kind: "camera", device: "/dev/video0", device_name: "Integrated Camera", pid: 9, exe: "/usr/bin/obs",
-          app: "obs", user: null, started: 1_000_000, stopped: 1_042_000, allowed: false,
+          app: "obs", user: null, started: 1_000_000, stopped: 1_042_000, allowed: false, trust: "verified",
         },
       ],
     });
@@ -271,5 +280,43 @@ describe("trainingSummary", () => {
     [{ next_quiz_in_seconds: null, due: 0 }, "3 of 12 modules completed"],
   ])("%o", (over, want) => {
     expect(trainingSummary({ ...base, ...over })).toBe(want);
+  });
+});
+
+describe("reporting to the organization", () => {
+  const dest = (over: Partial<DestinationStatus> = {}): DestinationStatus => ({
+    kind: "syslog", endpoint: "logs.example.com:6514", state: "connected", queued: 0,
+    last_delivered_at: 1_000_000, last_error: null, failing_since: null, ...over,
+  });
+
+  it("is not shown without receivers", () => {
+    expect(fleetSummary({ destinations: [], host_id: null })).toBeNull();
+    expect(renderDashboard(snap(), () => {}).querySelector("#fleet-card")).toBeNull();
+  });
+
+  it("says in plain words whether records reach the organization", () => {
+    expect(fleetSummary({ destinations: [dest()], host_id: "h" })?.tone).toBe("ok");
+    const down = fleetSummary({ destinations: [dest(), dest({ kind: "otlp", state: "retrying", queued: 3 })], host_id: "h" });
+    expect(down?.tone).toBe("alert");
+    expect(down?.text).toContain("cannot reach your organization");
+    const refused = fleetSummary({ destinations: [dest({ state: "parked", last_error: "the collector refused the records (400)" })], host_id: "h" });
+    expect(refused?.text).toContain("refused");
+  });
+
+  it("lists each receiver with its queue and error", () => {
+    const el = renderDashboard(
+      snap({ fleet: { destinations: [dest({ state: "retrying", queued: 2, last_error: "connection refused" })], host_id: "h" } }),
+      () => {},
+    );
+    const card = el.querySelector("#fleet-card");
+    expect(card?.textContent).toContain("Reporting to your organization");
+    expect(card?.textContent).toContain("Syslog server (logs.example.com:6514)");
+    expect(card?.textContent).toContain("2 records waiting");
+    expect(card?.textContent).toContain("connection refused");
+  });
+
+  it("never shows a collector token", () => {
+    expect(formatValue({ Authorization: "Bearer secret" }, "fleet.otlp_headers")).toBe("Authorization (values hidden)");
+    expect(formatValue({ site: "lisbon" }, "fleet.labels")).toBe("site: lisbon");
   });
 });

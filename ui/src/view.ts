@@ -4,7 +4,9 @@ import { h, shieldIcon } from "./dom";
 import type {
   About,
   CameraStatus,
+  DestinationStatus,
   Entry,
+  FleetStatus,
   FileStatus,
   MicLevel,
   MicStatus,
@@ -14,6 +16,7 @@ import type {
   Status,
   StoreStatus,
   TrainingStatus,
+  Trust,
   Value as SettingValue,
 } from "./bindings";
 
@@ -65,6 +68,7 @@ const SOURCE_LABEL: Record<string, string> = {
   policy: "Organization policy",
   settings: "Your settings file",
   store: "Audit log",
+  fleet: "Reporting to your organization",
 };
 
 export function storeText(store: StoreStatus): string {
@@ -160,15 +164,23 @@ export interface LiveUse {
 }
 
 /** Every use in progress, one line each: "chrome is using Integrated Camera". */
+/** A program as the agent should read it: one only its own word names is
+ * unknown; a copy in a folder the agent can write is said to be one. */
+export function programOf(exe: string, trust: Trust): string {
+  if (trust === "claimed") return "An unknown program";
+  if (trust === "untrusted_location") return `${appOf(exe)} (a copy outside the system's program folders)`;
+  return appOf(exe);
+}
+
 export function liveUses(c: CameraStatus): LiveUse[] {
   const out: LiveUse[] = [];
   for (const d of c.devices) {
     for (const u of d.users) {
-      out.push({ text: `${appOf(u.exe)} is using the camera (${d.name})`, allowed: u.allowed });
+      out.push({ text: `${programOf(u.exe, u.trust)} is using the camera (${d.name})`, allowed: u.allowed });
     }
   }
   for (const u of c.microphone_users) {
-    out.push({ text: `${appOf(u.exe)} is using the microphone (${u.device})`, allowed: u.allowed });
+    out.push({ text: `${programOf(u.exe, u.trust)} is using the microphone (${u.device})`, allowed: u.allowed });
   }
   return out;
 }
@@ -211,6 +223,67 @@ function trainingCard(s: Status, onOpen: () => void): HTMLElement {
       ? h("p", { class: "tone-alert small", id: "training-errors" }, `Some modules could not be loaded: ${s.training.errors.join("; ")}`)
       : null,
     open,
+  );
+}
+
+const DESTINATION_LABEL: Record<DestinationStatus["kind"], string> = {
+  otlp: "OpenTelemetry collector",
+  syslog: "Syslog server",
+};
+
+/** The fleet card's sentence: whether the organization gets the records. */
+export function fleetSummary(f: FleetStatus): { text: string; tone: "ok" | "alert" | "off" } | null {
+  const d = f.destinations;
+  if (d.length === 0) return null;
+  if (d.every((x) => x.state === "connected")) {
+    return { text: "Your privacy records reach your organization as they happen.", tone: "ok" };
+  }
+  if (d.some((x) => x.state === "parked")) {
+    return {
+      text: "Your organization's receiver refused Veil's records. They are kept on this computer; tell IT if this lasts.",
+      tone: "alert",
+    };
+  }
+  if (d.some((x) => x.state === "retrying")) {
+    return {
+      text: "Veil cannot reach your organization right now. Your records are kept and sent when it is back.",
+      tone: "alert",
+    };
+  }
+  return { text: "Veil is getting ready to report to your organization.", tone: "off" };
+}
+
+function destinationLine(d: DestinationStatus): HTMLElement {
+  const parts: string[] = [];
+  if (d.state === "connected") parts.push("connected");
+  if (d.state === "retrying") parts.push("trying again");
+  if (d.state === "parked") parts.push("refused");
+  if (d.state === "off") parts.push("not started");
+  if (d.queued > 0) parts.push(`${d.queued} record${d.queued === 1 ? "" : "s"} waiting`);
+  if (d.last_delivered_at !== null) parts.push(`last delivered ${clock(d.last_delivered_at)}`);
+  return h(
+    "li",
+    { class: "destination", "data-kind": d.kind, "data-state": d.state },
+    h("span", { class: "destination-name" }, `${DESTINATION_LABEL[d.kind]} (${d.endpoint})`),
+    h("span", { class: "muted small" }, ` — ${parts.join(", ")}`),
+    d.last_error && d.state !== "connected" ? h("code", { class: "problem-message" }, d.last_error) : null,
+  );
+}
+
+function fleetCard(f: FleetStatus): HTMLElement | null {
+  const summary = fleetSummary(f);
+  if (!summary) return null;
+  return h(
+    "section",
+    { class: "card", id: "fleet-card", "aria-labelledby": "fleet-title" },
+    h("h3", { class: "card-title", id: "fleet-title" }, "Reporting to your organization"),
+    h("p", { id: "fleet-summary", class: `tone-${summary.tone}`, "data-tone": summary.tone }, summary.text),
+    h("ul", { class: "destination-list" }, ...f.destinations.map(destinationLine)),
+    h(
+      "p",
+      { class: "muted small" },
+      "Veil sends what it records (privacy mode, device and policy events) and a regular status, never audio, video or what is on your screen.",
+    ),
   );
 }
 
@@ -445,6 +518,7 @@ export function renderDashboard(
     cameraCard(s.camera),
     shieldCard(s.shield, onShieldNow),
     trainingCard(s, onTraining),
+    fleetCard(s.fleet),
     config,
   );
 }
@@ -490,7 +564,7 @@ export function renderSettings(
               "div",
               { class: "setting" },
               h("div", { class: "setting-text" }, h("span", { class: "setting-title" }, e.title), h("p", { class: "muted" }, e.help)),
-              h("span", { class: "value-pill" }, formatValue(e.value)),
+              h("span", { class: "value-pill" }, formatValue(e.value, e.key)),
             ),
           ),
         )
@@ -587,9 +661,17 @@ export function renderAbout(about: About, snap: Snapshot): HTMLElement {
   );
 }
 
-export function formatValue(v: SettingValue): string {
+export function formatValue(v: SettingValue, key = ""): string {
   if (v === true) return "Yes";
   if (v === false) return "No";
+  if (typeof v === "object" && !Array.isArray(v)) {
+    const names = Object.keys(v);
+    if (names.length === 0) return "None";
+    // Header values are credentials (a collector token): names only.
+    if (key === "fleet.otlp_headers") return `${names.join(", ")} (values hidden)`;
+    return names.map((k) => `${k}: ${v[k]}`).join(", ");
+  }
+  if (Array.isArray(v)) return v.length === 0 ? "None" : v.join(", ");
   return typeof v === "string" ? capitalize(v) : String(v);
 }
 

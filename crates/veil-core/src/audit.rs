@@ -209,6 +209,9 @@ record_kinds! {
     /// The dashboard's mic check opened the default microphone, and closed it.
     MicCheckStarted => "mic_check_started",
     MicCheckStopped => "mic_check_stopped",
+    /// Records a receiver had not taken within `fleet.backlog_days` were
+    /// given up (oldest first); the details name the receiver and the range.
+    FleetGap => "fleet_gap",
 }
 
 impl std::fmt::Display for RecordKind {
@@ -300,7 +303,7 @@ pub fn unhex(s: &str) -> Option<Hash> {
     Some(out)
 }
 
-mod hex_hash {
+pub(crate) mod hex_hash {
     use serde::{Deserialize, Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(h: &super::Hash, s: S) -> Result<S::Ok, S::Error> {

@@ -8,6 +8,7 @@ pub mod camera;
 pub mod clock;
 pub mod control;
 pub mod csv;
+pub mod fleet;
 pub mod lifecycle;
 pub mod mic;
 pub mod settings;

@@ -95,6 +95,11 @@ pub enum Event {
     MicCheck {
         running: bool,
     },
+    /// The fleet senders' view of the organization's receivers.
+    Fleet {
+        status: crate::fleet::FleetStatus,
+        at: Millis,
+    },
 }
 
 /// Something worth keeping in the record of privacy events.
@@ -150,6 +155,8 @@ pub struct VeilState {
     shield: ShieldStatus,
     /// The mic check has the microphone open.
     mic_check: bool,
+    fleet: crate::fleet::FleetStatus,
+    fleet_at: Millis,
     camera: CameraWatch,
     trainer: crate::training::Trainer,
 }
@@ -169,6 +176,8 @@ impl VeilState {
             last_mic_notice: None,
             shield: ShieldStatus::starting(),
             mic_check: false,
+            fleet: Default::default(),
+            fleet_at: Millis(0),
             trainer: Default::default(),
         }
     }
@@ -249,6 +258,11 @@ impl VeilState {
                     other => Action::Training(other),
                 })
                 .collect()),
+            Event::Fleet { status, at } => {
+                self.fleet = status;
+                self.fleet_at = at;
+                Ok(vec![])
+            }
             Event::MicCheck { running } => {
                 if running == self.mic_check {
                     return Ok(vec![]);
@@ -430,6 +444,10 @@ impl VeilState {
             out.extend(self.mic.problem());
         }
         out.extend(self.camera.problems(camera, self.privacy_on()));
+        out.extend(
+            self.fleet
+                .problem(self.settings.fleet.alert_after, self.fleet_at.0),
+        );
         out
     }
 
@@ -460,6 +478,7 @@ impl VeilState {
             training: self
                 .trainer
                 .status(&self.settings.training, self.trainer.now()),
+            fleet: self.fleet.clone(),
         }
     }
 

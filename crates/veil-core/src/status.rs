@@ -114,6 +114,8 @@ pub struct Status {
     pub shield: crate::shield::ShieldStatus,
     pub camera: crate::camera::CameraStatus,
     pub training: crate::training::TrainingStatus,
+    /// The organization's receivers (`fleet.*` policy).
+    pub fleet: crate::fleet::FleetStatus,
 }
 
 /// Everything the windows render.

@@ -12,10 +12,12 @@ pub mod control;
 pub mod cover;
 pub mod display;
 pub mod files;
+pub mod fleet;
 #[cfg(target_os = "linux")]
 pub mod hotkey;
 pub mod idle;
 pub mod instance;
+pub mod machine;
 pub mod paths;
 pub mod process;
 pub mod secrets;

@@ -41,6 +41,14 @@ impl DbKey {
     }
 }
 
+/// A second copy for another connection to the same store (the fleet
+/// sender's); each copy is wiped when dropped.
+impl Clone for DbKey {
+    fn clone(&self) -> Self {
+        DbKey(self.0)
+    }
+}
+
 impl Drop for DbKey {
     fn drop(&mut self) {
         for b in self.0.iter_mut() {

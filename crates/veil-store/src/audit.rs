@@ -22,7 +22,7 @@ pub struct PruneOutcome {
 /// real hash has, so verification reports it.
 const UNREADABLE: audit::Hash = [0xff; 32];
 
-fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
+pub(crate) fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
     let prev: String = r.get(6)?;
     let hash: String = r.get(7)?;
     Ok(Entry {
@@ -39,9 +39,9 @@ fn row_to_entry(r: &Row<'_>) -> rusqlite::Result<Entry> {
     })
 }
 
-const COLUMNS: &str = "seq, at_ms, kind, actor, user, details, prev_hash, hash";
+pub(crate) const COLUMNS: &str = "seq, at_ms, kind, actor, user, details, prev_hash, hash";
 
-fn last(tx: &rusqlite::Connection) -> rusqlite::Result<Anchor> {
+pub(crate) fn last(tx: &rusqlite::Connection) -> rusqlite::Result<Anchor> {
     let row: Option<(i64, String)> = tx
         .query_row(
             "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
@@ -58,7 +58,7 @@ fn last(tx: &rusqlite::Connection) -> rusqlite::Result<Anchor> {
     }
 }
 
-fn anchor(conn: &rusqlite::Connection) -> rusqlite::Result<Anchor> {
+pub(crate) fn anchor(conn: &rusqlite::Connection) -> rusqlite::Result<Anchor> {
     let row: Option<(i64, String)> = conn
         .query_row("SELECT seq, hash FROM audit_anchor WHERE id = 1", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -73,7 +73,7 @@ fn anchor(conn: &rusqlite::Connection) -> rusqlite::Result<Anchor> {
     })
 }
 
-fn insert(conn: &rusqlite::Connection, e: &Entry) -> rusqlite::Result<()> {
+pub(crate) fn insert(conn: &rusqlite::Connection, e: &Entry) -> rusqlite::Result<()> {
     conn.execute(
         &format!("INSERT INTO audit ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
         params![

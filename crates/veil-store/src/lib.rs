@@ -8,6 +8,7 @@
 //! old one went.
 
 mod audit;
+mod fleet;
 mod schema;
 mod training;
 
@@ -17,6 +18,7 @@ use rusqlite::{Connection, OpenFlags};
 use veil_os::secrets::DbKey;
 
 pub use audit::{AuditQuery, PruneOutcome};
+pub use fleet::{Cursor, CursorCheck};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

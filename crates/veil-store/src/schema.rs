@@ -44,6 +44,18 @@ const MIGRATIONS: &[&str] = &[
         module     TEXT PRIMARY KEY,
         read_at_ms INTEGER NOT NULL
      );",
+    // 3: fleet reporting: how far each receiver has acknowledged, and this
+    // installation's random id.
+    "CREATE TABLE fleet_cursor (
+        destination     TEXT PRIMARY KEY,
+        seq             INTEGER NOT NULL,
+        hash            TEXT NOT NULL,
+        delivered_at_ms INTEGER NOT NULL
+     );
+     CREATE TABLE install (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        install_id TEXT NOT NULL
+     );",
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -191,3 +191,64 @@ fn training_answers_and_lessons_survive_reopening() {
     assert!(!answers[1].correct);
     assert_eq!(answers[0].took_ms, 4_200);
 }
+
+#[test]
+fn fleet_cursors_survive_reopening_and_notice_a_rewound_log() {
+    use veil_store::{Cursor, CursorCheck};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("veil.db");
+    let k = key(dir.path(), "k");
+    let mut s = Store::open(&db, &k, Access::ReadWrite).unwrap();
+    for i in 0..10 {
+        s.append(entry("privacy_on", 1_000 + i)).unwrap();
+    }
+    assert_eq!(s.fleet_cursor("otlp x").unwrap(), None);
+    let batch = s.entries_after(0, 4).unwrap();
+    assert_eq!(
+        batch.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        [1, 2, 3, 4]
+    );
+    let c = Cursor {
+        seq: 4,
+        hash: batch[3].hash,
+        delivered_at_ms: 5,
+    };
+    s.set_fleet_cursor("otlp x", c).unwrap();
+    assert_eq!(s.count_after(4).unwrap(), 6);
+    assert_eq!(s.head().unwrap().seq, 10);
+    let id = s.install_id(|| "first".into()).unwrap();
+    drop(s);
+
+    let mut s = Store::open(&db, &k, Access::ReadWrite).unwrap();
+    assert_eq!(s.fleet_cursor("otlp x").unwrap(), Some(c));
+    assert_eq!(s.install_id(|| "second".into()).unwrap(), id);
+    assert_eq!(s.check_cursor(&c).unwrap(), CursorCheck::Fits);
+    // The agent removes the newest entries (they hold the key) and the log
+    // goes on: the acknowledged entry is gone or different.
+    s.raw_execute("DELETE FROM audit WHERE seq >= 3").unwrap();
+    assert_eq!(s.check_cursor(&c).unwrap(), CursorCheck::Diverged);
+    s.append(entry("privacy_off", 2_000)).unwrap();
+    s.append(entry("privacy_off", 2_001)).unwrap();
+    assert_eq!(s.check_cursor(&c).unwrap(), CursorCheck::Diverged);
+}
+
+#[test]
+fn a_backlog_gap_is_recorded_with_the_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("veil.db");
+    let k = key(dir.path(), "k");
+    let mut s = Store::open(&db, &k, Access::ReadWrite).unwrap();
+    for at in [100, 200, 300, 5_000, 150] {
+        s.append(entry("privacy_on", at)).unwrap();
+    }
+    // Old from the first unsent on, until the first recent one.
+    let (through, n) = s.older_than_after(0, 1_000).unwrap().unwrap();
+    assert_eq!((through.seq, n), (3, 3));
+    assert_eq!(s.older_than_after(3, 1_000).unwrap(), None);
+    let gap = s
+        .record_gap("syslog y", through, entry("fleet_gap", 6_000), 6_000)
+        .unwrap();
+    assert_eq!(gap.seq, 6);
+    assert_eq!(s.fleet_cursor("syslog y").unwrap().unwrap().seq, 3);
+    assert_eq!(s.verify().unwrap().first_broken, None);
+}

@@ -7,6 +7,7 @@
 
 mod audio;
 mod audit;
+mod fleet;
 mod policy;
 mod privacy;
 mod shield;
@@ -106,6 +107,12 @@ pub enum Cmd {
         #[command(subcommand)]
         command: AudioCmd,
     },
+    /// The organization's receivers: what this seat sends, and the
+    /// verifier for what they stored.
+    Fleet {
+        #[command(subcommand)]
+        command: FleetCmd,
+    },
     /// Security training progress.
     Training {
         #[command(subcommand)]
@@ -151,6 +158,28 @@ pub enum TrainingCmd {
 pub enum ReportFormatArg {
     Csv,
     Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FleetCmd {
+    /// Each receiver's state, queue and last error, in the running Veil.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check what receivers stored (OTel Collector file exporter or rsyslog
+    /// JSON lines): chain breaks, gaps, rewound logs, missing heartbeats,
+    /// checkpoints. Exit 1 listing each host with a finding.
+    Verify {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        /// Heartbeats missing for longer than this many seconds are a
+        /// finding (default: three times the host's heartbeat interval).
+        #[arg(long)]
+        max_silence: Option<u64>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -233,6 +262,17 @@ pub fn run(cmd: Cmd) -> ExitCode {
         } => policy::check(&file),
         Cmd::Audit { command } => audit::run(&paths, command),
         Cmd::Training { command } => training::run(&paths, command),
+        Cmd::Fleet {
+            command: FleetCmd::Status { json },
+        } => fleet::status(&paths, json),
+        Cmd::Fleet {
+            command:
+                FleetCmd::Verify {
+                    files,
+                    json,
+                    max_silence,
+                },
+        } => fleet::verify(&files, json, max_silence),
         // parse() hands the window process to main() as a Launch.
         Cmd::Ui { .. } => ExitCode::from(exit_codes::USAGE),
         Cmd::Audio {

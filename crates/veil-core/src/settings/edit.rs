@@ -82,6 +82,13 @@ fn to_toml(v: &Value) -> toml_edit::Value {
         Value::Integer(i) => (*i).into(),
         Value::Text(t) => t.as_str().into(),
         Value::List(l) => toml_edit::Value::Array(l.iter().map(String::as_str).collect()),
+        Value::Map(m) => {
+            let mut t = toml_edit::InlineTable::new();
+            for (k, v) in m {
+                t.insert(k, v.as_str().into());
+            }
+            toml_edit::Value::InlineTable(t)
+        }
     }
 }
 

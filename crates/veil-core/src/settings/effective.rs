@@ -133,6 +133,13 @@ impl Effective {
         }
     }
 
+    fn map(&self, key: &str) -> std::collections::BTreeMap<String, String> {
+        match self.entry(key).map(|e| &e.value) {
+            Some(Value::Map(m)) => m.clone(),
+            _ => Default::default(),
+        }
+    }
+
     /// The typed view the rest of the app reads.
     pub fn settings(&self) -> Settings {
         Settings {
@@ -182,6 +189,22 @@ impl Effective {
             camera_cover_check: self
                 .bool(schema::CAMERA_COVER_CHECK)
                 .then(|| secs(self.int(schema::CAMERA_COVER_CHECK_MINUTES) * 60)),
+            fleet: crate::fleet::FleetConfig {
+                otlp_endpoint: self.text(schema::FLEET_OTLP_ENDPOINT),
+                otlp_headers: self.map(schema::FLEET_OTLP_HEADERS),
+                syslog_endpoint: self.text(schema::FLEET_SYSLOG_ENDPOINT),
+                ca_file: self.text(schema::FLEET_CA_FILE),
+                client_cert_file: self.text(schema::FLEET_CLIENT_CERT_FILE),
+                client_key_file: self.text(schema::FLEET_CLIENT_KEY_FILE),
+                heartbeat: secs(self.int(schema::FLEET_HEARTBEAT_SECONDS)),
+                retry_max: secs(self.int(schema::FLEET_RETRY_MAX_SECONDS)),
+                backlog_days: self.int(schema::FLEET_BACKLOG_DAYS),
+                alert_after: match self.int(schema::FLEET_ALERT_AFTER_MINUTES) {
+                    0 => None,
+                    m => Some(secs(m * 60)),
+                },
+                labels: self.map(schema::FLEET_LABELS),
+            },
         }
     }
 }
@@ -238,6 +261,8 @@ pub struct Settings {
     /// How often to check the camera cover; None when the check is off.
     pub camera_cover_check: Option<std::time::Duration>,
     pub training: crate::training::TrainingPolicy,
+    /// The organization's receivers (policy only).
+    pub fleet: crate::fleet::FleetConfig,
 }
 
 fn secs(n: i64) -> std::time::Duration {

@@ -9,7 +9,7 @@ use ts_rs::TS;
 use serde::Serialize;
 use toml_edit::{Document, Item, Table};
 
-use super::schema::{self, Scope};
+use super::schema::{self, Kind, Scope};
 use super::value::{kind_name, Value};
 
 /// Which file a layer came from.
@@ -134,7 +134,13 @@ impl Walker<'_> {
                 .or_else(|| item.span())
                 .map(|s| s.start)
                 .unwrap_or(0);
+            let takes_table = schema::spec(&key).is_some_and(|s| s.kind == Kind::Table);
             match item {
+                Item::Table(t) if takes_table => self.map(&key, t, offset),
+                Item::Value(toml_edit::Value::InlineTable(t)) if takes_table => {
+                    let t = t.clone().into_table();
+                    self.map(&key, &t, offset)
+                }
                 Item::Table(t) => self.table(t, &key),
                 Item::Value(toml_edit::Value::InlineTable(t)) => {
                     let t = t.clone().into_table();
@@ -148,6 +154,41 @@ impl Walker<'_> {
                 ),
             }
         }
+    }
+
+    /// A key that takes a table of strings.
+    fn map(&mut self, key: &str, table: &Table, offset: usize) {
+        let mut values = std::collections::BTreeMap::new();
+        for (name, item) in table.iter() {
+            match item.as_str() {
+                Some(v) if name.len() <= 128 && v.len() <= 4096 => {
+                    values.insert(name.to_string(), v.to_string());
+                }
+                _ => {
+                    self.error(
+                        offset,
+                        Some(key),
+                        format!("`{name}`: expected a quoted string"),
+                    );
+                    return;
+                }
+            }
+        }
+        let Some(spec) = schema::spec(key) else {
+            return;
+        };
+        if self.origin == Origin::User && spec.scope == Scope::PolicyOnly {
+            self.error(
+                offset,
+                Some(key),
+                "only your organization's policy file can set this key".into(),
+            );
+            return;
+        }
+        let (line, _) = line_col(self.text, offset);
+        self.layer
+            .values
+            .insert(spec.key, (Value::Map(values), line));
     }
 
     fn value(&mut self, key: &str, raw: &toml_edit::Value, offset: usize) {

@@ -26,6 +26,12 @@ pub enum Kind {
     /// no shell); empty for none. Never looked up in `PATH`, which the agent
     /// controls.
     Command,
+    /// A table of names to strings (`{ site = "lisbon", team = "billing" }`).
+    Table,
+    /// A URL Veil sends to: `https://` (or `http://` to this computer only).
+    Url,
+    /// `host:port`.
+    HostPort,
 }
 
 /// A default, in a form that can live in a `static` table.
@@ -35,6 +41,7 @@ pub enum DefaultValue {
     Integer(i64),
     Text(&'static str),
     TextList(&'static [&'static str]),
+    EmptyTable,
 }
 
 /// Who may set a key. Some keys only make sense as an organization's rule
@@ -84,6 +91,17 @@ pub const MIC_ALLOWED_APPS: &str = "microphone.allowed_apps";
 pub const CAMERA_DEVICE_PATTERN: &str = "camera.device_pattern";
 pub const CAMERA_COVER_CHECK: &str = "camera.cover_check";
 pub const CAMERA_COVER_CHECK_MINUTES: &str = "camera.cover_check_minutes";
+pub const FLEET_OTLP_ENDPOINT: &str = "fleet.otlp_endpoint";
+pub const FLEET_OTLP_HEADERS: &str = "fleet.otlp_headers";
+pub const FLEET_SYSLOG_ENDPOINT: &str = "fleet.syslog_endpoint";
+pub const FLEET_CA_FILE: &str = "fleet.ca_file";
+pub const FLEET_CLIENT_CERT_FILE: &str = "fleet.client_cert_file";
+pub const FLEET_CLIENT_KEY_FILE: &str = "fleet.client_key_file";
+pub const FLEET_HEARTBEAT_SECONDS: &str = "fleet.heartbeat_seconds";
+pub const FLEET_RETRY_MAX_SECONDS: &str = "fleet.retry_max_seconds";
+pub const FLEET_BACKLOG_DAYS: &str = "fleet.backlog_days";
+pub const FLEET_ALERT_AFTER_MINUTES: &str = "fleet.alert_after_minutes";
+pub const FLEET_LABELS: &str = "fleet.labels";
 
 pub static SETTINGS: &[SettingSpec] = &[
     SettingSpec {
@@ -282,6 +300,94 @@ pub static SETTINGS: &[SettingSpec] = &[
         title: "The organization's own training modules",
         help: "A folder of module files (same format as Veil's own) loaded in addition to Veil's.",
     },
+    SettingSpec {
+        key: FLEET_OTLP_ENDPOINT,
+        kind: Kind::Url,
+        default: DefaultValue::Text(""),
+        scope: Scope::PolicyOnly,
+        title: "OpenTelemetry collector",
+        help: "The collector's base URL (Veil posts to /v1/logs); https, or http to this computer only. Empty: not used.",
+    },
+    SettingSpec {
+        key: FLEET_OTLP_HEADERS,
+        kind: Kind::Table,
+        default: DefaultValue::EmptyTable,
+        scope: Scope::PolicyOnly,
+        title: "Collector request headers",
+        help: "Headers sent with every request to the collector, such as an API token.",
+    },
+    SettingSpec {
+        key: FLEET_SYSLOG_ENDPOINT,
+        kind: Kind::HostPort,
+        default: DefaultValue::Text(""),
+        scope: Scope::PolicyOnly,
+        title: "Syslog receiver (TLS)",
+        help: "host:port of an RFC 5425 syslog receiver over TLS (usually port 6514). Empty: not used.",
+    },
+    SettingSpec {
+        key: FLEET_CA_FILE,
+        kind: Kind::Text,
+        default: DefaultValue::Text(""),
+        scope: Scope::PolicyOnly,
+        title: "Receivers' certificate authority",
+        help: "A PEM file of the CA certificates the receivers' certificates must chain to; empty uses the system's.",
+    },
+    SettingSpec {
+        key: FLEET_CLIENT_CERT_FILE,
+        kind: Kind::Text,
+        default: DefaultValue::Text(""),
+        scope: Scope::PolicyOnly,
+        title: "Client certificate",
+        help: "A PEM client certificate for mutual TLS with the receivers (with fleet.client_key_file).",
+    },
+    SettingSpec {
+        key: FLEET_CLIENT_KEY_FILE,
+        kind: Kind::Text,
+        default: DefaultValue::Text(""),
+        scope: Scope::PolicyOnly,
+        title: "Client key",
+        help: "The PEM private key of the client certificate.",
+    },
+    SettingSpec {
+        key: FLEET_HEARTBEAT_SECONDS,
+        kind: Kind::Integer { min: 10, max: 3600 },
+        default: DefaultValue::Integer(60),
+        scope: Scope::PolicyOnly,
+        title: "Heartbeat every (seconds)",
+        help: "How often Veil sends its state summary to the receivers.",
+    },
+    SettingSpec {
+        key: FLEET_RETRY_MAX_SECONDS,
+        kind: Kind::Integer { min: 1, max: 3600 },
+        default: DefaultValue::Integer(300),
+        scope: Scope::PolicyOnly,
+        title: "Longest retry wait (seconds)",
+        help: "The cap of the backoff between retries, and of the random delay before reconnecting after an outage.",
+    },
+    SettingSpec {
+        key: FLEET_BACKLOG_DAYS,
+        kind: Kind::Integer { min: 1, max: 365 },
+        default: DefaultValue::Integer(30),
+        scope: Scope::PolicyOnly,
+        title: "Undelivered records kept for (days)",
+        help: "Records a receiver has not taken for this long are given up (oldest first) and a fleet_gap record says so.",
+    },
+    SettingSpec {
+        key: FLEET_ALERT_AFTER_MINUTES,
+        kind: Kind::Integer { min: 0, max: 10080 },
+        default: DefaultValue::Integer(0),
+        scope: Scope::PolicyOnly,
+        title: "Tell the agent after (minutes)",
+        help: "A receiver unreachable for longer turns the tray to Needs attention; 0 never does.",
+    },
+    SettingSpec {
+        key: FLEET_LABELS,
+        kind: Kind::Table,
+        default: DefaultValue::EmptyTable,
+        scope: Scope::PolicyOnly,
+        title: "Labels",
+        help: "Names sent with every record, such as site and team.",
+    },
 ];
 
 pub fn spec(key: &str) -> Option<&'static SettingSpec> {
@@ -328,7 +434,11 @@ mod tests {
                 (Kind::Bool, DefaultValue::Bool(_)) => true,
                 (Kind::Integer { min, max }, DefaultValue::Integer(v)) => v >= min && v <= max,
                 (Kind::Choice { options }, DefaultValue::Text(v)) => options.contains(&v),
-                (Kind::Text | Kind::Command, DefaultValue::Text(_)) => true,
+                (
+                    Kind::Text | Kind::Command | Kind::Url | Kind::HostPort,
+                    DefaultValue::Text(_),
+                ) => true,
+                (Kind::Table, DefaultValue::EmptyTable) => true,
                 (Kind::TextList, DefaultValue::TextList(_)) => true,
                 (Kind::Shortcut, DefaultValue::Text(v)) => {
                     crate::shield::shortcut::parse_setting(v).is_ok()

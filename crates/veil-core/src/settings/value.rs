@@ -12,6 +12,7 @@ pub enum Value {
     Integer(i64),
     Text(String),
     List(Vec<String>),
+    Map(std::collections::BTreeMap<String, String>),
 }
 
 impl From<DefaultValue> for Value {
@@ -21,6 +22,7 @@ impl From<DefaultValue> for Value {
             DefaultValue::Integer(i) => Value::Integer(i),
             DefaultValue::Text(t) => Value::Text(t.to_string()),
             DefaultValue::TextList(l) => Value::List(l.iter().map(|s| s.to_string()).collect()),
+            DefaultValue::EmptyTable => Value::Map(Default::default()),
         }
     }
 }
@@ -35,6 +37,10 @@ impl fmt::Display for Value {
                 let items: Vec<String> = l.iter().map(|s| format!("\"{s}\"")).collect();
                 write!(f, "[{}]", items.join(", "))
             }
+            Value::Map(m) => {
+                let items: Vec<String> = m.iter().map(|(k, v)| format!("{k} = \"{v}\"")).collect();
+                write!(f, "{{ {} }}", items.join(", "))
+            }
         }
     }
 }
@@ -46,7 +52,10 @@ impl Value {
         match (spec.kind, self) {
             (Kind::Bool, Value::Bool(_))
             | (Kind::Text, Value::Text(_))
-            | (Kind::TextList, Value::List(_)) => Ok(()),
+            | (Kind::TextList, Value::List(_))
+            | (Kind::Table, Value::Map(_)) => Ok(()),
+            (Kind::Url, Value::Text(v)) => crate::fleet::endpoint::check_url(v),
+            (Kind::HostPort, Value::Text(v)) => crate::fleet::endpoint::check_host_port(v),
             (Kind::Shortcut, Value::Text(v)) => {
                 crate::shield::shortcut::parse_setting(v).map(|_| ())
             }
@@ -92,6 +101,9 @@ pub(crate) fn kind_name(kind: Kind) -> String {
         Kind::TextList => "a list of quoted strings, like [\"a\", \"b\"]".into(),
         Kind::Shortcut => "a quoted shortcut, like \"Ctrl+Alt+Shift+P\", or \"\" for none".into(),
         Kind::Command => "a quoted command starting with the program's full path".into(),
+        Kind::Table => "a table of quoted strings, like { site = \"lisbon\" }".into(),
+        Kind::Url => "a quoted URL, like \"https://collector.example.com:4318\"".into(),
+        Kind::HostPort => "a quoted host:port, like \"logs.example.com:6514\"".into(),
     }
 }
 
@@ -101,6 +113,7 @@ fn value_type(v: &Value) -> &'static str {
         Value::Integer(_) => "a number",
         Value::Text(_) => "a string",
         Value::List(_) => "a list",
+        Value::Map(_) => "a table",
     }
 }
 
