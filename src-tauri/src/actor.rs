@@ -38,6 +38,8 @@ pub enum Command {
     },
     /// The per-user autostart entry changed on disk: apply the setting again.
     AutostartChanged,
+    /// Nothing: answered once everything sent before it has been handled.
+    Flush,
 }
 
 struct Msg {
@@ -203,6 +205,7 @@ impl Task {
                     self.execute(Action::Record(record));
                     Ok(())
                 }
+                Command::Flush => Ok(()),
                 Command::AutostartChanged => {
                     self.autostart_applied = None;
                     Ok(())

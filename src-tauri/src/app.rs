@@ -140,11 +140,6 @@ pub fn run(show: bool) -> ExitCode {
         RunEvent::Exit => {
             let stop = app.state::<crate::lifecycle::Stopping>().take();
             crate::lifecycle::record_stop(app, &stop);
-            // The last records of the run (why it stopped) to the
-            // organization's receivers, if they are reachable.
-            if let Some(fleet) = app.try_state::<crate::fleet::Fleet>() {
-                fleet.drain(Duration::from_secs(2));
-            }
             // Quitting puts the agent's own microphone setup back, unless
             // policy does not allow quitting (then the muted microphones
             // stay muted until Veil is back).
@@ -152,6 +147,12 @@ pub fn run(show: bool) -> ExitCode {
                 if let Some(mic) = app.try_state::<MicGuard>() {
                     mic.shutdown(Duration::from_secs(3));
                 }
+            }
+            // The last records of the run (why it stopped, the microphones
+            // put back) to the organization's receivers, if reachable.
+            crate::lifecycle::flush_records(app);
+            if let Some(fleet) = app.try_state::<crate::fleet::Fleet>() {
+                fleet.drain(Duration::from_secs(2));
             }
         }
         _ => {}

@@ -50,8 +50,19 @@ struct Shared {
     inputs: Mutex<Inputs>,
     changed: Condvar,
     status: Mutex<FleetStatus>,
-    /// Signalled when a destination delivered (for the drain at exit).
+    /// Each serving destination's progress, for the drain at exit.
+    progress: Mutex<std::collections::BTreeMap<DestinationKind, Progress>>,
+    /// Signalled when a destination made progress.
     delivered: Condvar,
+}
+
+/// How far a destination has looked and sent.
+#[derive(Debug, Clone, Copy)]
+struct Progress {
+    /// The count of record writes it had seen when it last looked.
+    records_seen: u64,
+    queued: u64,
+    connected: bool,
 }
 
 /// The handle the actor and the app hold.
@@ -79,6 +90,7 @@ impl Fleet {
                 }),
                 changed: Condvar::new(),
                 status: Mutex::new(FleetStatus::default()),
+                progress: Mutex::new(Default::default()),
                 delivered: Condvar::new(),
             }),
         }
@@ -88,7 +100,15 @@ impl Fleet {
     /// no receiver of their kind.
     pub fn start(&self, actor: ActorHandle, os_user: String) {
         let origin_parts = OriginParts::discover(os_user);
-        lock(&self.shared.status).host_id = Some(origin_parts.host_id.clone());
+        let status = {
+            let mut st = lock(&self.shared.status);
+            st.host_id = Some(origin_parts.host_id.clone());
+            st.clone()
+        };
+        actor.post_blocking(Event::Fleet {
+            status,
+            at: veil_core::clock::Millis(now_ms()),
+        });
         for kind in [DestinationKind::Otlp, DestinationKind::Syslog] {
             let worker = Worker {
                 kind,
@@ -150,24 +170,30 @@ impl Fleet {
     /// reachable has taken what is queued, so the last records of a run
     /// (`veil_stopped`) leave the machine too.
     pub fn drain(&self, limit: Duration) {
-        self.records_written();
+        let target = {
+            let mut i = lock(&self.shared.inputs);
+            i.records += 1;
+            self.shared.changed.notify_all();
+            i.records
+        };
         let deadline = Instant::now() + limit;
-        let mut status = lock(&self.shared.status);
+        let mut progress = lock(&self.shared.progress);
         loop {
-            let busy = status
-                .destinations
-                .iter()
-                .any(|d| d.state == DestinationState::Connected && d.queued > 0);
+            // Done when every reachable destination has looked since the
+            // last record and has nothing left.
+            let busy = progress
+                .values()
+                .any(|p| p.connected && (p.records_seen < target || p.queued > 0));
             let now = Instant::now();
             if !busy || now >= deadline {
                 break;
             }
-            status = match self.shared.delivered.wait_timeout(status, deadline - now) {
-                Ok((s, _)) => s,
+            progress = match self.shared.delivered.wait_timeout(progress, deadline - now) {
+                Ok((g, _)) => g,
                 Err(p) => p.into_inner().0,
             };
         }
-        drop(status);
+        drop(progress);
         let mut i = lock(&self.shared.inputs);
         i.stopping = true;
         self.shared.changed.notify_all();
@@ -607,6 +633,7 @@ impl Worker {
             }
             status.queued = s.store.count_after(cursor.seq).unwrap_or(0);
             self.set_status(Some(status.clone()));
+            self.progress(records_seen, &status);
 
             let now = Instant::now();
             if let Some(hold) = s.hold_until {
@@ -670,7 +697,12 @@ impl Worker {
                     }
                     s.backoff.reset();
                     s.was_connected = true;
-                    if !s.parked {
+                    if s.parked && batch.is_empty() {
+                        // The receiver takes Veil's messages again (a
+                        // heartbeat went through): try the held batch once
+                        // more; it parks again if it is still refused.
+                        s.parked = false;
+                    } else if !s.parked {
                         status.state = DestinationState::Connected;
                         status.last_error = None;
                         status.failing_since = None;
@@ -681,7 +713,7 @@ impl Worker {
                         .count_after(batch.last().map_or(cursor.seq, |e| e.seq))
                         .unwrap_or(0);
                     self.set_status(Some(status.clone()));
-                    self.shared.delivered.notify_all();
+                    self.progress(records_seen, &status);
                 }
                 Outcome::Retry { after, why } => {
                     let cap = s.config.retry_max.max(Duration::from_secs(1));
@@ -728,8 +760,24 @@ impl Worker {
         }
     }
 
+    fn progress(&self, records_seen: u64, status: &DestinationStatus) {
+        lock(&self.shared.progress).insert(
+            self.kind,
+            Progress {
+                records_seen,
+                queued: status.queued,
+                connected: status.state == DestinationState::Connected,
+            },
+        );
+        self.shared.delivered.notify_all();
+    }
+
     /// Publishes this destination's state (None: not configured).
     fn set_status(&self, d: Option<DestinationStatus>) {
+        if d.is_none() {
+            lock(&self.shared.progress).remove(&self.kind);
+            self.shared.delivered.notify_all();
+        }
         let snapshot = {
             let mut st = lock(&self.shared.status);
             let before = st.clone();

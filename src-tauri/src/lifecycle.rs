@@ -232,3 +232,15 @@ pub fn record_stop(app: &AppHandle, stop: &Stop) {
         tracing::warn!("the stop was not recorded in time");
     }
 }
+
+/// Waits (briefly) until the actor has handled everything sent to it so
+/// far, so the records of the stop are written before the fleet drains.
+pub fn flush_records(app: &AppHandle) {
+    let Some(actor) = app.try_state::<ActorHandle>() else {
+        return;
+    };
+    let actor = actor.inner().clone();
+    let _ = tauri::async_runtime::block_on(async move {
+        tokio::time::timeout(Duration::from_secs(1), actor.request(Command::Flush)).await
+    });
+}

@@ -9,7 +9,8 @@ writes, which `veil fleet verify` reads.
 
 Faults are injected through a control file (JSON, re-read on each
 request): {"status": 503, "retry_after": 2} answers 503 with Retry-After: 2
-until the file changes; {"status": 200} (or no file) accepts.
+until the file changes; {"status": 200} (or no file) accepts;
+"delay_after_store": N holds the answer N seconds after storing.
 
 Every request, accepted or not, is logged to --requests as
 {"t": unix seconds, "status": N, "records": N, "tls_client": CN or null}.
@@ -111,6 +112,8 @@ class Handler(BaseHTTPRequestHandler):
                     f.flush()
                     os.fsync(f.fileno())
             self.log_requests(status, records)
+        # The worst moment for the sender to die: stored, not yet answered.
+        time.sleep(float(ctl.get("delay_after_store", 0)))
         if 200 <= status < 300:
             self.answer(
                 status,

@@ -18,6 +18,14 @@ pub mod logind;
 pub mod pulse;
 pub mod receivers;
 
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
 /// Where the tests write screenshots for the README.
 pub fn screenshot_dir() -> PathBuf {
     workspace().join("docs").join("screenshots")

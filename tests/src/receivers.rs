@@ -317,6 +317,8 @@ pub struct OtlpReceiver {
     args: Vec<String>,
     log: PathBuf,
     child: Option<Child>,
+    /// Kept open: the receiver must never write into a closed pipe.
+    stdout: Option<std::process::ChildStdout>,
 }
 
 pub struct OtlpTls<'a> {
@@ -369,6 +371,7 @@ impl OtlpReceiver {
             args,
             log: dir.join("otlp-receiver.log"),
             child: None,
+            stdout: None,
         };
         r.up();
         r
@@ -404,6 +407,7 @@ impl OtlpReceiver {
             let _ = c.kill();
             let _ = c.wait();
         }
+        self.stdout = None;
     }
 
     /// Answers every request with `status` (and `Retry-After`) from now on.

@@ -105,6 +105,29 @@ impl Store {
         result.map_err(|e| self.sql_err(e))
     }
 
+    /// Appends many entries in one transaction (imports, benchmarks).
+    pub fn append_many(&mut self, new: Vec<NewEntry>) -> Result<Vec<Entry>, StoreError> {
+        let result = (|| {
+            let tx = self
+                .conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let mut at = last(&tx)?;
+            let mut out = Vec::with_capacity(new.len());
+            for n in new {
+                let entry = audit::chain(at, n);
+                insert(&tx, &entry)?;
+                at = Anchor {
+                    seq: entry.seq,
+                    hash: entry.hash,
+                };
+                out.push(entry);
+            }
+            tx.commit()?;
+            Ok(out)
+        })();
+        result.map_err(|e| self.sql_err(e))
+    }
+
     pub fn audit(&self, q: AuditQuery) -> Result<Vec<Entry>, StoreError> {
         let result = (|| {
             let mut stmt = self.conn.prepare(&format!(

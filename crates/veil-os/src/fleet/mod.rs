@@ -68,7 +68,9 @@ pub(crate) fn connect_tcp(
     for addr in &addrs {
         match TcpStream::connect_timeout(addr, CONNECT_TIMEOUT) {
             Ok(s) => {
-                let _ = s.set_read_timeout(Some(IO_TIMEOUT));
+                // The handshake gets the connect time limit; a
+                // receiver that never answers it is not one.
+                let _ = s.set_read_timeout(Some(CONNECT_TIMEOUT));
                 let _ = s.set_write_timeout(Some(IO_TIMEOUT));
                 let _ = s.set_nodelay(true);
                 return Ok(s);

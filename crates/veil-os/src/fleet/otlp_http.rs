@@ -128,10 +128,16 @@ impl OtlpClient {
         let shown = self.endpoint();
         let tcp = connect_tcp(&self.endpoint.host, self.endpoint.port, &shown)?;
         match &self.connector {
-            None => Ok(Stream::Plain(tcp)),
+            None => {
+                let _ = tcp.set_read_timeout(Some(super::IO_TIMEOUT));
+                Ok(Stream::Plain(tcp))
+            }
             Some(c) => c
                 .connect(&self.endpoint.host, tcp)
-                .map(|s| Stream::Tls(Box::new(s)))
+                .map(|s| {
+                    let _ = s.get_ref().set_read_timeout(Some(super::IO_TIMEOUT));
+                    Stream::Tls(Box::new(s))
+                })
                 .map_err(|e| TransportError::Tls {
                     endpoint: shown,
                     message: tls::handshake_message(&e),

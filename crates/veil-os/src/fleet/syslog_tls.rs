@@ -21,6 +21,7 @@ pub struct SyslogClient {
     port: u16,
     connector: TlsConnector,
     stream: Option<TlsStream<TcpStream>>,
+    has_client_certificate: bool,
 }
 
 impl SyslogClient {
@@ -34,6 +35,7 @@ impl SyslogClient {
             port,
             connector: tls::connector(files)?,
             stream: None,
+            has_client_certificate: !files.client_cert_file.is_empty(),
         })
     }
 
@@ -101,7 +103,14 @@ impl SyslogClient {
             // within moments, before anything is written.
             Self::probe(&mut s, Some(ACCEPT_WAIT)).map_err(|message| TransportError::Tls {
                 endpoint: shown,
-                message,
+                message: format!(
+                    "{message} as soon as TLS was set up: the receiver does not accept this seat{}",
+                    if self.has_client_certificate {
+                        "'s client certificate (fleet.client_cert_file)"
+                    } else {
+                        " without a client certificate (fleet.client_cert_file)"
+                    }
+                ),
             })?;
             self.stream = Some(s);
         }
