@@ -13,7 +13,9 @@ until the file changes; {"status": 200} (or no file) accepts;
 "delay_after_store": N holds the answer N seconds after storing.
 
 Every request, accepted or not, is logged to --requests as
-{"t": unix seconds, "status": N, "records": N, "tls_client": CN or null}.
+{"t": unix seconds (after the store), "status": N, "records": N,
+"bytes": the body's size on the wire, "seqs": audit record numbers,
+"events": event names, "tls_client": CN or null}.
 """
 
 import argparse
@@ -75,6 +77,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length)
+        self.wire_bytes = length
+        self.seqs = []
+        self.events = []
         records = 0
         status = 200
         ctl = control(self.server.control_path)
@@ -92,11 +97,15 @@ class Handler(BaseHTTPRequestHandler):
                 status = 401
                 raise ValueError("no token")
             req = ExportLogsServiceRequest.FromString(raw)
-            records = sum(
-                len(sl.log_records)
-                for rl in req.resource_logs
-                for sl in rl.scope_logs
-            )
+            for rl in req.resource_logs:
+                for sl in rl.scope_logs:
+                    for lr in sl.log_records:
+                        records += 1
+                        self.events.append(lr.event_name)
+                        if lr.event_name != "veil.audit.checkpoint":
+                            for a in lr.attributes:
+                                if a.key == "veil.audit.seq":
+                                    self.seqs.append(a.value.int_value)
             status = int(ctl.get("status", 200))
         except Exception as e:  # noqa: BLE001 - a test receiver reports all
             if status == 200:
@@ -134,6 +143,9 @@ class Handler(BaseHTTPRequestHandler):
                         "t": time.time(),
                         "status": status,
                         "records": records,
+                        "bytes": getattr(self, "wire_bytes", 0),
+                        "seqs": getattr(self, "seqs", []),
+                        "events": getattr(self, "events", []),
                         "tls_client": self.client_name(),
                     }
                 )
