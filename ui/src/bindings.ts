@@ -46,6 +46,37 @@ allowed: boolean,
  */
 trust: Trust, };
 
+/**
+ * One check. Its name (`disk_encryption`, ...) is a contract: policy's
+ * `posture.required`, `veil status --json`, `veil posture` and the
+ * `posture_changed` record use it.
+ */
+export type CheckId = "disk_encryption" | "firewall" | "screen_lock" | "os_updates" | "antivirus" | "wifi" | "vpn" | "secure_boot";
+
+/**
+ * A check's outcome. `Unknown` is never a failure: it means Veil could not
+ * tell, and `reason` says why.
+ */
+export type CheckResult = "pass" | "fail" | "unknown" | "not_applicable";
+
+/**
+ * One entry of `posture.checks` in `veil status --json`.
+ */
+export type CheckStatus = { id: CheckId, result: CheckResult, required: boolean, observed: string, expected: string, reason: string | null, 
+/**
+ * Unix ms since this result holds.
+ */
+since: number, 
+/**
+ * Unix ms by which a failing required check must be fixed (grace);
+ * null when not failing, not required, or without grace.
+ */
+fix_by: number | null, 
+/**
+ * For the card: the check's name, the finding, why it matters, the fix.
+ */
+title: string, detail: string, why: string, fix: Fix | null, };
+
 export type Connection = "starting" | "connected" | "disconnected";
 
 /**
@@ -110,6 +141,20 @@ export type FileStatus = { path: string,
 sha256: string | null, } & ({ "state": "missing" } | { "state": "loaded" } | { "state": "rejected", errors: Array<FileError>, });
 
 /**
+ * How to fix a check on this computer.
+ */
+export type Fix = { steps: Array<string>, 
+/**
+ * The settings page the "Open settings" button opens (a URI or a
+ * program name Veil knows), when the OS has one.
+ */
+settings: string | null, 
+/**
+ * The button's label.
+ */
+settings_label: string | null, };
+
+/**
  * The `fleet` object of `veil status --json`.
  */
 export type FleetStatus = { destinations: Array<DestinationStatus>, 
@@ -124,7 +169,7 @@ export type Held = "call" | "shield" | "just_back" | "snoozed" | "nothing_to_ask
 /**
  * What values a setting accepts.
  */
-export type Kind = { "type": "bool" } | { "type": "integer", min: number, max: number, } | { "type": "choice", options: Array<string>, } | { "type": "text" } | { "type": "text_list" } | { "type": "shortcut" } | { "type": "command" } | { "type": "table" } | { "type": "url" } | { "type": "host_port" };
+export type Kind = { "type": "bool" } | { "type": "integer", min: number, max: number, } | { "type": "choice", options: Array<string>, } | { "type": "text" } | { "type": "text_list" } | { "type": "choice_list", options: Array<string>, } | { "type": "shortcut" } | { "type": "command" } | { "type": "table" } | { "type": "url" } | { "type": "host_port" };
 
 /**
  * The dashboard's mic check: the live input level of the default
@@ -216,6 +261,23 @@ export type OptionView = { id: string, text: string, };
  * The state at a glance, as the tray icon shows it.
  */
 export type Overall = "protected" | "attention" | "off";
+
+/**
+ * The `posture` object of `veil status --json`.
+ */
+export type PostureStatus = { checks: Array<CheckStatus>, 
+/**
+ * No required check fails (an `unknown` is not a failure).
+ */
+compliant: boolean, 
+/**
+ * Unix ms of the last run; null before the first.
+ */
+checked_at: number | null, 
+/**
+ * A run is under way ("Check again").
+ */
+checking: boolean, };
 
 export type PrivacyMode = "on" | "off";
 
@@ -367,7 +429,11 @@ export type Status = { version: string, privacy_mode: PrivacyMode, state: Overal
 /**
  * The organization's receivers (`fleet.*` policy).
  */
-fleet: FleetStatus, };
+fleet: FleetStatus, 
+/**
+ * The device checks ("This computer").
+ */
+posture: PostureStatus, };
 
 export type StoreState = "starting" | "ok" | "unavailable";
 

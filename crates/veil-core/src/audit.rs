@@ -212,6 +212,9 @@ record_kinds! {
     /// Records a receiver had not taken within `fleet.backlog_days` were
     /// given up (oldest first); the details name the receiver and the range.
     FleetGap => "fleet_gap",
+    /// A device check's result changed (held twice in a row), or its first
+    /// result since start: `check= from= to= observed= required=`.
+    PostureChanged => "posture_changed",
 }
 
 impl std::fmt::Display for RecordKind {

@@ -11,6 +11,7 @@ pub mod csv;
 pub mod fleet;
 pub mod lifecycle;
 pub mod mic;
+pub mod posture;
 pub mod settings;
 pub mod shield;
 pub mod state;

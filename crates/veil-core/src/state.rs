@@ -100,6 +100,20 @@ pub enum Event {
         status: crate::fleet::FleetStatus,
         at: Millis,
     },
+    /// Device posture: a run of the checks, a resume, a run started.
+    Posture(PostureEvent),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PostureEvent {
+    Ran {
+        run: Vec<(crate::posture::CheckId, crate::posture::Observation)>,
+        at: Millis,
+    },
+    /// The computer woke from sleep: results settle before they are used.
+    Resumed { at: Millis },
+    /// A run started ("Check again"): the card shows it.
+    Checking,
 }
 
 /// Something worth keeping in the record of privacy events.
@@ -157,6 +171,8 @@ pub struct VeilState {
     mic_check: bool,
     fleet: crate::fleet::FleetStatus,
     fleet_at: Millis,
+    posture: crate::posture::Tracker,
+    posture_at: Millis,
     camera: CameraWatch,
     trainer: crate::training::Trainer,
 }
@@ -178,12 +194,28 @@ impl VeilState {
             mic_check: false,
             fleet: Default::default(),
             fleet_at: Millis(0),
+            posture: crate::posture::Tracker::new(crate::posture::Platform::native_default()),
+            posture_at: Millis(0),
             trainer: Default::default(),
         }
     }
 
     pub fn trainer(&self) -> &crate::training::Trainer {
         &self.trainer
+    }
+
+    /// Which desktop's fix texts the posture card shows (the app knows).
+    pub fn set_posture_platform(&mut self, platform: crate::posture::Platform) {
+        self.posture = crate::posture::Tracker::new(platform);
+    }
+
+    pub fn posture(&self) -> crate::posture::PostureStatus {
+        self.posture.status(&self.settings.posture)
+    }
+
+    /// The latest time any input told us, for grace periods.
+    fn now(&self) -> Millis {
+        self.posture_at.max(self.trainer.now()).max(self.fleet_at)
     }
 
     pub fn shield_enabled(&self) -> bool {
@@ -263,6 +295,7 @@ impl VeilState {
                 self.fleet_at = at;
                 Ok(vec![])
             }
+            Event::Posture(event) => Ok(self.posture_event(event)),
             Event::MicCheck { running } => {
                 if running == self.mic_check {
                     return Ok(vec![]);
@@ -423,6 +456,58 @@ impl VeilState {
         }
     }
 
+    fn posture_event(&mut self, event: PostureEvent) -> Vec<Action> {
+        match event {
+            PostureEvent::Checking => {
+                self.posture.set_checking(true);
+                vec![]
+            }
+            PostureEvent::Resumed { at } => {
+                self.posture.resumed(at);
+                vec![]
+            }
+            PostureEvent::Ran { run, at } => {
+                self.posture_at = self.posture_at.max(at);
+                let config = &self.settings.posture;
+                let transitions = self.posture.observe(run, at, config);
+                let status = self.posture.status(config);
+                let mut actions = vec![];
+                for t in transitions {
+                    actions.push(Action::Record(Record {
+                        kind: RecordKind::PostureChanged,
+                        by: ChangedBy::Veil,
+                        details: t.details(),
+                    }));
+                    let newly_failing = t.required
+                        && t.to == crate::posture::CheckResult::Fail
+                        && t.from != Some(crate::posture::CheckResult::Fail);
+                    if let Some(c) = status
+                        .checks
+                        .iter()
+                        .find(|c| c.id == t.id)
+                        .filter(|_| newly_failing)
+                    {
+                        actions.push(Action::Notify {
+                            title: crate::posture::fixes::summary(t.id).to_string(),
+                            body: match c.fix_by {
+                                Some(by) => format!(
+                                    "{} Please fix it by {}.",
+                                    c.detail,
+                                    crate::timefmt::rfc3339(by).get(..10).unwrap_or("")
+                                ),
+                                None => format!(
+                                    "{} Open \"This computer\" on the dashboard for how to fix it.",
+                                    c.detail
+                                ),
+                            },
+                        });
+                    }
+                }
+                actions
+            }
+        }
+    }
+
     /// Problems that make the state Attention, each from its capability.
     pub fn problems(&self) -> Vec<Problem> {
         self.problems_with(&self.camera())
@@ -448,6 +533,7 @@ impl VeilState {
             self.fleet
                 .problem(self.settings.fleet.alert_after, self.fleet_at.0),
         );
+        out.extend(self.posture().problems(self.now().0));
         out
     }
 
@@ -479,6 +565,7 @@ impl VeilState {
                 .trainer
                 .status(&self.settings.training, self.trainer.now()),
             fleet: self.fleet.clone(),
+            posture: self.posture(),
         }
     }
 

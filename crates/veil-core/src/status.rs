@@ -116,6 +116,8 @@ pub struct Status {
     pub training: crate::training::TrainingStatus,
     /// The organization's receivers (`fleet.*` policy).
     pub fleet: crate::fleet::FleetStatus,
+    /// The device checks ("This computer").
+    pub posture: crate::posture::PostureStatus,
 }
 
 /// Everything the windows render.

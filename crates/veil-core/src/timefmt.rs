@@ -138,3 +138,46 @@ mod tests {
         }
     }
 }
+
+/// A duration in words for the agent: "5 minutes", "1 minute 30 seconds",
+/// "2 hours".
+pub fn duration_words(d: std::time::Duration) -> String {
+    fn unit(n: u64, one: &str) -> String {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    }
+    let s = d.as_secs();
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    let parts: Vec<String> = [(h, "hour"), (m, "minute"), (sec, "second")]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, u)| unit(n, u))
+        .collect();
+    if parts.is_empty() {
+        "0 seconds".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod duration_words_tests {
+    use std::time::Duration;
+
+    #[test]
+    fn words() {
+        for (s, w) in [
+            (0, "0 seconds"),
+            (1, "1 second"),
+            (300, "5 minutes"),
+            (90, "1 minute 30 seconds"),
+            (7200, "2 hours"),
+            (3660, "1 hour 1 minute"),
+        ] {
+            assert_eq!(super::duration_words(Duration::from_secs(s)), w);
+        }
+    }
+}

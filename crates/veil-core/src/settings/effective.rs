@@ -205,6 +205,21 @@ impl Effective {
                 },
                 labels: self.map(schema::FLEET_LABELS),
             },
+            posture: crate::posture::PostureConfig {
+                required: self
+                    .list(schema::POSTURE_REQUIRED)
+                    .iter()
+                    .filter_map(|s| crate::posture::CheckId::parse(s))
+                    .collect(),
+                grace: secs(self.int(schema::POSTURE_GRACE_DAYS) * 86_400),
+                check_every: secs(self.int(schema::POSTURE_CHECK_MINUTES) * 60),
+                min_windows_build: self.int(schema::POSTURE_MIN_OS_BUILD_WINDOWS).max(0) as u32,
+                min_macos_version: self.text(schema::POSTURE_MIN_OS_BUILD_MACOS),
+                vpn_interfaces: self.list(schema::POSTURE_VPN_INTERFACES),
+                antivirus: self.list(schema::POSTURE_ANTIVIRUS),
+                max_lock_delay: secs(self.int(schema::POSTURE_MAX_LOCK_MINUTES) * 60),
+                shield_counts_as_screen_lock: self.bool(schema::POSTURE_SHIELD_COUNTS),
+            },
         }
     }
 }
@@ -263,6 +278,8 @@ pub struct Settings {
     pub training: crate::training::TrainingPolicy,
     /// The organization's receivers (policy only).
     pub fleet: crate::fleet::FleetConfig,
+    /// What the organization requires of the computer (policy only).
+    pub posture: crate::posture::PostureConfig,
 }
 
 fn secs(n: i64) -> std::time::Duration {

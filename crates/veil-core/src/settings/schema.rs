@@ -20,6 +20,10 @@ pub enum Kind {
     Text,
     /// A list of strings, in order (order can mean rank).
     TextList,
+    /// A list of names, each one of `options`.
+    ChoiceList {
+        options: &'static [&'static str],
+    },
     /// A keyboard shortcut such as "Ctrl+Alt+Shift+P"; empty for none.
     Shortcut,
     /// A program by its absolute path, then its arguments (split on spaces,
@@ -102,6 +106,27 @@ pub const FLEET_RETRY_MAX_SECONDS: &str = "fleet.retry_max_seconds";
 pub const FLEET_BACKLOG_DAYS: &str = "fleet.backlog_days";
 pub const FLEET_ALERT_AFTER_MINUTES: &str = "fleet.alert_after_minutes";
 pub const FLEET_LABELS: &str = "fleet.labels";
+pub const POSTURE_REQUIRED: &str = "posture.required";
+pub const POSTURE_GRACE_DAYS: &str = "posture.grace_days";
+pub const POSTURE_CHECK_MINUTES: &str = "posture.check_minutes";
+pub const POSTURE_MIN_OS_BUILD_WINDOWS: &str = "posture.min_os_build.windows";
+pub const POSTURE_MIN_OS_BUILD_MACOS: &str = "posture.min_os_build.macos";
+pub const POSTURE_VPN_INTERFACES: &str = "posture.vpn_interfaces";
+pub const POSTURE_ANTIVIRUS: &str = "posture.antivirus";
+pub const POSTURE_MAX_LOCK_MINUTES: &str = "posture.max_lock_minutes";
+pub const POSTURE_SHIELD_COUNTS: &str = "posture.shield_counts_as_screen_lock";
+
+/// The names `posture.required` takes (`posture::CheckId`).
+pub const POSTURE_CHECKS: &[&str] = &[
+    "disk_encryption",
+    "firewall",
+    "screen_lock",
+    "os_updates",
+    "antivirus",
+    "wifi",
+    "vpn",
+    "secure_boot",
+];
 
 pub static SETTINGS: &[SettingSpec] = &[
     SettingSpec {
@@ -388,6 +413,80 @@ pub static SETTINGS: &[SettingSpec] = &[
         title: "Labels",
         help: "Names sent with every record, such as site and team.",
     },
+    SettingSpec {
+        key: POSTURE_REQUIRED,
+        kind: Kind::ChoiceList {
+            options: POSTURE_CHECKS,
+        },
+        default: DefaultValue::TextList(&[]),
+        scope: Scope::PolicyOnly,
+        title: "Required device checks",
+        help: "The checks of \"This computer\" your organization requires; a failing one needs attention. The others are shown as advice.",
+    },
+    SettingSpec {
+        key: POSTURE_GRACE_DAYS,
+        kind: Kind::Integer { min: 0, max: 90 },
+        default: DefaultValue::Integer(0),
+        scope: Scope::PolicyOnly,
+        title: "Days to fix a failing check",
+        help: "A newly failing required check first shows \"fix by\" this many days later, then needs attention; 0 needs attention at once.",
+    },
+    SettingSpec {
+        key: POSTURE_CHECK_MINUTES,
+        kind: Kind::Integer { min: 5, max: 1440 },
+        default: DefaultValue::Integer(30),
+        scope: Scope::PolicyOnly,
+        title: "Check the computer every (minutes)",
+        help: "How often the device checks run (with a random spread), besides when the system signals a change.",
+    },
+    SettingSpec {
+        key: POSTURE_MIN_OS_BUILD_WINDOWS,
+        kind: Kind::Integer { min: 0, max: 99999 },
+        default: DefaultValue::Integer(0),
+        scope: Scope::PolicyOnly,
+        title: "Lowest Windows build",
+        help: "os_updates fails below this Windows build number (19045 is Windows 10 22H2); 0 accepts any.",
+    },
+    SettingSpec {
+        key: POSTURE_MIN_OS_BUILD_MACOS,
+        kind: Kind::Text,
+        default: DefaultValue::Text(""),
+        scope: Scope::PolicyOnly,
+        title: "Lowest macOS version",
+        help: "os_updates fails below this macOS version (\"14.4\"); empty accepts any.",
+    },
+    SettingSpec {
+        key: POSTURE_VPN_INTERFACES,
+        kind: Kind::TextList,
+        default: DefaultValue::TextList(&[]),
+        scope: Scope::PolicyOnly,
+        title: "VPN interfaces",
+        help: "Network interface names (with * for any characters, like \"wg*\") that count as the company VPN being up.",
+    },
+    SettingSpec {
+        key: POSTURE_ANTIVIRUS,
+        kind: Kind::TextList,
+        default: DefaultValue::TextList(&[]),
+        scope: Scope::PolicyOnly,
+        title: "Antivirus to look for (Linux, macOS)",
+        help: "Process names or systemd units (ending in .service) of the required antivirus; empty: the check does not apply there.",
+    },
+    SettingSpec {
+        key: POSTURE_MAX_LOCK_MINUTES,
+        kind: Kind::Integer { min: 1, max: 240 },
+        default: DefaultValue::Integer(15),
+        scope: Scope::PolicyOnly,
+        title: "Longest time before the screen locks (minutes)",
+        help: "screen_lock fails when the system locks later than this after the last input.",
+    },
+    SettingSpec {
+        key: POSTURE_SHIELD_COUNTS,
+        kind: Kind::Bool,
+        default: DefaultValue::Bool(false),
+        scope: Scope::PolicyOnly,
+        title: "Veil's shield counts as the screen lock",
+        help: "When true, Veil's own idle shield and lock pass screen_lock where the system's own lock is off or unknown.",
+    },
 ];
 
 pub fn spec(key: &str) -> Option<&'static SettingSpec> {
@@ -440,6 +539,9 @@ mod tests {
                 ) => true,
                 (Kind::Table, DefaultValue::EmptyTable) => true,
                 (Kind::TextList, DefaultValue::TextList(_)) => true,
+                (Kind::ChoiceList { options }, DefaultValue::TextList(l)) => {
+                    l.iter().all(|v| options.contains(v))
+                }
                 (Kind::Shortcut, DefaultValue::Text(v)) => {
                     crate::shield::shortcut::parse_setting(v).is_ok()
                 }

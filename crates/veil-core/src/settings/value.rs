@@ -73,6 +73,15 @@ impl Value {
                     Ok(())
                 }
             }
+            (Kind::ChoiceList { options }, Value::List(l)) => {
+                match l.iter().find(|v| !options.contains(&v.as_str())) {
+                    None => Ok(()),
+                    Some(v) => Err(format!(
+                        "\"{v}\" is not allowed; use any of {}",
+                        quoted_list(options)
+                    )),
+                }
+            }
             (Kind::Choice { options }, Value::Text(v)) => {
                 if options.contains(&v.as_str()) {
                     Ok(())
@@ -99,6 +108,7 @@ pub(crate) fn kind_name(kind: Kind) -> String {
         Kind::Choice { options } => format!("one of {}", quoted_list(options)),
         Kind::Text => "a quoted string".into(),
         Kind::TextList => "a list of quoted strings, like [\"a\", \"b\"]".into(),
+        Kind::ChoiceList { options } => format!("a list of any of {}", quoted_list(options)),
         Kind::Shortcut => "a quoted shortcut, like \"Ctrl+Alt+Shift+P\", or \"\" for none".into(),
         Kind::Command => "a quoted command starting with the program's full path".into(),
         Kind::Table => "a table of quoted strings, like { site = \"lisbon\" }".into(),

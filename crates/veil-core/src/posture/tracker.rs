@@ -1,0 +1,303 @@
+//! Keeps posture results from flapping and turns them into the status the
+//! agent and IT see. A result changes only after two runs in a row agree;
+//! runs in the settling time after a resume from sleep are not used (Wi-Fi,
+//! VPN and the update daemon are still waking up); a newly failing required
+//! check gets `posture.grace_days` before it needs attention.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use super::{
+    CheckId, CheckResult, CheckStatus, Observation, Platform, PostureConfig, PostureStatus,
+};
+use crate::clock::Millis;
+
+/// How long after a resume from sleep results are not used.
+pub const RESUME_SETTLE: Duration = Duration::from_secs(120);
+
+#[derive(Debug, Clone, PartialEq)]
+struct Tracked {
+    shown: Observation,
+    since: Millis,
+    /// A different result seen once, waiting for a second run to agree.
+    candidate: Option<Observation>,
+}
+
+/// A change of a check's result, for the audit log (`posture_changed`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub id: CheckId,
+    /// None the first time the check runs.
+    pub from: Option<CheckResult>,
+    pub to: CheckResult,
+    pub observed: String,
+    pub required: bool,
+}
+
+impl Transition {
+    /// The record's details: key=value pairs SIEM rules can split.
+    pub fn details(&self) -> String {
+        format!(
+            "check={} from={} to={} observed={} required={}",
+            self.id.as_str(),
+            self.from.map(CheckResult::as_str).unwrap_or("unchecked"),
+            self.to.as_str(),
+            self.observed,
+            self.required
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tracker {
+    platform: Platform,
+    checks: BTreeMap<CheckId, Tracked>,
+    settle_until: Millis,
+    checked_at: Option<Millis>,
+    checking: bool,
+}
+
+fn same(a: &Observation, b: &Observation) -> bool {
+    a.result == b.result && a.observed == b.observed
+}
+
+impl Tracker {
+    pub fn new(platform: Platform) -> Self {
+        Self {
+            platform,
+            checks: BTreeMap::new(),
+            settle_until: Millis(0),
+            checked_at: None,
+            checking: false,
+        }
+    }
+
+    pub fn platform(&self) -> Platform {
+        self.platform
+    }
+
+    /// The computer woke from sleep at `at`.
+    pub fn resumed(&mut self, at: Millis) {
+        self.settle_until = at.plus(RESUME_SETTLE);
+        for t in self.checks.values_mut() {
+            t.candidate = None;
+        }
+    }
+
+    /// When results are used again after a resume.
+    pub fn settled_at(&self) -> Millis {
+        self.settle_until
+    }
+
+    pub fn set_checking(&mut self, checking: bool) {
+        self.checking = checking;
+    }
+
+    /// One run of the checks. Returns the results that changed.
+    pub fn observe(
+        &mut self,
+        run: Vec<(CheckId, Observation)>,
+        at: Millis,
+        config: &PostureConfig,
+    ) -> Vec<Transition> {
+        self.checking = false;
+        if at < self.settle_until {
+            return vec![];
+        }
+        self.checked_at = Some(at);
+        let mut out = vec![];
+        for (id, o) in run {
+            let required = config.is_required(id);
+            match self.checks.get_mut(&id) {
+                None => {
+                    out.push(Transition {
+                        id,
+                        from: None,
+                        to: o.result,
+                        observed: o.observed.clone(),
+                        required,
+                    });
+                    self.checks.insert(
+                        id,
+                        Tracked {
+                            shown: o,
+                            since: at,
+                            candidate: None,
+                        },
+                    );
+                }
+                Some(t) if same(&t.shown, &o) => {
+                    // Same result: keep it (its wording may be fresher).
+                    t.shown = o;
+                    t.candidate = None;
+                }
+                Some(t) => match &t.candidate {
+                    Some(c) if same(c, &o) => {
+                        out.push(Transition {
+                            id,
+                            from: Some(t.shown.result),
+                            to: o.result,
+                            observed: o.observed.clone(),
+                            required,
+                        });
+                        // Only a change of result restarts `since` (and
+                        // with it the grace period).
+                        if t.shown.result != o.result {
+                            t.since = at;
+                        }
+                        t.shown = o;
+                        t.candidate = None;
+                    }
+                    _ => t.candidate = Some(o),
+                },
+            }
+        }
+        out
+    }
+
+    pub fn status(&self, config: &PostureConfig) -> PostureStatus {
+        let checks: Vec<CheckStatus> = self
+            .checks
+            .iter()
+            .map(|(id, t)| {
+                let required = config.is_required(*id);
+                let failing = t.shown.result == CheckResult::Fail;
+                CheckStatus {
+                    id: *id,
+                    result: t.shown.result,
+                    required,
+                    observed: t.shown.observed.clone(),
+                    expected: t.shown.expected.clone(),
+                    reason: t.shown.reason.clone(),
+                    since: t.since.0,
+                    fix_by: (required && failing && !config.grace.is_zero())
+                        .then(|| t.since.plus(config.grace).0),
+                    title: id.title().into(),
+                    detail: t.shown.detail.clone(),
+                    why: id.why().into(),
+                    fix: matches!(t.shown.result, CheckResult::Fail | CheckResult::Unknown)
+                        .then(|| super::fixes::fix(*id, self.platform, &t.shown.observed)),
+                }
+            })
+            .collect();
+        PostureStatus {
+            compliant: !checks
+                .iter()
+                .any(|c| c.required && c.result == CheckResult::Fail),
+            checks,
+            checked_at: self.checked_at.map(|m| m.0),
+            checking: self.checking,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: i64 = 60_000;
+
+    fn cfg(required: &[CheckId], grace_days: u64) -> PostureConfig {
+        PostureConfig {
+            required: required.to_vec(),
+            grace: Duration::from_secs(grace_days * 86_400),
+            ..PostureConfig::default()
+        }
+    }
+
+    fn lock(pass: bool) -> Vec<(CheckId, Observation)> {
+        vec![(
+            CheckId::ScreenLock,
+            if pass {
+                Observation::pass("lock_on", "x", "on")
+            } else {
+                Observation::fail("lock_off", "x", "off")
+            },
+        )]
+    }
+
+    #[test]
+    fn a_result_changes_only_when_two_runs_agree() {
+        let c = cfg(&[CheckId::ScreenLock], 0);
+        let mut t = Tracker::new(Platform::Gnome);
+        // (minute, screen lock on?, transitions expected, result shown)
+        let table: &[(i64, bool, usize, CheckResult)] = &[
+            (0, true, 1, CheckResult::Pass),   // first run: shown at once
+            (30, false, 0, CheckResult::Pass), // one odd run: ignored
+            (60, true, 0, CheckResult::Pass),
+            (90, false, 0, CheckResult::Pass),
+            (91, false, 1, CheckResult::Fail), // twice in a row: changes
+            (120, true, 0, CheckResult::Fail),
+            (121, true, 1, CheckResult::Pass),
+        ];
+        for (minute, on, transitions, shown) in table {
+            let got = t.observe(lock(*on), Millis(minute * MIN), &c);
+            assert_eq!(got.len(), *transitions, "minute {minute}");
+            let s = t.status(&c);
+            assert_eq!(s.checks[0].result, *shown, "minute {minute}");
+            assert_eq!(s.compliant, *shown != CheckResult::Fail, "minute {minute}");
+        }
+    }
+
+    #[test]
+    fn resume_settling_and_records() {
+        let c = cfg(&[CheckId::ScreenLock], 0);
+        let mut t = Tracker::new(Platform::Gnome);
+        let first = t.observe(lock(true), Millis(0), &c);
+        assert_eq!(
+            first[0].details(),
+            "check=screen_lock from=unchecked to=pass observed=lock_on required=true"
+        );
+        t.observe(lock(false), Millis(10 * MIN), &c);
+        t.resumed(Millis(11 * MIN));
+        // Within the settling time: not used, and the earlier odd run is forgotten.
+        assert!(t.observe(lock(false), Millis(12 * MIN), &c).is_empty());
+        assert!(t.observe(lock(false), Millis(14 * MIN), &c).is_empty());
+        let got = t.observe(lock(false), Millis(15 * MIN), &c);
+        assert_eq!(
+            got[0].details(),
+            "check=screen_lock from=pass to=fail observed=lock_off required=true"
+        );
+    }
+
+    #[test]
+    fn grace_gives_a_date_then_attention() {
+        let c = cfg(&[CheckId::ScreenLock], 3);
+        let mut t = Tracker::new(Platform::Gnome);
+        t.observe(lock(false), Millis(0), &c);
+        let s = t.status(&c);
+        let day = 86_400_000;
+        assert_eq!(s.checks[0].fix_by, Some(3 * day));
+        assert!(s.problems(2 * day).is_empty());
+        let p = s.problems(3 * day);
+        assert_eq!(p[0].summary, "Turn on the screen lock");
+        assert!(s.checks[0].fix.as_ref().unwrap().steps[0].contains("Screen Lock"));
+        // Not required: advice only, never attention.
+        let advice = cfg(&[], 0);
+        assert!(t.status(&advice).problems(10 * day).is_empty());
+        assert!(t.status(&advice).compliant);
+        // No grace: attention at once.
+        assert_eq!(
+            t.status(&cfg(&[CheckId::ScreenLock], 0)).problems(0).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn unknown_is_never_a_failure() {
+        let c = cfg(&[CheckId::ScreenLock], 0);
+        let mut t = Tracker::new(Platform::LinuxOther);
+        t.observe(
+            vec![(
+                CheckId::ScreenLock,
+                Observation::unknown("x", "unknown desktop"),
+            )],
+            Millis(0),
+            &c,
+        );
+        let s = t.status(&c);
+        assert!(s.compliant);
+        assert!(s.problems(0).is_empty());
+        assert_eq!(s.checks[0].reason.as_deref(), Some("unknown desktop"));
+    }
+}
