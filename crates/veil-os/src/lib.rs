@@ -19,6 +19,7 @@ pub mod idle;
 pub mod instance;
 pub mod machine;
 pub mod paths;
+pub mod posture;
 pub mod process;
 pub mod secrets;
 pub mod session;
