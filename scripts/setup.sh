@@ -29,6 +29,9 @@ PACKAGES=(
   # certificates (certtool), the OTLP receiver's venv, certificates dated
   # in the past
   rsyslog rsyslog-gnutls gnutls-bin python3-venv faketime
+  # device posture: GNOME's real settings schemas and the gsettings tool,
+  # PackageKit's daemon (run on a private system bus) and its client
+  gsettings-desktop-schemas libglib2.0-bin packagekit packagekit-tools
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

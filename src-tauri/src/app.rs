@@ -104,6 +104,7 @@ pub fn run(show: bool) -> ExitCode {
                 live_idle.clone(),
             ));
             crate::training::spawn(actor.clone(), live_idle.clone());
+            app.manage(crate::posture::spawn(actor.clone()));
             app.manage(live_idle);
             crate::lifecycle::spawn_signal_handler(&handle);
             crate::lifecycle::spawn_watch(paths.clone(), actor.clone());
@@ -218,6 +219,7 @@ fn initial_state(paths: &Paths) -> (VeilState, Vec<Action>) {
     };
     let config = config_files::seeded(paths);
     let mut state = VeilState::new(chosen, config, &paths.store_file().display().to_string());
+    state.set_posture_platform(veil_os::posture::platform());
     let mut actions = Vec::new();
     for event in [
         Event::PolicyFileRead(paths.read_policy()),

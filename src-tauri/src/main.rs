@@ -16,6 +16,7 @@ mod lifecycle;
 mod logging;
 mod mic_check;
 mod mic_guard;
+mod posture;
 mod shield;
 mod shield_overlays;
 mod shortcut;

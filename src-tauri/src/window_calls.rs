@@ -116,6 +116,21 @@ pub async fn answer(
             app.state::<ShieldHandle>().shield_now();
             c.reply(done(()))
         }
+        WindowCall::CheckPosture(c) => {
+            app.state::<crate::posture::PostureHandle>().check_now();
+            c.reply(done(()))
+        }
+        WindowCall::OpenPostureSettings(c) => {
+            let platform = veil_os::posture::platform();
+            let result = match veil_core::posture::fixes::settings_target(c.check, platform) {
+                Some((target, _)) => veil_os::posture::open_settings(&target),
+                None => Err(format!(
+                    "there is no settings page for {} on this computer",
+                    c.check.as_str()
+                )),
+            };
+            c.reply(result)
+        }
         WindowCall::StartMicCheck(c) => {
             app.state::<MicCheck>().start(app);
             c.reply(done(()))

@@ -559,6 +559,14 @@ export const answerQuestion = (question: string, chosen: Array<string>): Promise
 export const closeQuiz = (later: boolean): Promise<void> =>
   invoke("close_quiz", { later });
 
+/** Run the device checks now ("Check again" on "This computer"). */
+export const checkPosture = (): Promise<void> =>
+  invoke("check_posture");
+
+/** Open the system settings page that fixes a check; the tray app picks the page from its own table for this OS. */
+export const openPostureSettings = (check: CheckId): Promise<void> =>
+  invoke("open_posture_settings", { check });
+
 /** Calls `f` with each `veil://snapshot` event. */
 export const onSnapshot = (f: (payload: Snapshot) => void): Promise<UnlistenFn> =>
   listen<Snapshot>("veil://snapshot", (e) => f(e.payload));

@@ -7,6 +7,8 @@ import {
   openTraining,
   setSetting,
   shieldNow,
+  checkPosture,
+  openPostureSettings,
   startMicCheck,
   stopMicCheck,
 } from "./bindings";
@@ -69,6 +71,10 @@ function render() {
           micCheck,
           () => openTraining().catch(onFailure),
           () => shieldNow().catch(onFailure),
+          {
+            onCheck: () => checkPosture().catch(onFailure),
+            onOpenSettings: (check) => openPostureSettings(check).catch(onFailure),
+          },
         )
       : view === "settings"
         ? renderSettings(snapshot, (key, value) => setSetting(key, value).catch(onFailure))

@@ -51,6 +51,7 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
         lock_failed: false, lock_message: null,
       },
       fleet: { destinations: [], host_id: "0f1e2d3c4b5a69788796a5b4c3d2e1f0" },
+      posture: { checks: [], compliant: true, checked_at: null, checking: false },
       ...over,
     },
     quiz: null,

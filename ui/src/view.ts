@@ -4,6 +4,10 @@ import { h, shieldIcon } from "./dom";
 import type {
   About,
   CameraStatus,
+  CheckId,
+  CheckResult,
+  CheckStatus,
+  PostureStatus,
   DestinationStatus,
   Entry,
   FleetStatus,
@@ -69,6 +73,7 @@ const SOURCE_LABEL: Record<string, string> = {
   settings: "Your settings file",
   store: "Audit log",
   fleet: "Reporting to your organization",
+  posture: "This computer",
 };
 
 export function storeText(store: StoreStatus): string {
@@ -287,6 +292,116 @@ function fleetCard(f: FleetStatus): HTMLElement | null {
   );
 }
 
+/** What the "This computer" card can ask for. */
+export interface PostureActions {
+  onCheck: () => void;
+  onOpenSettings: (check: CheckId) => void;
+}
+
+const RESULT_LABEL: Record<CheckResult, string> = {
+  pass: "OK",
+  fail: "Needs fixing",
+  unknown: "Could not check",
+  not_applicable: "Does not apply",
+};
+
+/** The card's sentence: are the required checks met? */
+export function postureSummary(p: PostureStatus, nowMs: number): { text: string; tone: "ok" | "alert" | "off" } {
+  if (p.checks.length === 0) return { text: "Veil is checking this computer…", tone: "off" };
+  const failing = p.checks.filter((c) => c.required && c.result === "fail");
+  const overdue = failing.filter((c) => c.fix_by === null || c.fix_by <= nowMs);
+  if (overdue.length > 0) {
+    return {
+      text: `${overdue.length === 1 ? "One thing your organization requires needs" : `${overdue.length} things your organization requires need`} fixing on this computer.`,
+      tone: "alert",
+    };
+  }
+  if (failing.length > 0) {
+    const by = Math.min(...failing.map((c) => c.fix_by ?? nowMs));
+    return { text: `Please fix what is marked below by ${day(by)}.`, tone: "alert" };
+  }
+  const advice = p.checks.filter((c) => !c.required && c.result === "fail").length;
+  return {
+    text:
+      advice > 0
+        ? "This computer meets your organization's requirements. Some advice below would make it safer."
+        : "This computer meets your organization's requirements.",
+    tone: "ok",
+  };
+}
+
+/** Order: what needs fixing first, then what could not be checked, then the rest. */
+function postureOrder(c: CheckStatus): number {
+  if (c.result === "fail") return c.required ? 0 : 1;
+  if (c.result === "unknown") return 2;
+  return c.result === "pass" ? 3 : 4;
+}
+
+function postureCheck(c: CheckStatus, nowMs: number, actions: PostureActions): HTMLElement {
+  const badge = c.required ? "Required" : "Advice";
+  const status =
+    c.result === "fail" && c.required && c.fix_by !== null && c.fix_by > nowMs
+      ? `Fix by ${day(c.fix_by)}`
+      : RESULT_LABEL[c.result];
+  const fix = c.fix && c.result === "fail" ? c.fix : null;
+  const open =
+    fix && fix.settings_label
+      ? h("button", { class: "button secondary", type: "button", "data-open-settings": c.id }, fix.settings_label)
+      : null;
+  open?.addEventListener("click", () => actions.onOpenSettings(c.id));
+  return h(
+    "li",
+    { class: "check", id: `check-${c.id}`, "data-result": c.result, "data-required": String(c.required) },
+    h(
+      "div",
+      { class: "check-head" },
+      h("span", { class: "check-title" }, c.title),
+      h("span", { class: `check-result result-${c.result}` }, status),
+      h("span", { class: "muted small" }, ` · ${badge}`),
+    ),
+    h("p", { class: "check-detail" }, c.detail),
+    c.result === "fail" ? h("p", { class: "muted small check-why" }, c.why) : null,
+    fix
+      ? h(
+          "div",
+          { class: "check-fix" },
+          h("p", { class: "small check-fix-title" }, "How to fix it"),
+          h("ol", { class: "check-steps" }, ...fix.steps.map((step) => h("li", {}, step))),
+          open,
+        )
+      : null,
+  );
+}
+
+function postureCard(p: PostureStatus, actions: PostureActions, nowMs = Date.now()): HTMLElement {
+  const summary = postureSummary(p, nowMs);
+  const again = h(
+    "button",
+    { class: "button secondary", type: "button", id: "posture-check-again", disabled: p.checking },
+    p.checking ? "Checking…" : "Check again",
+  );
+  again.addEventListener("click", () => actions.onCheck());
+  const checks = [...p.checks].filter((c) => c.result !== "not_applicable" || c.required);
+  checks.sort((a, b) => postureOrder(a) - postureOrder(b));
+  return h(
+    "section",
+    { class: "card", id: "posture-card", "aria-labelledby": "posture-title" },
+    h(
+      "div",
+      { class: "card-head" },
+      h("h3", { class: "card-title", id: "posture-title" }, "This computer"),
+      again,
+    ),
+    h("p", { id: "posture-summary", class: `posture-summary tone-${summary.tone}`, "data-tone": summary.tone, "aria-live": "polite" }, summary.text),
+    h("ul", { class: "check-list" }, ...checks.map((c) => postureCheck(c, nowMs, actions))),
+    p.checked_at !== null ? h("p", { class: "muted small" }, `Last checked at ${clock(p.checked_at)}.`) : null,
+  );
+}
+
+function day(ms: number): string {
+  return new Date(ms).toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" });
+}
+
 function clock(ms: number): string {
   return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
@@ -408,6 +523,7 @@ export function renderDashboard(
   check: MicCheckView = { level: null, onStart: () => {}, onStop: () => {} },
   onTraining: () => void = () => {},
   onShieldNow: () => void = () => {},
+  posture: PostureActions = { onCheck: () => {}, onOpenSettings: () => {} },
 ): HTMLElement {
   const s = snap.status;
   const copy = stateCopy(s);
@@ -518,6 +634,7 @@ export function renderDashboard(
     cameraCard(s.camera),
     shieldCard(s.shield, onShieldNow),
     trainingCard(s, onTraining),
+    postureCard(s.posture, posture),
     fleetCard(s.fleet),
     config,
   );

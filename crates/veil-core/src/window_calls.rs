@@ -56,6 +56,13 @@ macro_rules! for_each_window_call {
             } -> $crate::training::AnswerOutcome;
             /// The quiz closed: with "Later", or finished.
             close_quiz => CloseQuiz { later: bool } -> ();
+            /// Run the device checks now ("Check again" on "This computer").
+            check_posture => CheckPosture {} -> ();
+            /// Open the system settings page that fixes a check; the tray
+            /// app picks the page from its own table for this OS.
+            open_posture_settings => OpenPostureSettings {
+                check: $crate::posture::CheckId,
+            } -> ();
         }
     };
 }

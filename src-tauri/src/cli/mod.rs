@@ -9,6 +9,7 @@ mod audio;
 mod audit;
 mod fleet;
 mod policy;
+mod posture;
 mod privacy;
 mod shield;
 mod status;
@@ -112,6 +113,13 @@ pub enum Cmd {
     Fleet {
         #[command(subcommand)]
         command: FleetCmd,
+    },
+    /// Run the device checks ("This computer") now, without the running
+    /// Veil; exit 1 when a check the policy requires fails.
+    Posture {
+        /// Print the checks as JSON (the `posture` object of `veil status --json`).
+        #[arg(long)]
+        json: bool,
     },
     /// Security training progress.
     Training {
@@ -262,6 +270,7 @@ pub fn run(cmd: Cmd) -> ExitCode {
         } => policy::check(&file),
         Cmd::Audit { command } => audit::run(&paths, command),
         Cmd::Training { command } => training::run(&paths, command),
+        Cmd::Posture { json } => posture::run(&paths, json),
         Cmd::Fleet {
             command: FleetCmd::Status { json },
         } => fleet::status(&paths, json),

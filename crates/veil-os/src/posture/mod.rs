@@ -131,3 +131,50 @@ pub fn platform() -> veil_core::posture::Platform {
         veil_core::posture::Platform::native_default()
     }
 }
+
+/// Opens a settings page from veil-core's fix table (never a command the
+/// window supplied). The program runs detached; its exit is collected.
+pub fn open_settings(target: &veil_core::posture::fixes::SettingsTarget) -> Result<(), String> {
+    use veil_core::posture::fixes::SettingsTarget;
+    let mut cmd = match target {
+        SettingsTarget::Uri(uri) => {
+            let mut c = std::process::Command::new(uri_opener()?);
+            c.arg(uri);
+            c
+        }
+        SettingsTarget::Program(program, args) => {
+            let path = crate::process::system_tool(program)
+                .ok_or_else(|| format!("{program} is not installed on this computer"))?;
+            let mut c = std::process::Command::new(path);
+            c.args(*args);
+            c
+        }
+    };
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", cmd.get_program().to_string_lossy()))?;
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(())
+}
+
+fn uri_opener() -> Result<std::path::PathBuf, String> {
+    #[cfg(windows)]
+    {
+        // Explorer hands ms-settings: and windowsdefender: URIs to their apps.
+        let root = std::env::var("SystemRoot").unwrap_or_else(|_| "C:\\Windows".into());
+        Ok(std::path::Path::new(&root).join("explorer.exe"))
+    }
+    #[cfg(target_os = "macos")]
+    {
+        Ok(std::path::PathBuf::from("/usr/bin/open"))
+    }
+    #[cfg(not(any(windows, target_os = "macos")))]
+    {
+        crate::process::system_tool("xdg-open").ok_or_else(|| "xdg-open is not installed".into())
+    }
+}
