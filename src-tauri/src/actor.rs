@@ -378,6 +378,14 @@ impl Task {
                 .state
                 .handle(Event::Training(TrainingEvent::History { lessons, answers }));
         }
+        // The device checks' last recorded results: a result that still
+        // holds is not recorded again, and a grace period goes on.
+        let known = self.audit.newest_of(RecordKind::PostureChanged, 500);
+        let _ = self
+            .state
+            .handle(Event::Posture(veil_core::state::PostureEvent::Recorded(
+                known,
+            )));
         if let Some(kept) = kept {
             self.execute(Action::Record(veil_core::state::Record {
                 kind: veil_core::audit::RecordKind::StoreReset,

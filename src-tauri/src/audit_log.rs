@@ -175,6 +175,23 @@ impl AuditLog {
         }
     }
 
+    /// The newest entries of one kind (kind's details, at_ms), newest first.
+    pub fn newest_of(&self, kind: RecordKind, limit: u32) -> Vec<(String, i64)> {
+        let Some(store) = self.store.as_ref() else {
+            return vec![];
+        };
+        match store.newest_of_kind(kind.as_str(), limit) {
+            Ok(entries) => entries
+                .into_iter()
+                .map(|e| (e.entry.details, e.entry.at_ms))
+                .collect(),
+            Err(e) => {
+                tracing::warn!("the audit log could not be read: {e}");
+                vec![]
+            }
+        }
+    }
+
     /// The open store's file and key.
     pub fn access(&self) -> Option<(std::path::PathBuf, DbKey)> {
         self.access.clone()

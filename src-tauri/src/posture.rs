@@ -15,6 +15,7 @@ use veil_core::clock::{Clock, SystemClock};
 use veil_core::posture::tracker::RESUME_SETTLE;
 use veil_core::posture::{CheckId, CheckResult, PostureConfig};
 use veil_core::state::{Event, PostureEvent};
+use veil_core::status::StoreState;
 use veil_os::posture::Probes;
 use veil_os::watch::FileWatch;
 
@@ -29,6 +30,8 @@ const CONFIRM_TIMER_CHANGE: Duration = Duration::from_secs(60);
 /// Signals come in bursts (NetworkManager reports signal strength):
 /// triggered runs are at least this far apart.
 const MIN_TRIGGER_GAP: Duration = Duration::from_secs(5);
+/// How long the first run waits for the store to open.
+const STORE_WAIT: Duration = Duration::from_secs(10);
 /// How often the desktop's settings files are looked at (a metadata read).
 const FILE_POLL: Duration = Duration::from_secs(2);
 
@@ -171,6 +174,12 @@ fn run(actor: ActorHandle, mut config: Config, rx: Receiver<Msg>) {
         }
         differs
     };
+    // The first run waits for the store (briefly), so the last recorded
+    // results are known and a result that still holds is not recorded again.
+    let deadline = Instant::now() + STORE_WAIT;
+    while actor.snapshot().status.store.state == StoreState::Starting && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     check(&config, &all());
     let mut periodic = next_periodic(config.posture.check_every);
     let mut confirm: Option<(Instant, BTreeSet<CheckId>)> = None;

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import type { CameraStatus, DestinationStatus, Snapshot } from "./bindings";
+import type { CameraStatus, CheckStatus, DestinationStatus, PostureStatus, Snapshot } from "./bindings";
 import {
   cameraSummary,
   fileStateText,
@@ -7,6 +7,7 @@ import {
   formatValue,
   liveUses,
   micSummary,
+  postureSummary,
   renderDashboard,
   renderSettings,
   shieldSummary,
@@ -319,5 +320,46 @@ describe("reporting to the organization", () => {
   it("never shows a collector token", () => {
     expect(formatValue({ Authorization: "Bearer secret" }, "fleet.otlp_headers")).toBe("Authorization (values hidden)");
     expect(formatValue({ site: "lisbon" }, "fleet.labels")).toBe("site: lisbon");
+  });
+});
+
+describe("postureSummary", () => {
+  const check = (over: Partial<CheckStatus>): CheckStatus => ({
+    id: "screen_lock",
+    result: "pass",
+    required: true,
+    observed: "lock_on",
+    expected: "locks within 15 minutes",
+    reason: null,
+    since: 0,
+    fix_by: null,
+    title: "Screen lock",
+    detail: "",
+    why: "",
+    fix: null,
+    ...over,
+  });
+  const posture = (checks: CheckStatus[]): PostureStatus => ({
+    checks,
+    compliant: !checks.some((c) => c.required && c.result === "fail"),
+    checked_at: 0,
+    checking: false,
+  });
+  it("asks for a fix when a required check fails past its date", () => {
+    const s = postureSummary(posture([check({ result: "fail" })]), 1000);
+    expect(s.tone).toBe("alert");
+    expect(s.text).toContain("needs fixing");
+  });
+  it("gives the date while the grace lasts", () => {
+    const s = postureSummary(posture([check({ result: "fail", fix_by: 5000 })]), 1000);
+    expect(s.text).toContain("by");
+  });
+  it("does not count unknown or advice against the computer", () => {
+    const s = postureSummary(
+      posture([check({ result: "unknown" }), check({ id: "wifi", result: "fail", required: false })]),
+      1000,
+    );
+    expect(s.tone).toBe("ok");
+    expect(s.text).toContain("advice");
   });
 });

@@ -7,6 +7,7 @@ import type {
   CheckId,
   CheckResult,
   CheckStatus,
+  Fix,
   PostureStatus,
   DestinationStatus,
   Entry,
@@ -361,16 +362,27 @@ function postureCheck(c: CheckStatus, nowMs: number, actions: PostureActions): H
     ),
     h("p", { class: "check-detail" }, c.detail),
     c.result === "fail" ? h("p", { class: "muted small check-why" }, c.why) : null,
-    fix
-      ? h(
-          "div",
-          { class: "check-fix" },
-          h("p", { class: "small check-fix-title" }, "How to fix it"),
-          h("ol", { class: "check-steps" }, ...fix.steps.map((step) => h("li", {}, step))),
-          open,
-        )
-      : null,
+    fix ? fixDetails(c, fix, open) : null,
   );
+}
+
+/** Advice the agent unfolded stays unfolded across re-renders. */
+const unfoldedFixes = new Set<CheckId>();
+
+function fixDetails(c: CheckStatus, fix: Fix, open: HTMLElement | null): HTMLElement {
+  // Required fixes are open; advice stays folded so the card stays short.
+  const details = h(
+    "details",
+    { class: "check-fix", open: c.required || unfoldedFixes.has(c.id) },
+    h("summary", { class: "small check-fix-title" }, "How to fix it"),
+    h("ol", { class: "check-steps" }, ...fix.steps.map((step) => h("li", {}, step))),
+    open,
+  );
+  details.addEventListener("toggle", () => {
+    if (details.open) unfoldedFixes.add(c.id);
+    else unfoldedFixes.delete(c.id);
+  });
+  return details;
 }
 
 function postureCard(p: PostureStatus, actions: PostureActions, nowMs = Date.now()): HTMLElement {

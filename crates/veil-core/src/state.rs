@@ -114,6 +114,9 @@ pub enum PostureEvent {
     Resumed { at: Millis },
     /// A run started ("Check again"): the card shows it.
     Checking,
+    /// `posture_changed` records from the store (details, at_ms), newest
+    /// first: what was last known of each check.
+    Recorded(Vec<(String, i64)>),
 }
 
 /// Something worth keeping in the record of privacy events.
@@ -464,6 +467,12 @@ impl VeilState {
             }
             PostureEvent::Resumed { at } => {
                 self.posture.resumed(at);
+                vec![]
+            }
+            PostureEvent::Recorded(records) => {
+                for (details, at) in records {
+                    self.posture.remember(&details, Millis(at));
+                }
                 vec![]
             }
             PostureEvent::Ran { run, at } => {

@@ -152,6 +152,18 @@ impl Store {
         result.map_err(|e| self.sql_err(e))
     }
 
+    /// The newest `limit` entries of one kind, newest first.
+    pub fn newest_of_kind(&self, kind: &str, limit: u32) -> Result<Vec<Entry>, StoreError> {
+        let result = (|| {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT {COLUMNS} FROM audit WHERE kind = ?1 ORDER BY seq DESC LIMIT ?2"
+            ))?;
+            let rows = stmt.query_map(rusqlite::params![kind, limit], row_to_entry)?;
+            rows.collect::<Result<Vec<_>, _>>()
+        })();
+        result.map_err(|e| self.sql_err(e))
+    }
+
     /// The newest entry, if any.
     pub fn last_entry(&self) -> Result<Option<Entry>, StoreError> {
         let result = self

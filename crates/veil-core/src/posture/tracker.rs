@@ -48,10 +48,37 @@ impl Transition {
     }
 }
 
+/// What the audit log last said of a check, before this start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Remembered {
+    result: CheckResult,
+    observed: String,
+    since: Millis,
+}
+
+/// `check=X from=A to=B observed=O ...` back into its parts.
+fn parse_details(details: &str) -> Option<(CheckId, CheckResult, String)> {
+    let field = |name: &str| {
+        details
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+    };
+    let id = CheckId::parse(field("check")?)?;
+    let result = match field("to")? {
+        "pass" => CheckResult::Pass,
+        "fail" => CheckResult::Fail,
+        "unknown" => CheckResult::Unknown,
+        "not_applicable" => CheckResult::NotApplicable,
+        _ => return None,
+    };
+    Some((id, result, field("observed")?.to_string()))
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tracker {
     platform: Platform,
     checks: BTreeMap<CheckId, Tracked>,
+    remembered: BTreeMap<CheckId, Remembered>,
     settle_until: Millis,
     checked_at: Option<Millis>,
     checking: bool,
@@ -66,6 +93,7 @@ impl Tracker {
         Self {
             platform,
             checks: BTreeMap::new(),
+            remembered: BTreeMap::new(),
             settle_until: Millis(0),
             checked_at: None,
             checking: false,
@@ -74,6 +102,23 @@ impl Tracker {
 
     pub fn platform(&self) -> Platform {
         self.platform
+    }
+
+    /// A `posture_changed` record from before this start (newest first:
+    /// the first one seen for a check wins). A first result that matches
+    /// it is not recorded again and keeps its `since` (and grace).
+    pub fn remember(&mut self, details: &str, at: Millis) {
+        let Some((id, result, observed)) = parse_details(details) else {
+            return;
+        };
+        if self.checks.contains_key(&id) {
+            return;
+        }
+        self.remembered.entry(id).or_insert(Remembered {
+            result,
+            observed,
+            since: at,
+        });
     }
 
     /// The computer woke from sleep at `at`.
@@ -110,18 +155,25 @@ impl Tracker {
             let required = config.is_required(id);
             match self.checks.get_mut(&id) {
                 None => {
-                    out.push(Transition {
-                        id,
-                        from: None,
-                        to: o.result,
-                        observed: o.observed.clone(),
-                        required,
-                    });
+                    let known = self.remembered.remove(&id);
+                    let since = match &known {
+                        Some(k) if k.result == o.result && k.observed == o.observed => k.since,
+                        _ => {
+                            out.push(Transition {
+                                id,
+                                from: known.map(|k| k.result),
+                                to: o.result,
+                                observed: o.observed.clone(),
+                                required,
+                            });
+                            at
+                        }
+                    };
                     self.checks.insert(
                         id,
                         Tracked {
                             shown: o,
-                            since: at,
+                            since,
                             candidate: None,
                         },
                     );
@@ -280,6 +332,37 @@ mod tests {
         assert_eq!(
             t.status(&cfg(&[CheckId::ScreenLock], 0)).problems(0).len(),
             1
+        );
+    }
+
+    #[test]
+    fn what_the_log_last_said_carries_over_a_restart() {
+        let c = cfg(&[CheckId::ScreenLock], 3);
+        let day = 86_400_000;
+        let mut t = Tracker::new(Platform::Gnome);
+        // Newest first, as the store gives them; junk is ignored.
+        t.remember(
+            "check=screen_lock from=pass to=fail observed=lock_off required=true",
+            Millis(day),
+        );
+        t.remember(
+            "check=screen_lock from=unchecked to=pass observed=lock_on required=true",
+            Millis(0),
+        );
+        t.remember("not a posture record", Millis(0));
+        // Still off after the restart: no new record, the grace goes on.
+        assert!(t.observe(lock(false), Millis(2 * day), &c).is_empty());
+        assert_eq!(t.status(&c).checks[0].fix_by, Some(4 * day));
+        // A check that changed while Veil was not running is recorded as such.
+        let mut t = Tracker::new(Platform::Gnome);
+        t.remember(
+            "check=screen_lock from=pass to=fail observed=lock_off required=true",
+            Millis(day),
+        );
+        let got = t.observe(lock(true), Millis(2 * day), &c);
+        assert_eq!(
+            got[0].details(),
+            "check=screen_lock from=fail to=pass observed=lock_on required=true"
         );
     }
 
