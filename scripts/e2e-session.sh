@@ -44,7 +44,14 @@ export NO_AT_BRIDGE=1
 dbus-update-activation-environment DISPLAY XDG_RUNTIME_DIR NO_AT_BRIDGE
 # The keyring daemon forks; its PID comes from its control socket's owner.
 echo -n "veil-e2e" | gnome-keyring-daemon --unlock --components=secrets >"$LOGS/keyring.env" 2>"$LOGS/keyring.log"
-kr=$(pgrep -u "$(id -u)" -n gnome-keyring-d || true)
+# Another run may have its own keyring on another display: take the one
+# started on this session's bus.
+kr=""
+for p in $(pgrep -u "$(id -u)" gnome-keyring-d || true); do
+  if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "DBUS_SESSION_BUS_ADDRESS=$DBUS_SESSION_BUS_ADDRESS"; then
+    kr=$p
+  fi
+done
 [ -n "$kr" ] && pids+=("$kr")
 
 # Each test home starts its own PulseAudio server (tests/src/pulse.rs).

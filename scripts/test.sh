@@ -36,7 +36,7 @@ cargo build --release -p veil --bins --features tauri/custom-protocol
 step "end-to-end tests (Xvfb, openbox, tray, D-Bus, Secret Service, PulseAudio)"
 cargo build -p veil
 cargo test -p veil-e2e --no-run
-dbus-run-session -- scripts/e2e-session.sh cargo test -p veil-e2e --no-fail-fast -- --test-threads=1
+scripts/test-e2e.sh
 
 step "installers: build the .deb and .rpm, lintian, install, run, remove"
 scripts/test-installers.sh
