@@ -77,9 +77,10 @@ impl crate::posture::ScreenLock for ScreenLockProbe {
         match Platform::linux_desktop(&self.env.desktop) {
             Platform::Gnome => match self.read_gnome() {
                 Ok(g) => decide::decide_gnome(&g, max),
-                Err(e) => {
-                    Observation::unknown(&format!("locks within {} minutes", max.as_secs() / 60), e)
-                }
+                Err(e) => Observation::unknown(
+                    &format!("locks within {} minutes", max.as_secs().div_ceil(60)),
+                    e,
+                ),
             },
             Platform::Kde => decide::decide_kde(&self.read_kde(), max),
             _ => decide::unknown_desktop(&self.env.desktop, max),
