@@ -93,10 +93,12 @@ pub struct WindowsFirewall {
 }
 
 pub fn decide_windows(f: &WindowsFirewall) -> Observation {
+    // No active profile (no network): Windows Firewall's state says nothing.
     let profiles_on = f
         .active_profiles_on
         .as_ref()
-        .map(|p| !p.is_empty() && p.iter().all(|on| *on));
+        .filter(|p| !p.is_empty())
+        .map(|p| p.iter().all(|on| *on));
     match (f.wsc_health, profiles_on) {
         (Some(0), _) | (_, Some(true)) => Observation::pass(
             "firewall_on",
@@ -221,6 +223,7 @@ mod tests {
             (w(Some(2), None), Fail),
             (w(None, Some(vec![true, false])), Fail),
             (w(Some(1), None), Unknown),
+            (w(None, Some(vec![])), Unknown),
             (w(None, None), Unknown),
         ] {
             assert_eq!(decide_windows(&f).result, result, "{f:?}");

@@ -322,13 +322,14 @@ impl PostureStatus {
 }
 
 /// Whether `name` matches a policy pattern: `*` matches any run of
-/// characters, everything else literally (interface names, unit names).
+/// characters, everything else literally but for ASCII case (Windows
+/// adapter names ignore case; Linux interface names are lower case).
 pub fn glob_match(pattern: &str, name: &str) -> bool {
     fn go(p: &[u8], n: &[u8]) -> bool {
         match (p.first(), n.first()) {
             (None, None) => true,
             (Some(b'*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b) => go(&p[1..], &n[1..]),
             _ => false,
         }
     }
@@ -358,6 +359,7 @@ mod tests {
             ("tun0", "tun01", false),
             ("*vpn*", "corpvpn1", true),
             ("*", "", true),
+            ("WireGuard*", "wireguard tunnel", true),
         ] {
             assert_eq!(glob_match(p, n), ok, "{p} {n}");
         }
