@@ -80,6 +80,8 @@ impl Heartbeat {
             word(status.camera.detection == crate::camera::Detection::Ok),
         );
         compliance.insert("training".into(), word(status.training.due == 0));
+        // No required device check fails (`unknown` is not a failure).
+        compliance.insert("posture".into(), word(status.posture.compliant));
         compliance.insert(
             "policy".into(),
             word(matches!(
