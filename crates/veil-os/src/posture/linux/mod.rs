@@ -3,6 +3,7 @@
 //! PackageKit, NetworkManager). Everything is read as the agent's user.
 
 pub mod antivirus;
+mod bus;
 pub mod disk;
 pub mod firewall;
 pub mod network;
