@@ -54,11 +54,36 @@ impl UpdatesProbe {
             Ok((security_pending, other_pending)) => PackageKit::Read {
                 security_pending,
                 other_pending,
-                cache_age: cache_age(&c),
+                cache_age: [cache_age(&c), self.apt_lists_age()]
+                    .into_iter()
+                    .flatten()
+                    .min(),
             },
             Err(Failure::Absent) => PackageKit::Absent,
             Err(Failure::Other(e)) => PackageKit::Error(e),
         }
+    }
+
+    /// Since APT last fetched its package lists (its own timer refreshes
+    /// them without PackageKit): the newest `*_InRelease`/`*_Release` file
+    /// or APT's update stamp. None where there is no APT.
+    fn apt_lists_age(&self) -> Option<Duration> {
+        let stamp = self.env.path("/var/lib/apt/periodic/update-success-stamp");
+        let lists = fs::read_dir(self.env.path("/var/lib/apt/lists")).ok();
+        let newest = lists
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| {
+                let n = e.file_name();
+                let n = n.to_string_lossy();
+                n.ends_with("_InRelease") || n.ends_with("_Release")
+            })
+            .map(|e| e.path())
+            .chain(std::iter::once(stamp))
+            .filter_map(|p| fs::metadata(p).and_then(|m| m.modified()).ok())
+            .max()?;
+        std::time::SystemTime::now().duration_since(newest).ok()
     }
 
     /// `APT::Periodic::Unattended-Upgrade` as APT reads it; None when
@@ -214,8 +239,8 @@ fn tally(info: u32, security: &mut u32, others: &mut u32) {
 }
 
 /// Since PackageKit last refreshed the package lists. None when it never
-/// did (it answers the largest u32), which leaves the age unknown rather
-/// than "stale": APT's own timer may refresh them without PackageKit.
+/// did (it answers the largest u32): APT's own timer may refresh them
+/// without PackageKit, so the lists' own age is looked at too.
 fn cache_age(c: &Connection) -> Option<Duration> {
     let (secs,): (u32,) = bus::call(
         c,
