@@ -399,6 +399,9 @@ impl OtlpReceiver {
             "the OTLP receiver did not start: {}",
             self.log()
         );
+        // Kept open: Python may write the line's end separately, and a
+        // closed pipe would kill the receiver (BrokenPipeError).
+        self.stdout = Some(stdout);
         self.child = Some(child);
     }
 

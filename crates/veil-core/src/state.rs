@@ -176,6 +176,9 @@ pub struct VeilState {
     fleet_at: Millis,
     posture: crate::posture::Tracker,
     posture_at: Millis,
+    /// The newest time an event carried (the training clock ticks each
+    /// second): what "now" is for alerts and grace periods.
+    latest: Millis,
     camera: CameraWatch,
     trainer: crate::training::Trainer,
 }
@@ -199,6 +202,7 @@ impl VeilState {
             fleet_at: Millis(0),
             posture: crate::posture::Tracker::new(crate::posture::Platform::native_default()),
             posture_at: Millis(0),
+            latest: Millis(0),
             trainer: Default::default(),
         }
     }
@@ -218,7 +222,10 @@ impl VeilState {
 
     /// The latest time any input told us, for grace periods.
     fn now(&self) -> Millis {
-        self.posture_at.max(self.trainer.now()).max(self.fleet_at)
+        self.latest
+            .max(self.posture_at)
+            .max(self.trainer.now())
+            .max(self.fleet_at)
     }
 
     pub fn shield_enabled(&self) -> bool {
@@ -255,6 +262,9 @@ impl VeilState {
 
     pub fn handle(&mut self, event: Event) -> Result<Vec<Action>, Denied> {
         let privacy_on = self.privacy_on();
+        if let Event::Training(TrainingEvent::Tick(m)) = &event {
+            self.latest = self.latest.max(m.now);
+        }
         match event {
             Event::SetPrivacy { on, by } => self.set_privacy(PrivacyMode::from_on(on), by),
             Event::UserFileRead(read) => {
@@ -538,9 +548,11 @@ impl VeilState {
             out.extend(self.mic.problem());
         }
         out.extend(self.camera.problems(camera, self.privacy_on()));
+        // The latest time any input gave, not the fleet's own last report:
+        // a receiver that stays down reports nothing new.
         out.extend(
             self.fleet
-                .problem(self.settings.fleet.alert_after, self.fleet_at.0),
+                .problem(self.settings.fleet.alert_after, self.now().0),
         );
         out.extend(self.posture().problems(self.now().0));
         out
@@ -615,6 +627,44 @@ mod tests {
         s.handle(Event::PolicyFileRead(FileRead::Text(policy.into())))
             .unwrap();
         s
+    }
+
+    #[test]
+    fn a_receiver_down_past_the_alert_time_needs_attention_though_it_reports_nothing_new() {
+        use crate::fleet::{DestinationKind, DestinationState, DestinationStatus, FleetStatus};
+        let mut s = state(PrivacyMode::On, "fleet.alert_after_minutes = 1\n");
+        let down = FleetStatus {
+            destinations: vec![DestinationStatus {
+                kind: DestinationKind::Syslog,
+                endpoint: "logs.example.com:6514".into(),
+                state: DestinationState::Retrying,
+                queued: 3,
+                last_delivered_at: None,
+                last_error: Some("connection refused".into()),
+                failing_since: Some(1_000),
+            }],
+            host_id: None,
+        };
+        s.handle(Event::Fleet {
+            status: down,
+            at: Millis(1_000),
+        })
+        .unwrap();
+        let tick = |s: &mut VeilState, at: i64| {
+            s.handle(Event::Training(TrainingEvent::Tick(
+                crate::training::Moment {
+                    now: Millis(at),
+                    idle: std::time::Duration::ZERO,
+                    call: false,
+                    shield_up: false,
+                },
+            )))
+            .unwrap();
+        };
+        tick(&mut s, 30_000);
+        assert!(s.problems().iter().all(|p| p.source != "fleet"));
+        tick(&mut s, 61_500);
+        assert!(s.problems().iter().any(|p| p.source == "fleet"));
     }
 
     #[test]
