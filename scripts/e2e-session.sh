@@ -23,15 +23,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free display number.
-n=99
-while [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ]; do n=$((n+1)); done
-export DISPLAY=":$n"
-Xvfb "$DISPLAY" -screen 0 1280x800x24 -nolisten tcp >"$LOGS/xvfb.log" 2>&1 &
+# Xvfb picks a free display itself and says which when it is ready
+# (-displayfd): two runs started at once cannot take the same number.
+displayfile="$XDG_RUNTIME_DIR/display"
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$displayfile" >"$LOGS/xvfb.log" 2>&1 &
 pids+=($!)
 # Up to 30 s: a loaded CI machine can be slow to start it.
-for _ in $(seq 300); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
-xdpyinfo >/dev/null 2>&1 || { echo "Xvfb did not start" >&2; exit 1; }
+for _ in $(seq 300); do [ -s "$displayfile" ] && break; sleep 0.1; done
+[ -s "$displayfile" ] || { echo "Xvfb did not start" >&2; cat "$LOGS/xvfb.log" >&2; exit 1; }
+export DISPLAY=":$(tr -d '[:space:]' <"$displayfile")"
+for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+xdpyinfo >/dev/null 2>&1 || { echo "Xvfb on $DISPLAY does not answer" >&2; exit 1; }
 
 openbox >"$LOGS/openbox.log" 2>&1 &
 pids+=($!)
