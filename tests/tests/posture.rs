@@ -207,3 +207,64 @@ async fn check_again_runs_the_checks_and_every_check_answers() {
     }
     s.end().await;
 }
+
+/// An agent's own bus that claims to be NetworkManager (a WPA2 network)
+/// fools a test build, which honours `DBUS_SYSTEM_BUS_ADDRESS`, and does
+/// not fool a release build, which reads the system bus at its socket.
+#[test]
+fn a_bus_of_the_agents_own_cannot_answer_for_networkmanager() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let home = Home::new();
+    let mut bus = Command::new("dbus-daemon")
+        .args(["--session", "--nofork", "--print-address=1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("dbus-daemon");
+    let mut address = String::new();
+    BufReader::new(bus.stdout.take().unwrap())
+        .read_line(&mut address)
+        .unwrap();
+    let address = address.trim().to_string();
+    let mut fake = Command::new("/usr/bin/python3")
+        .arg(veil_e2e::workspace().join("tests/receivers/fake_networkmanager.py"))
+        .arg(&address)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3-dbusmock");
+    let mut ready = String::new();
+    let mut out = BufReader::new(fake.stdout.take().unwrap());
+    out.read_line(&mut ready).unwrap();
+    assert_eq!(
+        ready.trim(),
+        "ready",
+        "the fake NetworkManager did not start"
+    );
+    home.set_env("DBUS_SYSTEM_BUS_ADDRESS", &address);
+
+    let wifi = |program: PathBuf| -> serde_json::Value {
+        let o = Command::new(program)
+            .args(["posture", "--json"])
+            .envs(home.env())
+            .output()
+            .expect("veil posture");
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("posture JSON");
+        v["checks"]
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["id"] == "wifi").cloned())
+            .unwrap_or_default()
+    };
+    // The fake works: a test build reads it.
+    let test_build = wifi(veil_e2e::binary());
+    assert_eq!(test_build["observed"], "wpa2", "{test_build:#}");
+    // The release build does not take it for the system's.
+    let release = wifi(veil_e2e::release_binary());
+    assert_ne!(release["observed"], "wpa2", "{release:#}");
+    assert_ne!(release["result"], "pass", "{release:#}");
+    let _ = fake.kill();
+    let _ = fake.wait();
+    let _ = bus.kill();
+    let _ = bus.wait();
+}
