@@ -4,6 +4,7 @@ pub mod config;
 pub mod edit;
 pub mod effective;
 pub mod layer;
+pub mod managed;
 pub mod policy_source;
 pub mod schema;
 pub mod value;
