@@ -9,7 +9,7 @@ pub mod policy_source;
 pub mod schema;
 pub mod value;
 
-pub use config::{Config, ConfigChange, FileRead, FileState, FileStatus};
+pub use config::{Config, ConfigChange, FileRead, FileState, FileStatus, PolicyRead};
 pub use effective::{Appearance, Effective, Entry, KeyFallback, Settings, Source};
 pub use layer::{FileError, Layer, Origin};
 pub use value::Value;
