@@ -1,5 +1,7 @@
 //! Settings and managed policy.
 
+#[cfg(test)]
+mod admx;
 pub mod config;
 pub mod edit;
 pub mod effective;
