@@ -18,6 +18,8 @@ pub fn spawn(actor: ActorHandle, paths: Paths) {
     tauri::async_runtime::spawn(async move {
         // Policy before the agent's file, so locks are known when it is read.
         let mut policy = FileWatch::new(paths.policy_file.clone());
+        // The registry or profiles (none on Linux) are read with the file.
+        let mut managed = veil_os::managed_policy::Watch::new();
         let mut user = FileWatch::new(paths.settings_file());
         // A per-user autostart entry written behind Veil's back (Linux).
         #[cfg(target_os = "linux")]
@@ -29,7 +31,8 @@ pub fn spawn(actor: ActorHandle, paths: Paths) {
                     .request_nowait(crate::actor::Command::AutostartChanged)
                     .await;
             }
-            if policy.changed() {
+            // Both asked every time (`|`), so each keeps its own state.
+            if policy.changed() | managed.changed() {
                 actor.post(Event::PolicyFileRead(paths.read_policy())).await;
             }
             if user.changed() {

@@ -129,16 +129,26 @@ locked: boolean,
 line: number | null, };
 
 /**
- * A problem in a settings or policy file, located for a human.
+ * A problem in a settings or policy file, located for a human. Values
+ * from the registry or a configuration profile have no line: `line` and
+ * `column` are 0 there and `file` is the registry value's path or the
+ * profile's file.
  */
 export type FileError = { file: string, line: number, column: number, key: string | null, message: string, };
 
 export type FileStatus = { path: string, 
 /**
  * SHA-256 of the file as read (lowercase hex); null when missing or
- * unreadable. IT compares it with the file it deployed.
+ * unreadable. IT compares it with the file it deployed. With registry
+ * or profile values, of the canonical text of the file and those
+ * values together (`PolicyRead::canonical_text`).
  */
-sha256: string | null, } & ({ "state": "missing" } | { "state": "loaded" } | { "state": "rejected", errors: Array<FileError>, });
+sha256: string | null, 
+/**
+ * The registry key or configuration profiles whose values are merged
+ * over the file, most important first; absent when there are none.
+ */
+managed?: Array<string>, } & ({ "state": "missing" } | { "state": "loaded" } | { "state": "rejected", errors: Array<FileError>, });
 
 /**
  * How to fix a check on this computer.

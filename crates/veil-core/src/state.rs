@@ -11,7 +11,7 @@ use crate::audit::RecordKind;
 use crate::camera::{CameraScan, CameraStatus, CameraWatch, CoverReading};
 use crate::clock::Millis;
 use crate::mic::{MicReport, MicStatus};
-use crate::settings::{Config, ConfigChange, Effective, FileRead, Settings};
+use crate::settings::{Config, ConfigChange, Effective, FileRead, PolicyRead, Settings};
 use crate::shield::ShieldStatus;
 use crate::status::{Overall, Problem, Snapshot, Status, StoreStatus};
 use crate::training::{TrainingAction, TrainingEvent};
@@ -69,7 +69,8 @@ pub enum Event {
         by: ChangedBy,
     },
     UserFileRead(FileRead),
-    PolicyFileRead(FileRead),
+    /// The policy file, with the registry or profiles merged over it.
+    PolicyFileRead(PolicyRead),
     /// The store opened, failed, or was reset.
     StoreChanged(StoreStatus),
     /// The microphone guard looked at the devices (and maybe changed them).
@@ -387,10 +388,15 @@ impl VeilState {
             ConfigFile::Settings => ("settings", self.config.user_status()),
         };
         // Every policy read is recorded with the file's hash, so IT can
-        // tell which file was in force.
+        // tell which file was in force. Registry or profile values are
+        // named first (they win over the file) and are in the hash.
+        let label = match &status.managed {
+            Some(managed) => format!("{} over {}", managed.join(" over "), status.path),
+            None => status.path.clone(),
+        };
         let path = match (file, &status.sha256) {
-            (ConfigFile::Policy, Some(hash)) => format!("{} (sha256 {hash})", status.path),
-            _ => status.path.clone(),
+            (ConfigFile::Policy, Some(hash)) => format!("{label} (sha256 {hash})"),
+            _ => label,
         };
         match change {
             ConfigChange::Unchanged => vec![],
@@ -458,7 +464,7 @@ impl VeilState {
                     .collect();
                 if file == ConfigFile::Policy {
                     if let Some(text) = self.config.policy_text_in_force() {
-                        actions.push(Action::CachePolicy(text.to_string()));
+                        actions.push(Action::CachePolicy(text));
                     }
                 }
                 if self.privacy_mode() != before_mode {
@@ -624,7 +630,7 @@ mod tests {
 
     fn state(chosen: PrivacyMode, policy: &str) -> VeilState {
         let mut s = VeilState::new(chosen, Config::new("user.toml", "policy.toml"), "veil.db");
-        s.handle(Event::PolicyFileRead(FileRead::Text(policy.into())))
+        s.handle(Event::PolicyFileRead(FileRead::Text(policy.into()).into()))
             .unwrap();
         s
     }
@@ -709,9 +715,9 @@ mod tests {
         let mut s = state(PrivacyMode::Off, "");
         assert_eq!(s.status().state, Overall::Off);
         let actions = s
-            .handle(Event::PolicyFileRead(FileRead::Text(
-                "force_privacy_mode = true".into(),
-            )))
+            .handle(Event::PolicyFileRead(
+                FileRead::Text("force_privacy_mode = true".into()).into(),
+            ))
             .unwrap();
         assert_eq!(s.privacy_mode(), PrivacyMode::On);
         assert!(s.status().privacy_mode_locked);
@@ -771,10 +777,10 @@ mod tests {
                 .collect()
         };
         let mut s = VeilState::new(PrivacyMode::On, Config::new("u", "p"), "veil.db");
-        let policy = |t: &str| Event::PolicyFileRead(FileRead::Text(t.into()));
+        let policy = |t: &str| Event::PolicyFileRead(FileRead::Text(t.into()).into());
         let user = |t: &str| Event::UserFileRead(FileRead::Text(t.into()));
         assert_eq!(
-            kinds(&mut s, Event::PolicyFileRead(FileRead::Missing)),
+            kinds(&mut s, Event::PolicyFileRead(FileRead::Missing.into())),
             ["policy_missing"]
         );
         assert!(kinds(&mut s, user("")).is_empty());
@@ -788,7 +794,7 @@ mod tests {
         );
         assert_eq!(kinds(&mut s, policy("allow_quit = ")), ["policy_rejected"]);
         assert_eq!(
-            kinds(&mut s, Event::PolicyFileRead(FileRead::Missing)),
+            kinds(&mut s, Event::PolicyFileRead(FileRead::Missing.into())),
             ["policy_removed"]
         );
         let mut fresh = VeilState::new(PrivacyMode::On, Config::new("u", "p"), "veil.db");
@@ -800,18 +806,18 @@ mod tests {
         let mut s = state(PrivacyMode::On, "allow_quit = false");
         assert_eq!(s.status().state, Overall::Protected);
         let actions = s
-            .handle(Event::PolicyFileRead(FileRead::Text(
-                "allow_quit = nope".into(),
-            )))
+            .handle(Event::PolicyFileRead(
+                FileRead::Text("allow_quit = nope".into()).into(),
+            ))
             .unwrap();
         let st = s.status();
         assert_eq!(st.state, Overall::Attention);
         assert!(st.problems[0].message.starts_with("policy.toml:1:"));
         assert!(!s.settings().allow_quit, "last good policy stays in force");
         assert!(actions.iter().any(|a| matches!(a, Action::Notify { .. })));
-        s.handle(Event::PolicyFileRead(FileRead::Text(
-            "allow_quit = false".into(),
-        )))
+        s.handle(Event::PolicyFileRead(
+            FileRead::Text("allow_quit = false".into()).into(),
+        ))
         .unwrap();
         assert_eq!(s.status().state, Overall::Protected);
     }

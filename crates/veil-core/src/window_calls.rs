@@ -200,6 +200,11 @@ mod tests {
             }
             .into(),
             args::CloseQuiz { later: false }.into(),
+            args::CheckPosture {}.into(),
+            args::OpenPostureSettings {
+                check: crate::posture::CheckId::Firewall,
+            }
+            .into(),
         ];
         assert_eq!(
             calls.len(),

@@ -35,6 +35,11 @@ pub enum ReadError {
 /// either, or something huge: only a regular file of at most `limit`
 /// bytes is read. A symlink to a regular file is followed.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    String::from_utf8(read_bytes(path, limit)?).map_err(|_| ReadError::NotText)
+}
+
+/// The same for a file that need not be text (a binary plist).
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut opts = OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -66,7 +71,7 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
             limit,
         });
     }
-    String::from_utf8(bytes).map_err(|_| ReadError::NotText)
+    Ok(bytes)
 }
 
 fn kind_of(meta: &fs::Metadata) -> &'static str {

@@ -18,6 +18,7 @@ pub mod hotkey;
 pub mod idle;
 pub mod instance;
 pub mod machine;
+pub mod managed_policy;
 pub mod paths;
 pub mod posture;
 pub mod process;

@@ -52,8 +52,10 @@ impl Paths {
             Build::current(),
             &PolicyFacts {
                 system_path: &system_text,
-                // symlink_metadata: anything at the path, even a dangling link.
-                system_present: std::fs::symlink_metadata(&system).is_ok(),
+                // symlink_metadata: anything at the path, even a dangling
+                // link. Registry or profile values are the organization's too.
+                system_present: std::fs::symlink_metadata(&system).is_ok()
+                    || crate::managed_policy::present(),
                 cached: cache.exists(),
                 override_path: wanted.as_deref(),
             },
@@ -68,9 +70,19 @@ impl Paths {
         })
     }
 
+    /// Reads the policy in force: the file, with the registry (Windows) or
+    /// configuration profiles (macOS) to merge over it; on Linux the file
+    /// alone.
+    pub fn read_policy(&self) -> veil_core::settings::PolicyRead {
+        veil_core::settings::PolicyRead {
+            file: self.read_policy_file(),
+            managed: crate::managed_policy::read(),
+        }
+    }
+
     /// Reads the policy file in force: a regular file of sane size and, where
     /// it must be, owned by an administrator and writable by no one else.
-    pub fn read_policy(&self) -> veil_core::settings::FileRead {
+    pub fn read_policy_file(&self) -> veil_core::settings::FileRead {
         use veil_core::settings::FileRead;
         if self.policy.must_be_admin_owned {
             match crate::files::admin_owned(&self.policy_file) {

@@ -246,7 +246,8 @@ pub enum PolicyCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Validate a policy file: exit 0 when valid, 1 with file:line errors otherwise.
+    /// Validate a policy file (or a macOS .mobileconfig / managed preferences
+    /// .plist): exit 0 when valid, 1 with file:line errors otherwise.
     Check { file: PathBuf },
 }
 

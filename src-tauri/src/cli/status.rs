@@ -43,6 +43,14 @@ pub fn run(paths: &Paths, json: bool) -> ExitCode {
         status["policy_file"]["path"].as_str().unwrap_or("?"),
         status["policy_file"]["state"].as_str().unwrap_or("?")
     );
+    // Registry or profiles merged over the file (Windows, macOS).
+    for source in status["policy_file"]["managed"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        println!("              + {}", source.as_str().unwrap_or("?"));
+    }
     let store = &status["store"];
     println!(
         "Audit log:    {} ({}){}",

@@ -20,7 +20,10 @@ pub enum Origin {
     Policy,
 }
 
-/// A problem in a settings or policy file, located for a human.
+/// A problem in a settings or policy file, located for a human. Values
+/// from the registry or a configuration profile have no line: `line` and
+/// `column` are 0 there and `file` is the registry value's path or the
+/// profile's file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct FileError {
     pub file: String,
@@ -32,7 +35,11 @@ pub struct FileError {
 
 impl fmt::Display for FileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if self.line == 0 {
+            write!(f, "{}: ", self.file)?;
+        } else {
+            write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        }
         if let Some(key) = &self.key {
             write!(f, "key `{key}`: ")?;
         }
@@ -40,10 +47,18 @@ impl fmt::Display for FileError {
     }
 }
 
-/// The validated values of one file, with the line each was set on.
+/// The validated values of one file, with where each was set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layer {
-    values: BTreeMap<&'static str, (Value, usize)>,
+    values: BTreeMap<&'static str, (Value, Place)>,
+}
+
+/// Where a value was set: a line of the TOML file (0: no file), or a
+/// registry key or configuration profile, as `veil policy show` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Place {
+    Line(usize),
+    Managed(String),
 }
 
 impl Layer {
@@ -54,7 +69,33 @@ impl Layer {
     /// The line the key was set on (none for the built-in fail-closed
     /// policy, which has no file).
     pub fn line_of(&self, key: &str) -> Option<usize> {
-        self.values.get(key).map(|(_, l)| *l).filter(|l| *l > 0)
+        match self.values.get(key) {
+            Some((_, Place::Line(l))) if *l > 0 => Some(*l),
+            _ => None,
+        }
+    }
+
+    /// The registry key or profile the key was set in
+    /// (`registry:HKLM\SOFTWARE\Policies\Veil\shield`), if not a file.
+    pub fn managed_place(&self, key: &str) -> Option<&str> {
+        match self.values.get(key) {
+            Some((_, Place::Managed(p))) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// This layer over `lower`, key by key: a key set here wins whole (a
+    /// table or list is not merged item by item), the others come from
+    /// `lower`. The registry or a profile over the policy file.
+    pub fn merge_over(mut self, lower: &Layer) -> Layer {
+        for (key, set) in &lower.values {
+            self.values.entry(key).or_insert_with(|| set.clone());
+        }
+        self
+    }
+
+    pub(super) fn insert_managed(&mut self, key: &'static str, value: Value, place: String) {
+        self.values.insert(key, (value, Place::Managed(place)));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -75,7 +116,7 @@ impl Layer {
             (super::schema::ALLOW_QUIT, Value::Bool(false)),
             (super::schema::START_AT_LOGIN, Value::Bool(true)),
         ] {
-            values.insert(key, (value, 0));
+            values.insert(key, (value, Place::Line(0)));
         }
         Layer { values }
     }
@@ -188,7 +229,7 @@ impl Walker<'_> {
         let (line, _) = line_col(self.text, offset);
         self.layer
             .values
-            .insert(spec.key, (Value::Map(values), line));
+            .insert(spec.key, (Value::Map(values), Place::Line(line)));
     }
 
     fn value(&mut self, key: &str, raw: &toml_edit::Value, offset: usize) {
@@ -240,7 +281,9 @@ impl Walker<'_> {
             return;
         }
         let (line, _) = line_col(self.text, offset);
-        self.layer.values.insert(spec.key, (value, line));
+        self.layer
+            .values
+            .insert(spec.key, (value, Place::Line(line)));
     }
 
     fn error(&mut self, offset: usize, key: Option<&str>, message: String) {
@@ -407,6 +450,58 @@ mod tests {
         assert_eq!(
             layer.get("microphone.approved_headsets"),
             Some(&Value::List(vec!["Poly*".into(), "Jabra Evolve*".into()]))
+        );
+    }
+
+    #[test]
+    fn an_upper_layer_wins_key_by_key() {
+        let file = Layer::parse(
+            "p",
+            "appearance = \"dark\"\nallow_quit = false\n[fleet.labels]\nsite = \"lisbon\"\n",
+            Origin::Policy,
+        )
+        .unwrap();
+        let mut upper = Layer::default();
+        upper.insert_managed(
+            "appearance",
+            Value::Text("light".into()),
+            "registry:K".into(),
+        );
+        upper.insert_managed(
+            "fleet.labels",
+            Value::Map([("team".to_string(), "claims".to_string())].into()),
+            "registry:K\\fleet\\labels".into(),
+        );
+        let merged = upper.merge_over(&file);
+        assert_eq!(merged.get("appearance"), Some(&Value::Text("light".into())));
+        assert_eq!(merged.managed_place("appearance"), Some("registry:K"));
+        assert_eq!(merged.line_of("appearance"), None);
+        // Not in the upper layer: the file's value and line.
+        assert_eq!(merged.get("allow_quit"), Some(&Value::Bool(false)));
+        assert_eq!(merged.line_of("allow_quit"), Some(2));
+        assert_eq!(merged.managed_place("allow_quit"), None);
+        // A table is replaced whole, not merged name by name.
+        assert_eq!(
+            merged.get("fleet.labels"),
+            Some(&Value::Map(
+                [("team".to_string(), "claims".to_string())].into()
+            ))
+        );
+        assert_eq!(merged.keys().count(), 3);
+    }
+
+    #[test]
+    fn errors_without_a_line_name_only_the_place() {
+        let e = FileError {
+            file: r"HKLM\SOFTWARE\Policies\Veil\shield\idle_seconds".into(),
+            line: 0,
+            column: 0,
+            key: Some("shield.idle_seconds".into()),
+            message: "unknown".into(),
+        };
+        assert_eq!(
+            e.to_string(),
+            r"HKLM\SOFTWARE\Policies\Veil\shield\idle_seconds: key `shield.idle_seconds`: unknown"
         );
     }
 

@@ -127,7 +127,7 @@ fn value_type(v: &Value) -> &'static str {
     }
 }
 
-fn quoted_list(options: &[&str]) -> String {
+pub(crate) fn quoted_list(options: &[&str]) -> String {
     options
         .iter()
         .map(|o| format!("\"{o}\""))
