@@ -326,3 +326,181 @@ async fn without_a_store_the_training_window_says_progress_cannot_be_saved() {
     assert!(!home.store_path().exists(), "nothing written in plain text");
     s.end().await;
 }
+
+/// A module with a question of each kind; the scenarios are long, as real
+/// ones are, so that fitting them matters.
+fn kinds_module() -> String {
+    let scenario = "You are on a call with a customer who is disputing a card payment. Your partner walks into the room behind you to ask about dinner, the customer's card number and address are on your screen, and the headset's cable is tangled in the chair. The customer is reading out the last four digits of another card while your child starts a video call on the laptop's speakers in the next room.";
+    let mut t = String::from(
+        "id = \"kinds\"\ntitle = \"Every kind of question\"\norder = 1\nlesson = \"\"\"\nOne of each kind.\n\"\"\"\n",
+    );
+    for (i, kind) in [
+        "scenario",
+        "multiple",
+        "true_false",
+        "scenario",
+        "multiple",
+        "true_false",
+    ]
+    .iter()
+    .enumerate()
+    {
+        t.push_str(&format!(
+            "\n[[question]]\nid = \"kinds-{i}\"\nkind = \"{kind}\"\n"
+        ));
+        match *kind {
+            "scenario" => t.push_str(&format!(
+                "scenario = \"{scenario}\"\nprompt = \"What do you do first?\"\n\
+                 [[question.option]]\ntext = \"Put the customer on hold and lock the screen before turning round.\"\ncorrect = true\nexplain = \"The screen is covered before anyone can read it, and the customer hears nothing of the room.\"\n\
+                 [[question.option]]\ntext = \"Turn round and answer your partner quickly; the customer will wait.\"\nexplain = \"The card number stays readable on the screen while you talk.\"\n\
+                 [[question.option]]\ntext = \"Mute the headset and keep talking to the customer.\"\nexplain = \"Muting hides the room's sound, not the screen.\"\n"
+            )),
+            "multiple" => t.push_str(
+                "prompt = \"Which of these must stay out of sight during a call?\"\n\
+                 [[question.option]]\ntext = \"The customer's card number on the screen.\"\ncorrect = true\nexplain = \"Anyone in the room could read and remember it.\"\n\
+                 [[question.option]]\ntext = \"A printed list of customers' addresses.\"\ncorrect = true\nexplain = \"Paper leaves the desk more easily than a screen.\"\n\
+                 [[question.option]]\ntext = \"The company's public website.\"\nexplain = \"Public pages hold nothing a customer trusted you with.\"\n",
+            ),
+            _ => t.push_str(
+                "prompt = \"A locked screen is enough when you step away for a minute.\"\n\
+                 [[question.option]]\ntext = \"True\"\ncorrect = true\nexplain = \"Locking hides everything; a minute is long enough for someone to read a card number.\"\n\
+                 [[question.option]]\ntext = \"False\"\nexplain = \"A locked screen is exactly what the rules ask for.\"\n",
+            ),
+        }
+    }
+    t
+}
+
+/// Where the question and the buttons are in the pop-up: (the progress
+/// line's top, the primary button's bottom, the viewport's height, the
+/// page scrolled by, the content fits).
+async fn quiz_layout(s: &Session) -> (f64, f64, f64, f64, bool) {
+    let v = s
+        .client
+        .execute(
+            "const p = document.getElementById('quiz-progress').getBoundingClientRect();\
+             const b = document.querySelector('.quiz-actions .primary').getBoundingClientRect();\
+             return [p.top, b.bottom, window.innerHeight, window.scrollY, document.body.dataset.fits === 'true'];",
+            vec![],
+        )
+        .await
+        .expect("layout");
+    let n = |i: usize| v[i].as_f64().unwrap_or(f64::NAN);
+    (n(0), n(1), n(2), n(3), v[4].as_bool().unwrap_or(false))
+}
+
+/// The page's own click. Under scaled text WebKitWebDriver's pointer lands
+/// beside the element (its coordinates do not follow GDK_DPI_SCALE), so
+/// these tests click the way the page's keyboard handling would.
+async fn js_click(s: &Session, css: &str) {
+    let script = format!(
+        "const e = document.querySelector({css:?}); if (!e) return false; e.click(); return true;"
+    );
+    s.eventually(SOON, &format!("{css} to click"), || async {
+        s.client
+            .execute(&script, vec![])
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            == Some(true)
+    })
+    .await;
+}
+
+async fn the_quiz_fits_at(scale: &str) {
+    let home = Home::new();
+    let org = home.path().join("org-training");
+    std::fs::create_dir_all(&org).unwrap();
+    std::fs::write(org.join("kinds.toml"), kinds_module()).unwrap();
+    home.write_settings("appearance = \"light\"\n");
+    home.write_policy(&format!(
+        "[training]\nextra_folder = \"{}\"\n",
+        org.display()
+    ));
+    // Text scaling as the desktop's 125 % / 150 % setting gives it.
+    home.set_env("GDK_DPI_SCALE", scale);
+    let s = Session::start(&home).await;
+    s.eventually(SOON, "the dashboard's training card", || async {
+        s.text("#training-summary")
+            .await
+            .contains("modules completed")
+    })
+    .await;
+    js_click(&s, "#open-training").await;
+    s.switch_to("training").await;
+    js_click(&s, "[data-module=kinds]").await;
+    s.eventually(SOON, "the lesson shows", || async {
+        s.text("#lesson-title").await.starts_with("Every kind")
+    })
+    .await;
+    js_click(&s, "#practice").await;
+    s.switch_to("quiz").await;
+    let mut kinds = vec![];
+    for n in 1..=3 {
+        s.eventually(SOON, "a question is asked", || async {
+            s.text("#quiz-progress").await == format!("Question {n} of 3")
+        })
+        .await;
+        // Let the window take its size.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let (top, bottom, height, scrolled, fits) = quiz_layout(&s).await;
+        let kind = s
+            .attr(".quiz-question", "data-kind")
+            .await
+            .unwrap_or_default();
+        assert_eq!(scrolled, 0.0, "{kind} at {scale}: opened scrolled");
+        assert!(
+            top >= 0.0,
+            "{kind} at {scale}: the question's top is cut ({top})"
+        );
+        assert!(
+            bottom <= height + 0.5,
+            "{kind} at {scale}: the buttons are cut ({bottom} > {height})"
+        );
+        if scale == "1" {
+            assert!(fits, "{kind}: the window did not grow to its question");
+            s.screenshot(&format!("quiz-{}", kind.replace('_', "-")))
+                .await;
+        }
+        js_click(&s, "#opt-a").await;
+        js_click(&s, "#quiz-submit").await;
+        s.eventually(SOON, "the explanation shows", || async {
+            !s.text("#explain-a").await.is_empty()
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let (top, bottom, height, _, _) = quiz_layout(&s).await;
+        assert!(
+            top >= 0.0,
+            "{kind} at {scale}: the explanation pushed the question out ({top})"
+        );
+        assert!(
+            bottom <= height + 0.5,
+            "{kind} at {scale}: the buttons went out of view ({bottom} > {height})"
+        );
+        if scale == "1" && n == 1 {
+            s.screenshot(&format!("quiz-{}-explained", kind.replace('_', "-")))
+                .await;
+        }
+        kinds.push(kind);
+        js_click(&s, "#quiz-next").await;
+    }
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        ["multiple", "scenario", "true_false"],
+        "one of each kind"
+    );
+    s.end().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quiz_fits_each_kind_of_question_at_100_percent() {
+    the_quiz_fits_at("1").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quiz_fits_at_125_and_150_percent() {
+    the_quiz_fits_at("1.25").await;
+    the_quiz_fits_at("1.5").await;
+}

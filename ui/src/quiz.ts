@@ -1,6 +1,7 @@
 // The quiz pop-up: at most 3 questions or 90 s, keyboard first (number keys
 // pick an option, Enter checks and moves on, Escape is "Later"), the
 // explanation right after each answer.
+import { getCurrentWindow, LogicalPosition, LogicalSize } from "@tauri-apps/api/window";
 import { answerQuestion, closeQuiz, getSnapshot, type AnswerOutcome, type QuizView } from "./bindings";
 import { h } from "./dom";
 import { applyTheme } from "./theme";
@@ -53,6 +54,39 @@ function next() {
   render();
 }
 
+/** The pop-up's width and how far it keeps from the screen's edges. */
+const WIDTH = 440;
+const MARGIN = 24;
+const MIN_HEIGHT = 240;
+const MAX_HEIGHT = 760;
+
+/**
+ * Sizes the pop-up to its content, up to what the screen's work area
+ * allows, in its bottom-right corner, and shows the question from its top:
+ * an agent reads a scenario from its first line. Sizes are logical pixels,
+ * so 125 % and 150 % scaling fit the same way.
+ */
+async function fit() {
+  window.scrollTo(0, 0);
+  const style = getComputedStyle(document.body);
+  const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+  const content = Math.ceil(root.getBoundingClientRect().height + padding);
+  const area = screen as Screen & { availLeft?: number; availTop?: number };
+  const max = Math.min(MAX_HEIGHT, area.availHeight - 2 * MARGIN);
+  const height = Math.max(MIN_HEIGHT, Math.min(content, max));
+  document.body.dataset.fits = String(content <= max);
+  try {
+    const win = getCurrentWindow();
+    await win.setSize(new LogicalSize(WIDTH, height));
+    const x = (area.availLeft ?? 0) + area.availWidth - WIDTH - MARGIN;
+    const y = (area.availTop ?? 0) + area.availHeight - height - MARGIN;
+    await win.setPosition(new LogicalPosition(Math.max(0, x), Math.max(0, y)));
+  } catch {
+    // Outside Tauri (the page's own tests): the page still scrolls.
+  }
+  window.scrollTo(0, 0);
+}
+
 function render() {
   if (!quiz) return;
   const q = quiz.questions[index];
@@ -79,7 +113,9 @@ function render() {
     h("div", { class: "quiz-actions" }, later, primary),
   );
   const first = root.querySelector<HTMLInputElement>("input[name=answer]:not([disabled])");
-  (first ?? primary).focus();
+  // Focus without scrolling: the question stays shown from its top.
+  (first ?? primary).focus({ preventScroll: true });
+  void fit();
 }
 
 document.addEventListener("keydown", (e) => {

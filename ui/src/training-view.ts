@@ -42,7 +42,7 @@ export function questionView(q: QuestionView, index: number, total: number, outc
   const right = outcome?.correct === true;
   return h(
     "section",
-    { class: "quiz-question", "data-question": q.id },
+    { class: "quiz-question", "data-question": q.id, "data-kind": q.kind },
     h("p", { class: "muted small", id: "quiz-progress" }, `Question ${index + 1} of ${total}`),
     q.scenario ? h("p", { class: "quiz-scenario" }, q.scenario) : null,
     h("p", { class: "quiz-prompt", id: "quiz-prompt" }, q.prompt),
