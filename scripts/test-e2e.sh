@@ -10,8 +10,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Split by running time (tests/artifacts/e2e-*.log show each file's).
-group_a=(hardening foundation microphone posture store)
-group_b=(fleet shield camera training wayland)
+group_a=(hardening foundation microphone posture store training accessibility)
+group_b=(fleet shield camera wayland)
 
 run_group() {
   local name=$1; shift

@@ -567,6 +567,38 @@ impl Session {
         }
     }
 
+    /// Runs axe-core (the UI's npm dev dependency) in the current window;
+    /// each violation of serious or critical impact as "rule: target
+    /// (help)". Moderate and minor ones are left to review.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        let axe = fs::read_to_string(workspace().join("ui/node_modules/axe-core/axe.min.js"))
+            .expect("axe-core (npm --prefix ui ci installs it)");
+        self.client
+            .execute(&format!("{axe}\nreturn true;"), vec![])
+            .await
+            .expect("inject axe-core");
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, { resultTypes: ['violations'] })\
+                   .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
+                     .flatMap(v => v.nodes.map(n => v.id + ': ' + n.target.join(' ') + ' (' + v.help + ')'))))\
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        result
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub async fn end(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
