@@ -32,6 +32,8 @@ PACKAGES=(
   # device posture: GNOME's real settings schemas and the gsettings tool,
   # PackageKit's daemon (run on a private system bus) and its client
   gsettings-desktop-schemas libglib2.0-bin packagekit packagekit-tools
+  # a real notification daemon for the notification test
+  dunst
   # the Windows tier (scripts/test-windows.sh): veil-os built with mingw,
   # its tests run under Wine (the 64-bit loader is enough)
   gcc-mingw-w64-x86-64 wine64
