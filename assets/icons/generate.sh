@@ -18,3 +18,5 @@ tmp=$(mktemp -d)
 (cd ../.. && npx tauri icon assets/icons/app-1024.png -o "$tmp" >/dev/null)
 cp "$tmp/icon.icns" icon.icns
 rm -rf "$tmp" app-*.png
+# The sidebar's logo is the same drawing (a test checks they match).
+cp app.svg ../../ui/public/veil-logo.svg

@@ -265,3 +265,15 @@ pub fn render(app: &AppHandle, snap: &Snapshot) {
         tracing::warn!("tray not updated: {e}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_sidebar_logo_is_the_app_icons_drawing() {
+        // The windows show ui/public's copy; assets/icons/generate.sh makes it.
+        assert_eq!(
+            include_str!("../../ui/public/veil-logo.svg"),
+            include_str!("../../assets/icons/app.svg")
+        );
+    }
+}

@@ -363,3 +363,4 @@ describe("postureSummary", () => {
     expect(s.text).toContain("advice");
   });
 });
+
