@@ -345,6 +345,39 @@ impl Drop for App {
     }
 }
 
+/// A private D-Bus daemon (for a stand-in system bus); killed on drop.
+pub struct PrivateBus {
+    child: Child,
+    pub address: String,
+}
+
+impl PrivateBus {
+    pub fn start() -> PrivateBus {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon");
+        let mut address = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut address)
+            .expect("bus address");
+        PrivateBus {
+            child,
+            address: address.trim().to_string(),
+        }
+    }
+}
+
+impl Drop for PrivateBus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Polls `check` until it is true, or panics naming `what`.
 pub fn wait_until(timeout: Duration, what: &str, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + timeout;
@@ -597,6 +630,26 @@ impl Session {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// From the dashboard's training card to the training window's module
+    /// list (the dashboard must be the current window).
+    pub async fn open_training(&self) {
+        let soon = Duration::from_secs(15);
+        self.eventually(soon, "the dashboard's training card", || async {
+            self.text("#training-summary")
+                .await
+                .contains("modules completed")
+        })
+        .await;
+        self.click("#open-training").await;
+        self.switch_to("training").await;
+        self.eventually(soon, "modules listed", || async {
+            self.text("#training-summary")
+                .await
+                .ends_with("modules completed")
+        })
+        .await;
     }
 
     pub async fn end(mut self) {

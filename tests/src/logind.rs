@@ -5,15 +5,15 @@
 //! `LockedHint`, `GetSessionByPID`), so the client code under test is the
 //! one that talks to the real service.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use crate::wait_until;
 
 pub struct MockLogind {
-    bus: Child,
+    // Dropped after the mock (fields drop in order): the bus goes last.
     mock: Child,
+    _bus: crate::PrivateBus,
     pub address: String,
 }
 
@@ -24,17 +24,8 @@ impl MockLogind {
     /// (sets `LockedHint`); without one, `Lock` succeeds and nothing locks,
     /// as on a bare window manager.
     pub fn start(locker: bool) -> MockLogind {
-        let mut bus = Command::new("dbus-daemon")
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("dbus-daemon");
-        let mut address = String::new();
-        BufReader::new(bus.stdout.take().expect("stdout"))
-            .read_line(&mut address)
-            .expect("bus address");
-        let address = address.trim().to_string();
+        let bus = crate::PrivateBus::start();
+        let address = bus.address.clone();
         let mock = Command::new("/usr/bin/python3")
             .args(["-m", "dbusmock", "--system", "--template", "logind"])
             .env("DBUS_SYSTEM_BUS_ADDRESS", &address)
@@ -42,7 +33,11 @@ impl MockLogind {
             .stderr(Stdio::null())
             .spawn()
             .expect("python3-dbusmock (scripts/setup.sh installs it)");
-        let m = MockLogind { bus, mock, address };
+        let m = MockLogind {
+            _bus: bus,
+            mock,
+            address,
+        };
         wait_until(
             Duration::from_secs(10),
             "the mock logind on its bus",
@@ -153,7 +148,5 @@ impl Drop for MockLogind {
     fn drop(&mut self) {
         let _ = self.mock.kill();
         let _ = self.mock.wait();
-        let _ = self.bus.kill();
-        let _ = self.bus.wait();
     }
 }

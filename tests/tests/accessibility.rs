@@ -61,20 +61,7 @@ async fn every_window_passes_axe_and_the_quiz_answers_from_the_keyboard() {
         }
 
         s.click("#tab-dashboard").await;
-        s.eventually(SOON, "the training card", || async {
-            s.text("#training-summary")
-                .await
-                .contains("modules completed")
-        })
-        .await;
-        s.click("#open-training").await;
-        s.switch_to("training").await;
-        s.eventually(SOON, "modules listed", || async {
-            s.text("#training-summary")
-                .await
-                .ends_with("modules completed")
-        })
-        .await;
+        s.open_training().await;
         s.click("[data-module=phishing]").await;
         s.eventually(SOON, "the lesson", || async {
             s.text("#lesson-title").await.starts_with("Phishing")

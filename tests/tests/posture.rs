@@ -216,17 +216,8 @@ fn a_bus_of_the_agents_own_cannot_answer_for_networkmanager() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
     let home = Home::new();
-    let mut bus = Command::new("dbus-daemon")
-        .args(["--session", "--nofork", "--print-address=1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("dbus-daemon");
-    let mut address = String::new();
-    BufReader::new(bus.stdout.take().unwrap())
-        .read_line(&mut address)
-        .unwrap();
-    let address = address.trim().to_string();
+    let bus = veil_e2e::PrivateBus::start();
+    let address = bus.address.clone();
     let mut fake = Command::new("/usr/bin/python3")
         .arg(veil_e2e::workspace().join("tests/receivers/fake_networkmanager.py"))
         .arg(&address)
@@ -265,6 +256,5 @@ fn a_bus_of_the_agents_own_cannot_answer_for_networkmanager() {
     assert_ne!(release["result"], "pass", "{release:#}");
     let _ = fake.kill();
     let _ = fake.wait();
-    let _ = bus.kill();
-    let _ = bus.wait();
+    drop(bus);
 }

@@ -18,24 +18,6 @@ fn mouse_wiggle() {
         .status();
 }
 
-/// From the dashboard's training card to the training window's module list.
-async fn open_training_window(s: &Session) {
-    s.eventually(SOON, "the dashboard's training card", || async {
-        s.text("#training-summary")
-            .await
-            .contains("modules completed")
-    })
-    .await;
-    s.click("#open-training").await;
-    s.switch_to("training").await;
-    s.eventually(SOON, "modules listed", || async {
-        s.text("#training-summary")
-            .await
-            .ends_with("modules completed")
-    })
-    .await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_quiz_pops_up_is_answered_and_the_answer_survives_kill_9_and_a_restart() {
     let home = Home::new();
@@ -55,7 +37,7 @@ async fn a_quiz_pops_up_is_answered_and_the_answer_survives_kill_9_and_a_restart
     );
 
     // The dashboard opens the training window; the lesson marks itself read.
-    open_training_window(&s).await;
+    s.open_training().await;
     assert_eq!(
         s.text("#training-summary").await,
         "0 of 12 modules completed"
@@ -141,7 +123,7 @@ async fn a_call_holds_the_quiz_and_later_postpones_it_as_policy_allows() {
     });
 
     // The lesson is read during the call: a quiz is due, but held.
-    open_training_window(&s).await;
+    s.open_training().await;
     s.click("[data-module=screen-lock]").await;
     wait_until(SOON, "the quiz is held for the call", || {
         mouse_wiggle();
@@ -308,7 +290,7 @@ async fn without_a_store_the_training_window_says_progress_cannot_be_saved() {
     );
     mouse_wiggle();
     let s = Session::start(&home).await;
-    open_training_window(&s).await;
+    s.open_training().await;
     s.eventually(SOON, "the notice shows", || async {
         s.text("#store-notice")
             .await

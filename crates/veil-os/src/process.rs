@@ -104,23 +104,7 @@ pub fn run_within(
             program: program.clone(),
             why: e.to_string(),
         })?;
-    let deadline = std::time::Instant::now() + limit;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if std::time::Instant::now() < deadline => {
-                std::thread::sleep(std::time::Duration::from_millis(20))
-            }
-            Ok(None) | Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(RunError::TimedOut {
-                    program,
-                    seconds: limit.as_secs().max(1),
-                });
-            }
-        }
-    };
+    let status = wait_within(&mut child, limit, &program)?;
     let mut out = String::new();
     if let Some(mut stdout) = child.stdout.take() {
         // Bounded: a tool's answer is a line or two.
@@ -133,6 +117,31 @@ pub fn run_within(
             program,
             status: status.to_string(),
         })
+    }
+}
+
+/// Waits for `child` to exit, killing it after `limit`.
+pub fn wait_within(
+    child: &mut std::process::Child,
+    limit: std::time::Duration,
+    program: &str,
+) -> Result<std::process::ExitStatus, RunError> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Ok(status),
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20))
+            }
+            Ok(None) | Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(RunError::TimedOut {
+                    program: program.to_string(),
+                    seconds: limit.as_secs().max(1),
+                });
+            }
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use veil_core::posture::{
     disk, firewall, network, screen_lock, system, Observation, PostureConfig,
@@ -32,21 +32,7 @@ fn all_output_within(cmd: &mut Command, limit: Duration) -> Result<String, RunEr
     // tool while the other is read.
     let out = drain(child.stdout.take());
     let err = drain(child.stderr.take());
-    let deadline = Instant::now() + limit;
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(20)),
-            Ok(None) | Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(RunError::TimedOut {
-                    program,
-                    seconds: limit.as_secs().max(1),
-                });
-            }
-        }
-    }
+    crate::process::wait_within(&mut child, limit, &program)?;
     let mut text = out.join().unwrap_or_default();
     text.push('\n');
     text.push_str(&err.join().unwrap_or_default());
