@@ -260,7 +260,11 @@ impl Runner {
             return Err("no monitor reported".into());
         }
         let frames: Vec<Rect> = overlays.iter().map(|o| o.frame).collect();
-        overlays::show_overlays(&self.app, &frames).await?;
+        let blur = self.actor.snapshot().in_force.shield_blur;
+        let blurred = overlays::show_overlays(&self.app, &frames, blur).await?;
+        if blur && !blurred {
+            tracing::info!("shield: the screen could not be captured here; the cover is opaque");
+        }
         self.covered = frames;
         Ok(())
     }

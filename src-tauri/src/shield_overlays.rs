@@ -13,26 +13,33 @@ use veil_core::shield::Rect;
 /// counts as failed (and the session is locked instead).
 const MAIN_THREAD_LIMIT: Duration = Duration::from_secs(1);
 
-/// Covers every monitor (`frames`, physical pixels), one overlay each.
-pub async fn show_overlays(app: &AppHandle, frames: &[Rect]) -> Result<(), String> {
+/// Covers every monitor (`frames`, physical pixels), one overlay each;
+/// with `blur`, showing the screen blurred past reading where it can be
+/// captured. Returns whether every overlay shows the blur.
+pub async fn show_overlays(app: &AppHandle, frames: &[Rect], blur: bool) -> Result<bool, String> {
     #[cfg(target_os = "linux")]
     {
         let frames = frames.to_vec();
         on_main_thread(app, move || {
+            let mut all_blurred = true;
             for (i, frame) in frames.iter().enumerate() {
-                veil_os::cover::show_shield(i, *frame).map_err(|e| e.to_string())?;
+                all_blurred &=
+                    veil_os::cover::show_shield(i, *frame, blur).map_err(|e| e.to_string())?;
             }
             veil_os::cover::keep_shields(frames.len());
-            Ok(())
+            Ok(all_blurred)
         })
         .await?
     }
     #[cfg(not(target_os = "linux"))]
     {
+        // Web-view overlays are opaque: screen capture there needs the OS's
+        // capture permission, which the shield does not ask for.
+        let _ = blur;
         for (i, frame) in frames.iter().enumerate() {
             web::show_overlay(app, i, *frame).map_err(|e| e.to_string())?;
         }
-        Ok(())
+        Ok(false)
     }
 }
 

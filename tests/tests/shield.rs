@@ -107,7 +107,7 @@ fn shield_state(home: &Home) -> String {
 
 fn policy(home: &Home, lock_after: u32, lock_file: &std::path::Path) {
     home.write_policy(&format!(
-        "[shield]\nidle_seconds = 5\nwarning_seconds = 2\nlock_after_seconds = {lock_after}\nlock_command = \"/usr/bin/touch {}\"\n",
+        "[shield]\nidle_seconds = 5\nwarning_seconds = 2\nlock_after_seconds = {lock_after}\nlock_command = \"/usr/bin/touch {}\"\nstyle = \"opaque\"\n",
         lock_file.display()
     ));
 }
@@ -627,4 +627,192 @@ fn the_shield_starts_no_web_engine_and_windows_live_in_a_process_that_ends_with_
             "round {round}: Veil stays in the tray"
         );
     }
+}
+
+/// Grey levels of a screenshot of the whole screen (1280x800), row by row.
+fn grey_screen(name: &str) -> Vec<u8> {
+    let path = std::env::temp_dir().join(format!(
+        "veil-readability-{name}-{}.png",
+        std::process::id()
+    ));
+    assert!(Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .status()
+        .is_ok_and(|s| s.success()));
+    let out = Command::new("convert")
+        .arg(&path)
+        .args(["-colorspace", "Gray", "-depth", "8", "gray:-"])
+        .output()
+        .expect("convert");
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(out.stdout.len(), 1280 * 800, "a 1280x800 screen");
+    out.stdout
+}
+
+/// The strokes of the card number and the ring of background around
+/// them, as pixel indexes, from a screenshot of the plain window.
+fn strokes_and_ring(plain: &[u8]) -> (Vec<usize>, Vec<usize>) {
+    let (w, h) = (1280usize, 800usize);
+    let dark = |i: usize| plain[i] < 80;
+    let mut strokes = vec![];
+    let mut ring = vec![];
+    for y in 4..h - 4 {
+        for x in 4..w - 4 {
+            let i = y * w + x;
+            if dark(i) {
+                strokes.push(i);
+            } else if plain[i] > 180
+                && (-4i64..=4).any(|dy| {
+                    (-4i64..=4)
+                        .any(|dx| dark(((y as i64 + dy) * w as i64 + x as i64 + dx) as usize))
+                })
+            {
+                ring.push(i);
+            }
+        }
+    }
+    (strokes, ring)
+}
+
+/// Grey-level contrast between the strokes and their ring (0 to 1).
+fn contrast(screen: &[u8], strokes: &[usize], ring: &[usize]) -> f64 {
+    let mean =
+        |px: &[usize]| px.iter().map(|i| screen[*i] as f64).sum::<f64>() / px.len().max(1) as f64;
+    (mean(ring) - mean(strokes)).abs() / 255.0
+}
+
+/// Every file under `dir` whose name says it is a picture.
+fn pictures_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(pictures_under(&p));
+        } else if p
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| ["png", "jpg", "jpeg", "ppm", "bmp", "webp", "tiff"].contains(&x))
+        {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// A card number in large black text on white, full screen: what must not
+/// be readable under the shield in either style.
+#[test]
+fn under_the_shield_a_card_number_cannot_be_read_blurred_or_opaque() {
+    let home = Home::new();
+    let card = home.path().join("card.png");
+    assert!(Command::new("convert")
+        .args([
+            "-size",
+            "1280x800",
+            "xc:white",
+            "-fill",
+            "black",
+            "-font",
+            "DejaVu-Sans",
+            "-pointsize",
+            "110",
+            "-annotate",
+            "+40+360",
+            "4111 1111 1111 1111",
+            "-pointsize",
+            "60",
+            "-annotate",
+            "+40+520",
+            "CVV 123  Jane Customer"
+        ])
+        .arg(&card)
+        .status()
+        .is_ok_and(|s| s.success()));
+    let shown = Command::new("display")
+        .args([
+            "-geometry",
+            "1280x800+0+0",
+            "-borderwidth",
+            "0",
+            "-title",
+            "card",
+        ])
+        .arg(&card)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let mut shown = shown.expect("display (imagemagick)");
+    home.write_policy("[shield]\nidle_seconds = 3600\n");
+    let _app = home.launch(&[]);
+    let mut plain = vec![];
+    wait_until(Duration::from_secs(10), "the card on screen", || {
+        plain = grey_screen("plain");
+        // The page is up: mostly white, with text strokes and their ring.
+        let (strokes, ring) = strokes_and_ring(&plain);
+        strokes.len() > 5_000 && strokes.len() < 400_000 && ring.len() > 5_000
+    });
+    // Out of the home before the checks for pictures in Veil's folders.
+    std::fs::remove_file(&card).unwrap();
+    let (strokes, ring) = strokes_and_ring(&plain);
+    let readable = contrast(&plain, &strokes, &ring);
+    assert!(
+        readable > 0.3,
+        "the plain window's text contrast {readable:.3}"
+    );
+    mouse(640, 790);
+    let folders = ["data", "config", "run", "home"];
+    let pictures_before: Vec<_> = folders
+        .iter()
+        .flat_map(|d| pictures_under(&home.path().join(d)))
+        .collect();
+
+    for style in ["blur", "opaque"] {
+        home.write_settings(&format!("[shield]\nstyle = \"{style}\"\n"));
+        // The agent's file applies within a second.
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(home.cli(&["shield", "now"]).status.success());
+        wait_until(Duration::from_secs(3), "shielded", || {
+            shield_state(&home) == "shielded"
+        });
+        std::thread::sleep(Duration::from_millis(500));
+        let covered = grey_screen(style);
+        let c = contrast(&covered, &strokes, &ring);
+        eprintln!("{style}: stroke/ring contrast {c:.4} (plain {readable:.3})");
+        save_screenshot(&format!("shield-{style}"));
+        assert!(
+            c < 0.03,
+            "{style}: the card's strokes stand out from their ring ({c:.4})"
+        );
+        if style == "blur" {
+            // Not an opaque cover in disguise: the white page shows through,
+            // darkened (the opaque cover is near black).
+            let mean = covered.iter().map(|v| *v as f64).sum::<f64>() / covered.len() as f64;
+            assert!(
+                mean > 80.0,
+                "the blur shows no picture (mean grey {mean:.0})"
+            );
+            save_screenshot("shield-blur");
+        }
+        lift_after_grace(&home, 640, 700);
+        wait_until(Duration::from_secs(3), "lifted", || {
+            shield_state(&home) == "active"
+        });
+    }
+    // The capture never left memory: no new picture in Veil's folders
+    // (the tray's own icon, written by the tray library, was there before).
+    let pictures_after: Vec<_> = folders
+        .iter()
+        .flat_map(|d| pictures_under(&home.path().join(d)))
+        .filter(|p| !pictures_before.contains(p))
+        .collect();
+    assert!(
+        pictures_after.is_empty(),
+        "pictures written: {pictures_after:?}"
+    );
+    let _ = shown.kill();
+    let _ = shown.wait();
 }

@@ -14,6 +14,7 @@
 //! that thread, so callers hold no toolkit objects.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Why a cover or countdown window could not be shown (Veil then locks the
 /// session instead: fail closed).
@@ -26,7 +27,7 @@ pub enum CoverError {
 }
 
 use gtk::prelude::*;
-use gtk::{glib, pango};
+use gtk::{gdk, gdk_pixbuf, glib, pango};
 use veil_core::shield::Rect;
 
 /// Window titles: what the agent's window list and the tests see.
@@ -54,7 +55,8 @@ window.veil-dim { background-color: transparent; }
 #[derive(Default)]
 struct Covers {
     style: Option<gtk::CssProvider>,
-    shields: Vec<gtk::Window>,
+    /// Each monitor's overlay and its blurred picture (dropped with it).
+    shields: Vec<(gtk::Window, Rc<RefCell<Option<gdk_pixbuf::Pixbuf>>>)>,
     countdown: Vec<(gtk::Window, gtk::Label)>,
 }
 
@@ -123,9 +125,78 @@ fn local_time() -> String {
         .unwrap_or_default()
 }
 
-fn new_shield(style: &gtk::CssProvider) -> gtk::Window {
+/// The monitor is first reduced to this many pixels across: a line of
+/// 110-pixel digits on a 1280-pixel screen becomes about one pixel a
+/// digit, too little for any digit, letter or face. Fixed, whatever the
+/// screen, so the blur can never come out weak.
+const BLUR_WIDTH: i32 = 16;
+/// Then enlarged in doubling steps (each bilinear) to this width, which
+/// smooths the blocks into a soft blur; the screen-sized enlargement is
+/// left to the drawing.
+const SMOOTH_WIDTH: i32 = 128;
+
+/// The monitor's content, downscaled hard and smoothed; None where it
+/// cannot be captured (Wayland, where a client cannot read the screen; an
+/// X error). The capture exists only in memory, in this process; the
+/// full-size copy is dropped before this returns.
+fn capture_blurred(window: &gtk::Window, frame: Rect) -> Option<gdk_pixbuf::Pixbuf> {
+    use gdk_pixbuf::InterpType::Bilinear;
+    let display = window.display();
+    if !display.type_().name().contains("X11") {
+        return None;
+    }
+    let root = gdk::Screen::default()?.root_window()?;
+    let (x, y, width, height) = to_toolkit(window, frame);
+    let full = root.pixbuf(x, y, width, height)?;
+    let height_for = |w: i32| ((height as i64 * w as i64) / width.max(1) as i64).max(1) as i32;
+    // Down in steps of at most 4 (bilinear averages what it drops), so
+    // every source pixel counts and thin strokes do not survive.
+    let mut image = full;
+    let mut w = width;
+    while w > BLUR_WIDTH {
+        w = (w / 4).max(BLUR_WIDTH);
+        image = image.scale_simple(w, height_for(w), Bilinear)?;
+    }
+    while w < SMOOTH_WIDTH {
+        w *= 2;
+        image = image.scale_simple(w, height_for(w), Bilinear)?;
+    }
+    Some(image)
+}
+
+fn new_shield(style: &gtk::CssProvider) -> (gtk::Window, Rc<RefCell<Option<gdk_pixbuf::Pixbuf>>>) {
     let window = bare_window(SHIELD_TITLE);
     styled(&window, style, "veil-shield");
+    let overlay = gtk::Overlay::new();
+    // Under the clock: the screen as it was, blurred, and darkened so the
+    // clock reads on any picture; nothing (the window's dark background)
+    // when the style is opaque or the screen could not be captured.
+    let blurred: Rc<RefCell<Option<gdk_pixbuf::Pixbuf>>> = Rc::new(RefCell::new(None));
+    let picture = gtk::DrawingArea::new();
+    {
+        let blurred = blurred.clone();
+        picture.connect_draw(move |area, cr| {
+            if let Some(small) = blurred.borrow().as_ref() {
+                let (w, h) = (
+                    area.allocated_width() as f64,
+                    area.allocated_height() as f64,
+                );
+                cr.save().ok();
+                cr.scale(w / small.width() as f64, h / small.height() as f64);
+                cr.set_source_pixbuf(small, 0.0, 0.0);
+                // Smooth (bilinear) enlargement: the blur itself.
+                let pattern = cr.source();
+                pattern.set_filter(gtk::cairo::Filter::Good);
+                pattern.set_extend(gtk::cairo::Extend::Pad);
+                cr.paint().ok();
+                cr.restore().ok();
+                cr.set_source_rgba(0.05, 0.07, 0.09, 0.45);
+                cr.paint().ok();
+            }
+            glib::Propagation::Proceed
+        });
+    }
+    overlay.add(&picture);
     let column = gtk::Box::new(gtk::Orientation::Vertical, 12);
     column.set_valign(gtk::Align::Center);
     column.set_halign(gtk::Align::Center);
@@ -135,7 +206,8 @@ fn new_shield(style: &gtk::CssProvider) -> gtk::Window {
     styled(&hint, style, "veil-hint");
     column.add(&clock);
     column.add(&hint);
-    window.add(&column);
+    overlay.add_overlay(&column);
+    window.add(&overlay);
     // The clock stops with its window.
     let weak = clock.downgrade();
     glib::timeout_add_seconds_local(1, move || match weak.upgrade() {
@@ -145,26 +217,39 @@ fn new_shield(style: &gtk::CssProvider) -> gtk::Window {
         }
         None => glib::ControlFlow::Break,
     });
-    window
+    (window, blurred)
 }
 
-/// Covers one monitor (`frame` in physical pixels) with the opaque overlay
-/// number `index`, creating it if needed, and gives it the keyboard so
-/// nothing typed reaches the windows behind.
-pub fn show_shield(index: usize, frame: Rect) -> Result<(), CoverError> {
+/// Covers one monitor (`frame` in physical pixels) with the overlay number
+/// `index`, creating it if needed, and gives it the keyboard so nothing
+/// typed reaches the windows behind. With `blur`, the overlay shows the
+/// monitor as it is now, downscaled past reading (taken before the overlay
+/// is up); where that cannot be done, it is opaque. Returns whether the
+/// blur is shown.
+pub fn show_shield(index: usize, frame: Rect, blur: bool) -> Result<bool, CoverError> {
     COVERS.with(|covers| {
         let mut covers = covers.borrow_mut();
         let style = covers.style()?;
         while covers.shields.len() <= index {
             covers.shields.push(new_shield(&style));
         }
-        let window = &covers.shields[index];
+        let (window, picture) = &covers.shields[index];
+        // A monitor already covered keeps its picture (a capture now would
+        // be of the cover itself).
+        if !window.is_visible() {
+            *picture.borrow_mut() = if blur {
+                capture_blurred(window, frame)
+            } else {
+                None
+            };
+        }
+        let blurred = picture.borrow().is_some();
         place(window, frame);
         window.show_all();
         window.set_keep_above(true);
         window.present();
         window.display().flush();
-        Ok(())
+        Ok(blurred)
     })
 }
 
@@ -173,7 +258,7 @@ pub fn keep_shields(count: usize) {
     COVERS.with(|covers| {
         let mut covers = covers.borrow_mut();
         if covers.shields.len() > count {
-            for window in covers.shields.split_off(count) {
+            for (window, _) in covers.shields.split_off(count) {
                 destroy(&window);
             }
         }
@@ -183,7 +268,7 @@ pub fn keep_shields(count: usize) {
 /// Keeps the overlays above anything that popped up since (notifications).
 pub fn raise_shields() {
     COVERS.with(|covers| {
-        for window in &covers.borrow().shields {
+        for (window, _) in &covers.borrow().shields {
             window.set_keep_above(true);
             if let Some(gdk_window) = window.window() {
                 gdk_window.raise();
@@ -194,7 +279,9 @@ pub fn raise_shields() {
 
 pub fn hide_shields() {
     COVERS.with(|covers| {
-        for window in covers.borrow_mut().shields.drain(..) {
+        for (window, picture) in covers.borrow_mut().shields.drain(..) {
+            // The picture goes with the shield.
+            picture.borrow_mut().take();
             destroy(&window);
         }
     });

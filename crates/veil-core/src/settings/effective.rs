@@ -165,6 +165,7 @@ impl Effective {
                 overlay_deadline: std::time::Duration::from_secs(1),
             },
             shield_always_on: self.bool(schema::SHIELD_ALWAYS_ON),
+            shield_blur: self.text(schema::SHIELD_STYLE) != "opaque",
             shield_lock_command: self.text(schema::SHIELD_LOCK_COMMAND),
             // Checked when read; canonical form, empty for none.
             shield_shortcut: crate::shield::shortcut::parse_setting(
@@ -266,6 +267,8 @@ pub struct Settings {
     pub approved_headsets: Vec<String>,
     pub shield: crate::shield::ShieldTimes,
     pub shield_always_on: bool,
+    /// `shield.style = "blur"`: the cover shows the screen, unreadable.
+    pub shield_blur: bool,
     /// Empty: the OS's own lock.
     pub shield_lock_command: String,
     /// "Shield now" from any program ("Ctrl+Alt+Shift+P"); empty for none.

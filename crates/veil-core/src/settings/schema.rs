@@ -85,6 +85,7 @@ pub const SHIELD_MAX_CALL_SECONDS: &str = "shield.max_call_seconds";
 pub const SHIELD_ALWAYS_ON: &str = "shield.always_on";
 pub const SHIELD_LOCK_COMMAND: &str = "shield.lock_command";
 pub const SHIELD_SHORTCUT: &str = "shield.shortcut";
+pub const SHIELD_STYLE: &str = "shield.style";
 pub const TRAINING_EVERY_MINUTES: &str = "training.quiz_every_minutes";
 pub const TRAINING_SNOOZE_MINUTES: &str = "training.snooze_minutes";
 pub const TRAINING_MAX_SNOOZES: &str = "training.max_snoozes";
@@ -236,6 +237,16 @@ pub static SETTINGS: &[SettingSpec] = &[
         scope: Scope::UserAndPolicy,
         title: "Shield-now shortcut",
         help: "Keys that cover the screen at once from any program, such as Ctrl+Alt+Shift+P; empty for none.",
+    },
+    SettingSpec {
+        key: SHIELD_STYLE,
+        kind: Kind::Choice {
+            options: &["blur", "opaque"],
+        },
+        default: DefaultValue::Text("blur"),
+        scope: Scope::UserAndPolicy,
+        title: "Shield style",
+        help: "Blur shows your screen as it was, too blurred to read; opaque covers it in dark grey. Where the screen cannot be captured the shield is opaque.",
     },
     SettingSpec {
         key: SHIELD_LOCK_COMMAND,
