@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Veil needs to build and test on Debian 12 / Ubuntu:
-# system packages, Rust targets for the cross-checks, tauri-driver and the
-# UI's npm packages. Safe to run again: it only installs what is missing.
+# system packages (mingw and Wine for the Windows tier), Rust targets for
+# the cross-checks and the Windows tier, tauri-driver and the UI's npm
+# packages. Safe to run again: it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,9 @@ PACKAGES=(
   # device posture: GNOME's real settings schemas and the gsettings tool,
   # PackageKit's daemon (run on a private system bus) and its client
   gsettings-desktop-schemas libglib2.0-bin packagekit packagekit-tools
+  # the Windows tier (scripts/test-windows.sh): veil-os built with mingw,
+  # its tests run under Wine (the 64-bit loader is enough)
+  gcc-mingw-w64-x86-64 wine64
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -51,7 +55,7 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 installed_targets=$(rustup target list --installed)
-for t in x86_64-pc-windows-msvc x86_64-apple-darwin; do
+for t in x86_64-pc-windows-msvc x86_64-pc-windows-gnu x86_64-apple-darwin; do
   grep -qx "$t" <<<"$installed_targets" || rustup target add "$t"
 done
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy

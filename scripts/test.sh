@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, unit tests, the Windows and macOS
-# cross-checks, the UI's tests, the Sigma rules, the end-to-end tests on a
-# real desktop (with real rsyslog and OTLP receivers), and the installer test
-# (build, lint, install, run, remove the .deb).
+# cross-checks, the Windows tests under Wine, the UI's tests, the Sigma
+# rules, the end-to-end tests on a real desktop (with real rsyslog and OTLP
+# receivers), and the installer test (build, lint, install, run, remove the
+# .deb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -25,6 +26,9 @@ cargo test --workspace --exclude veil-e2e
 step "cross-check veil-os for Windows and macOS"
 cargo check -p veil-os --target x86_64-pc-windows-msvc
 cargo check -p veil-os --target x86_64-apple-darwin
+
+step "Windows tier: veil-os and veil-core tests built with mingw, run under Wine"
+scripts/test-windows.sh
 
 step "SIEM detection content: Sigma rules checked, converted, run against sample events"
 scripts/test-sigma.sh
