@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, unit tests, the Windows and macOS
-# cross-checks, the Windows tests under Wine, the UI's tests, the Sigma rules, the end-to-end tests on a
-# real desktop (with real rsyslog and OTLP receivers), and the installer test
-# (build, lint, install, run, remove the .deb).
+# cross-checks, the Windows tests under Wine, the UI's tests, the Sigma
+# rules, the end-to-end tests on a real desktop (with real rsyslog and OTLP
+# receivers), and the installer test (build, lint, install, run, remove the
+# .deb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh

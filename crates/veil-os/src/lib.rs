@@ -11,6 +11,8 @@ pub mod control;
 #[cfg(target_os = "linux")]
 pub mod cover;
 pub mod display;
+#[cfg(windows)]
+mod dll;
 pub mod files;
 pub mod fleet;
 #[cfg(target_os = "linux")]

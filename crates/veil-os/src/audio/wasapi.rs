@@ -5,6 +5,11 @@
 //! per-endpoint volume callbacks. Windows has no public way to move one
 //! application's capture stream, so stream moves are reported as
 //! unsupported (the muted laptop microphone records silence).
+//!
+//! Property text is read with PropVariantToStringAlloc, not PROPVARIANT's
+//! `Display` (PropVariantToBSTR, which Wine lacks). Without IPolicyConfig
+//! (Wine has none) devices are still read and muted; setting the default
+//! fails with a reason.
 
 use std::collections::HashMap;
 use std::ffi::c_void;
@@ -26,6 +31,7 @@ use windows::Win32::Media::Audio::{
     PKEY_AudioEndpoint_FormFactor, AUDIO_VOLUME_NOTIFICATION_DATA, DEVICE_STATE,
     DEVICE_STATE_ACTIVE,
 };
+use windows::Win32::System::Com::StructuredStorage::{PropVariantToStringAlloc, PROPVARIANT};
 use windows::Win32::System::Com::{
     CoCreateInstance, CoInitializeEx, CoTaskMemFree, CLSCTX_ALL, COINIT_MULTITHREADED, STGM_READ,
 };
@@ -145,7 +151,8 @@ impl IAudioEndpointVolumeCallback_Impl for MuteEvents_Impl {
 
 pub struct WasapiBackend {
     enumerator: IMMDeviceEnumerator,
-    policy: IPolicyConfig,
+    /// Why not, when the class is not registered.
+    policy: Result<IPolicyConfig, String>,
     events: IMMNotificationClient,
     notify: Arc<Notify>,
     /// Mute watchers per endpoint id, kept while the endpoint is present.
@@ -165,9 +172,13 @@ impl WasapiBackend {
         let enumerator: IMMDeviceEnumerator =
             unsafe { CoCreateInstance(&MMDeviceEnumerator, None, CLSCTX_ALL) }
                 .map_err(unreachable)?;
-        let policy: IPolicyConfig =
+        // SAFETY: creating a COM object on this COM-initialized thread.
+        let policy: Result<IPolicyConfig, String> =
             unsafe { CoCreateInstance(&CLSID_POLICY_CONFIG_CLIENT, None, CLSCTX_ALL) }
-                .map_err(unreachable)?;
+                .map_err(|e| format!("IPolicyConfig is not available ({})", e.message()));
+        if let Err(e) = &policy {
+            tracing::warn!("audio: the default microphone cannot be set: {e}");
+        }
         let notify = Arc::new(notify);
         let events: IMMNotificationClient = EndpointEvents {
             notify: notify.clone(),
@@ -230,6 +241,18 @@ fn device_id(device: &IMMDevice) -> Option<String> {
     }
 }
 
+/// A property's value as text.
+fn prop_text(value: &PROPVARIANT) -> Option<String> {
+    // SAFETY: value is an initialized PROPVARIANT; the string it gives is
+    // ours, freed once below.
+    unsafe {
+        let text = PropVariantToStringAlloc(value).ok()?;
+        let s = text.to_string().ok();
+        CoTaskMemFree(Some(text.0 as *const c_void));
+        s
+    }
+}
+
 /// A NUL-terminated UTF-16 string for Win32 calls.
 pub(crate) fn wide(id: &str) -> Vec<u16> {
     id.encode_utf16().chain(std::iter::once(0)).collect()
@@ -261,7 +284,7 @@ impl AudioBackend for WasapiBackend {
             let text = |key: &PROPERTYKEY| {
                 unsafe { store.GetValue(key) }
                     .ok()
-                    .map(|v| v.to_string())
+                    .and_then(|v| prop_text(&v))
                     .filter(|s| !s.is_empty())
             };
             let name = text(&PKEY_Device_FriendlyName).unwrap_or_else(|| id.clone());
@@ -310,16 +333,19 @@ impl AudioBackend for WasapiBackend {
             .iter()
             .map(|action| {
                 let result = match action {
-                    Action::SetDefault { input_id } => {
-                        let id = wide(input_id);
-                        [eConsole, eMultimedia, eCommunications]
-                            .into_iter()
-                            .try_for_each(|role| {
-                                policy_config::set_default(&self.policy, PCWSTR(id.as_ptr()), role)
-                                    .ok()
-                                    .map_err(failed)
-                            })
-                    }
+                    Action::SetDefault { input_id } => match &self.policy {
+                        Ok(policy) => {
+                            let id = wide(input_id);
+                            [eConsole, eMultimedia, eCommunications]
+                                .into_iter()
+                                .try_for_each(|role| {
+                                    policy_config::set_default(policy, PCWSTR(id.as_ptr()), role)
+                                        .ok()
+                                        .map_err(failed)
+                                })
+                        }
+                        Err(why) => Err(AudioError::Failed(why.clone())),
+                    },
                     Action::SetMute { input_id, muted } => self.device(input_id).and_then(|d| {
                         let volume: IAudioEndpointVolume =
                             unsafe { d.Activate(CLSCTX_ALL, None) }.map_err(failed)?;

@@ -3,19 +3,26 @@
 //! microphone now; the sensor activity monitor (Windows 10 2004 and later)
 //! adds which camera and which process. Registry reads are cheap, so the
 //! store is polled; the sensor monitor calls back on its own.
+//!
+//! Media Foundation is loaded at run time: N editions without the Media
+//! Feature Pack have no mfplat.dll, builds before 2004 (and Wine) no
+//! mfsensorgroup.dll. Without them the sensor monitor is a failed source
+//! and the consent store still works; a static import would stop Veil
+//! from starting at all.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use std::ffi::c_void;
 use veil_core::camera::consent::{self, ConsentEntry, RunningProcess};
 use veil_core::camera::{CameraDevice, CameraScan, DeviceUse, SourceCheck, UseKind};
-use windows::core::{implement, Ref, PCWSTR, PWSTR};
+
+use windows::core::{implement, s, Interface, Ref, HRESULT, PCWSTR, PWSTR};
 use windows::Win32::Foundation::{CloseHandle, ERROR_NO_MORE_ITEMS};
 use windows::Win32::Media::MediaFoundation::{
     IMFSensorActivitiesReport, IMFSensorActivitiesReportCallback,
-    IMFSensorActivitiesReportCallback_Impl, IMFSensorActivityMonitor,
-    MFCreateSensorActivityMonitor, MFStartup, MFSTARTUP_LITE, MF_VERSION,
+    IMFSensorActivitiesReportCallback_Impl, IMFSensorActivityMonitor, MFSTARTUP_LITE, MF_VERSION,
 };
 use windows::Win32::System::Com::{CoInitializeEx, COINIT_MULTITHREADED};
 use windows::Win32::System::Diagnostics::ToolHelp::{
@@ -28,6 +35,7 @@ use windows::Win32::System::Registry::{
 
 use super::{CameraMonitor, Notify};
 use crate::audio::wasapi::wide;
+use crate::dll::{Library, RawProc};
 
 const CONSENT_STORE: &str =
     r"Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore";
@@ -113,8 +121,14 @@ fn read_wide(get: impl Fn(&mut [u16], *mut u32) -> windows::core::Result<()>) ->
     }
 }
 
+/// A running sensor activity monitor.
+struct SensorMonitor {
+    monitor: IMFSensorActivityMonitor,
+    state: Arc<Mutex<SensorState>>,
+}
+
 pub struct ConsentCameras {
-    sensor: Result<(IMFSensorActivityMonitor, Arc<Mutex<SensorState>>), String>,
+    sensor: Result<SensorMonitor, String>,
     stop: Arc<AtomicBool>,
 }
 
@@ -138,32 +152,66 @@ impl ConsentCameras {
     }
 }
 
-fn start_sensor_monitor(
-    notify: Arc<Notify>,
-) -> Result<(IMFSensorActivityMonitor, Arc<Mutex<SensorState>>), String> {
+/// mfplat.dll!MFStartup.
+type MfStartupFn = unsafe extern "system" fn(u32, u32) -> HRESULT;
+/// mfsensorgroup.dll!MFCreateSensorActivityMonitor (Windows 10 2004 on).
+type CreateMonitorFn = unsafe extern "system" fn(*mut c_void, *mut *mut c_void) -> HRESULT;
+
+fn start_sensor_monitor(notify: Arc<Notify>) -> Result<SensorMonitor, String> {
+    let mf = Library::system32("mfplat.dll")?;
+    let sensors = Library::system32("mfsensorgroup.dll")?;
+    let startup = mf
+        .symbol(s!("MFStartup"))
+        .ok_or("mfplat.dll has no MFStartup")?;
+    let create = sensors
+        .symbol(s!("MFCreateSensorActivityMonitor"))
+        .ok_or("mfsensorgroup.dll has no MFCreateSensorActivityMonitor")?;
+    // SAFETY: both pointers are cast to their functions' documented
+    // signatures; the libraries stay loaded while they are called (and,
+    // once the monitor runs, for good).
+    let (startup, create) = unsafe {
+        (
+            std::mem::transmute::<RawProc, MfStartupFn>(startup),
+            std::mem::transmute::<RawProc, CreateMonitorFn>(create),
+        )
+    };
     let state = Arc::new(Mutex::new(SensorState::default()));
     // SAFETY: COM and Media Foundation set-up for this thread; the callback
-    // object lives as long as the monitor holds it.
+    // object lives as long as the monitor holds a reference to it, and the
+    // monitor pointer returned with S_OK carries the reference we own.
     unsafe {
         let _ = CoInitializeEx(None, COINIT_MULTITHREADED);
-        MFStartup(MF_VERSION, MFSTARTUP_LITE).map_err(|e| e.to_string())?;
+        startup(MF_VERSION, MFSTARTUP_LITE)
+            .ok()
+            .map_err(|e| e.to_string())?;
         let callback: IMFSensorActivitiesReportCallback = SensorEvents {
             state: state.clone(),
             notify,
         }
         .into();
-        let monitor = MFCreateSensorActivityMonitor(&callback).map_err(|e| e.to_string())?;
+        let mut raw: *mut c_void = std::ptr::null_mut();
+        create(callback.as_raw(), &mut raw)
+            .ok()
+            .map_err(|e| e.to_string())?;
+        if raw.is_null() {
+            return Err("MFCreateSensorActivityMonitor returned no monitor".into());
+        }
+        let monitor = IMFSensorActivityMonitor::from_raw(raw);
         monitor.Start().map_err(|e| e.to_string())?;
-        Ok((monitor, state))
+        // Loaded for the rest of the process: Media Foundation's worker
+        // threads may still run their code after the monitor is released.
+        std::mem::forget(sensors);
+        std::mem::forget(mf);
+        Ok(SensorMonitor { monitor, state })
     }
 }
 
 impl Drop for ConsentCameras {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Ok((monitor, _)) = &self.sensor {
+        if let Ok(sensor) = &self.sensor {
             // SAFETY: stopping a monitor we started.
-            let _ = unsafe { monitor.Stop() };
+            let _ = unsafe { sensor.monitor.Stop() };
         }
     }
 }
@@ -197,9 +245,9 @@ impl CameraMonitor for ConsentCameras {
         trust_locations(&mut uses);
         let mut devices = Vec::new();
         match &self.sensor {
-            Ok((_, state)) => {
+            Ok(sensor) => {
                 sources.push(SourceCheck::ok("sensor_monitor"));
-                if let Ok(s) = state.lock() {
+                if let Ok(s) = sensor.state.lock() {
                     devices = s.seen.clone();
                     if !s.streaming.is_empty() {
                         // The monitor names the camera and the process:

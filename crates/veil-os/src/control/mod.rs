@@ -514,10 +514,14 @@ pub(crate) trait ClientStream: io::Read + io::Write + Sized {
     fn wait_without_timeout(&self) -> io::Result<()>;
 }
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use veil_core::control::{args, WindowName};
+
+    /// On Windows every server in this process binds the same pipe (it is
+    /// named by the user, not the directory), so the tests take turns.
+    static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
     fn handler() -> Handler {
         Arc::new(|req| {
@@ -533,7 +537,7 @@ mod tests {
     /// A window host that accepts only `allowed` and answers every call
     /// with the call's name.
     struct TestHost {
-        allowed: Option<u32>,
+        allowed: Mutex<Option<u32>>,
         senders: Mutex<Vec<mpsc::UnboundedSender<WindowMessage>>>,
         snapshots: watch::Sender<Option<serde_json::Value>>,
         idle: Mutex<Vec<u64>>,
@@ -542,7 +546,7 @@ mod tests {
     impl TestHost {
         fn new(allowed: Option<u32>) -> Arc<TestHost> {
             Arc::new(TestHost {
-                allowed,
+                allowed: Mutex::new(allowed),
                 senders: Mutex::default(),
                 snapshots: watch::channel(None).0,
                 idle: Mutex::default(),
@@ -552,7 +556,8 @@ mod tests {
 
     impl WindowHost for TestHost {
         fn attach(&self, peer: Option<u32>) -> Result<Link, String> {
-            if self.allowed.is_none() || peer != self.allowed {
+            let allowed = *self.allowed.lock().unwrap();
+            if allowed.is_none() || peer != allowed {
                 return Err(format!("process {peer:?} is not the window process"));
             }
             let (tx, rx) = mpsc::unbounded_channel();
@@ -592,6 +597,7 @@ mod tests {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn request_round_trip_and_not_running() {
+        let _turn = SERIAL.lock().await;
         let dir = tempfile::tempdir().unwrap();
         let runtime = dir.path().join("run");
         let err = request(&runtime, &Request::Status, Duration::from_secs(1)).unwrap_err();
@@ -616,8 +622,7 @@ mod tests {
         // Garbage gets an error answer, not a hang or a crash.
         let runtime3 = runtime.clone();
         let answer = tokio::task::spawn_blocking(move || {
-            let mut s =
-                std::os::unix::net::UnixStream::connect(runtime3.join("control.sock")).unwrap();
+            let mut s = raw_client(&runtime3);
             s.write_all(b"{not json\n").unwrap();
             let mut line = String::new();
             BufReader::new(s).read_line(&mut line).unwrap();
@@ -628,14 +633,118 @@ mod tests {
         assert!(answer.contains("\"ok\":false"), "{answer}");
 
         // The socket and its directory are private to this user.
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&runtime).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o700);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&runtime).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
         task.abort();
+        // The server's pipe is gone before the next test binds one.
+        let _ = task.await;
+        // Proves (Windows): the server's next pipe instance is released
+        // once it stops, so a later bind works (not a stale "busy").
+    }
+
+    /// Set in the child process the next test starts: the runtime dir.
+    #[cfg(windows)]
+    const CHILD: &str = "VEIL_TEST_CONTROL_CHILD";
+
+    /// Proves (Windows; runs under Wine): a client in another process of
+    /// this user is answered, and the server names it by its own pid
+    /// (GetNamedPipeClientProcessId, its token's SID compared with ours),
+    /// so the window process the app started can attach.
+    #[cfg(windows)]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_client_in_another_process_is_answered_and_known_by_its_pid() {
+        use std::process::{Command, Stdio};
+        let _turn = SERIAL.lock().await;
+        let dir = tempfile::tempdir().unwrap();
+        let runtime = dir.path().join("run");
+        let server = ControlServer::bind(&runtime).unwrap();
+        let host = TestHost::new(None);
+        let task = tokio::spawn(server.serve(handler(), host.clone()));
+        let mut child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "control::tests::child_client",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD, &runtime)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Only the child may attach, and only once it is known.
+        *host.allowed.lock().unwrap() = Some(child.id());
+        let mut go = child.stdin.take().unwrap();
+        go.write_all(b"go\n").unwrap();
+        drop(go);
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+            .await
+            .unwrap()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{text}");
+        assert!(text.contains("child: privacy answered"), "{text}");
+        assert!(
+            text.contains("child: attached, told to open main"),
+            "{text}"
+        );
+        task.abort();
+        let _ = task.await;
+    }
+
+    /// The client half of the test above; does nothing in the parent.
+    #[cfg(windows)]
+    #[test]
+    fn child_client() {
+        let Some(runtime) = std::env::var_os(CHILD) else {
+            return;
+        };
+        let runtime = std::path::PathBuf::from(runtime);
+        let resp = request(
+            &runtime,
+            &Request::Privacy { on: true },
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        assert!(resp.ok, "{resp:?}");
+        println!("child: privacy answered");
+        let mut go = String::new();
+        std::io::stdin().read_line(&mut go).unwrap();
+        let mut link = WindowLink::attach(&runtime, Duration::from_secs(5)).unwrap();
+        let first = link.next_message().unwrap().unwrap();
+        assert_eq!(
+            first,
+            WindowMessage::Open {
+                seq: 1,
+                window: WindowName::Main
+            }
+        );
+        println!("child: attached, told to open main");
+    }
+
+    /// A client that writes raw bytes, bypassing `request`.
+    #[cfg(unix)]
+    fn raw_client(runtime: &Path) -> std::os::unix::net::UnixStream {
+        std::os::unix::net::UnixStream::connect(runtime.join("control.sock")).unwrap()
+    }
+
+    #[cfg(windows)]
+    fn raw_client(_runtime: &Path) -> std::fs::File {
+        let name = platform::pipe_name().unwrap();
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(name)
+            .unwrap()
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn only_the_expected_process_attaches_and_calls_go_only_on_its_link() {
+        let _turn = SERIAL.lock().await;
         let dir = tempfile::tempdir().unwrap();
         let runtime = dir.path().join("run");
         let server = ControlServer::bind(&runtime).unwrap();
@@ -719,10 +828,13 @@ mod tests {
             .unwrap();
         assert!(end, "the link ends when the app drops its sender");
         task.abort();
+        // The server's pipe is gone before the next test binds one.
+        let _ = task.await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_impostor_is_refused_and_window_calls_on_their_own_are_not_taken() {
+        let _turn = SERIAL.lock().await;
         let dir = tempfile::tempdir().unwrap();
         let runtime = dir.path().join("run");
         let server = ControlServer::bind(&runtime).unwrap();
@@ -738,8 +850,13 @@ mod tests {
             "{err:?}"
         );
         task.abort();
+        // The server's pipe is gone before the next test binds one.
+        let _ = task.await;
     }
 
+    // Unix only: a named pipe server has one instance waiting at a time, so
+    // a flood of idle clients gets "busy", not a bounded queue.
+    #[cfg(unix)]
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn idle_connections_are_bounded_and_a_real_client_still_gets_in() {
         let dir = tempfile::tempdir().unwrap();
@@ -777,5 +894,7 @@ mod tests {
             "{closed} of the oldest 100 idle connections closed"
         );
         task.abort();
+        // The server's pipe is gone before the next test binds one.
+        let _ = task.await;
     }
 }

@@ -18,7 +18,7 @@ use super::{ClientError, ClientStream};
 
 /// The pipe carries the user's SID, not `USERNAME` (which the agent sets,
 /// and which names no one uniquely on a shared RDS/VDI host).
-fn pipe_name() -> io::Result<String> {
+pub(super) fn pipe_name() -> io::Result<String> {
     // SAFETY: our own process token, read and closed.
     let sid = unsafe { user_sid(GetCurrentProcess()) }
         .ok_or_else(|| io::Error::other("cannot read this user's SID"))?;

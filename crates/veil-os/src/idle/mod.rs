@@ -230,10 +230,57 @@ mod os {
                 "macos"
             }
         }
+
+        #[cfg(target_os = "macos")]
         fn idle(&mut self) -> Result<Duration, super::IdleError> {
             user_idle::UserIdle::get_time()
                 .map(|t| t.duration())
                 .map_err(|e| super::IdleError::Lost(e.to_string()))
         }
+
+        #[cfg(windows)]
+        fn idle(&mut self) -> Result<Duration, super::IdleError> {
+            use windows::Win32::System::SystemInformation::GetTickCount;
+            use windows::Win32::UI::Input::KeyboardAndMouse::{GetLastInputInfo, LASTINPUTINFO};
+            let mut info = LASTINPUTINFO {
+                cbSize: std::mem::size_of::<LASTINPUTINFO>() as u32,
+                dwTime: 0,
+            };
+            // SAFETY: info is writable and its size field is set.
+            if !unsafe { GetLastInputInfo(&mut info) }.as_bool() {
+                return Err(super::IdleError::Lost(
+                    windows::core::Error::from_thread().message(),
+                ));
+            }
+            // SAFETY: no arguments, no preconditions.
+            let now = unsafe { GetTickCount() };
+            Ok(Duration::from_millis(u64::from(since(now, info.dwTime))))
+        }
+    }
+
+    /// Milliseconds from `input` to `now`, both GetTickCount values: they
+    /// wrap every 49.7 days (so the difference wraps too), and an input
+    /// stamped a moment after `now` was read (Wine does this) is no idle
+    /// time, not 49 days of it.
+    #[cfg(any(windows, test))]
+    pub(super) fn since(now: u32, input: u32) -> u32 {
+        let d = now.wrapping_sub(input);
+        if d > u32::MAX / 2 {
+            0
+        } else {
+            d
+        }
+    }
+}
+
+#[cfg(all(test, any(windows, target_os = "macos")))]
+mod tests {
+    #[test]
+    fn tick_differences_wrap_and_never_run_backwards() {
+        assert_eq!(super::os::since(5_000, 2_000), 3_000);
+        // GetTickCount wrapped between the input and now.
+        assert_eq!(super::os::since(1_000, u32::MAX - 999), 2_000);
+        // Input stamped just after `now` was read.
+        assert_eq!(super::os::since(1_000, 1_010), 0);
     }
 }

@@ -16,9 +16,9 @@ use veil_core::posture::{
 };
 use windows::core::{s, w, GUID, HRESULT, PCSTR, PCWSTR};
 use windows::Win32::Foundation::{
-    FreeLibrary, ERROR_ACCESS_DENIED, ERROR_BUFFER_OVERFLOW, ERROR_FILE_NOT_FOUND,
-    ERROR_INVALID_STATE, ERROR_NO_DATA, ERROR_PATH_NOT_FOUND, ERROR_SERVICE_DOES_NOT_EXIST,
-    ERROR_SERVICE_NOT_ACTIVE, ERROR_SUCCESS, HANDLE, HMODULE, PROPERTYKEY, RPC_E_CHANGED_MODE,
+    ERROR_ACCESS_DENIED, ERROR_BUFFER_OVERFLOW, ERROR_FILE_NOT_FOUND, ERROR_INVALID_STATE,
+    ERROR_NO_DATA, ERROR_PATH_NOT_FOUND, ERROR_SERVICE_DOES_NOT_EXIST, ERROR_SERVICE_NOT_ACTIVE,
+    ERROR_SUCCESS, HANDLE, PROPERTYKEY, RPC_E_CHANGED_MODE,
 };
 use windows::Win32::NetworkManagement::IpHelper::{
     GetAdaptersAddresses, GAA_FLAG_SKIP_ANYCAST, GAA_FLAG_SKIP_DNS_SERVER, GAA_FLAG_SKIP_MULTICAST,
@@ -39,9 +39,7 @@ use windows::Win32::System::Com::StructuredStorage::{PropVariantClear, PropVaria
 use windows::Win32::System::Com::{
     CoCreateInstance, CoInitializeEx, CoUninitialize, CLSCTX_INPROC_SERVER, COINIT_MULTITHREADED,
 };
-use windows::Win32::System::LibraryLoader::{
-    GetModuleHandleW, GetProcAddress, LoadLibraryExW, LOAD_LIBRARY_SEARCH_SYSTEM32,
-};
+use windows::Win32::System::LibraryLoader::{GetModuleHandleW, GetProcAddress};
 use windows::Win32::System::Registry::{
     RegGetValueW, HKEY, HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, REG_DWORD, REG_EXPAND_SZ, REG_QWORD,
     REG_SZ, REG_VALUE_TYPE, RRF_NOEXPAND, RRF_RT_ANY, RRF_SUBKEY_WOW6464KEY,
@@ -59,6 +57,8 @@ use windows::Win32::System::SystemInformation::{
 use windows::Win32::System::Variant::VT_EMPTY;
 use windows::Win32::UI::Shell::PropertiesSystem::PSGetPropertyKeyFromName;
 use windows::Win32::UI::Shell::{IShellItem2, SHCreateItemFromParsingName};
+
+use crate::dll::{Library, RawProc};
 
 fn wide(s: &str) -> Vec<u16> {
     s.encode_utf16().chain(std::iter::once(0)).collect()
@@ -105,33 +105,6 @@ fn hresult(hr: HRESULT) -> String {
 
 fn com_error(what: &str, e: windows::core::Error) -> String {
     format!("{what} failed ({})", hresult(e.code()))
-}
-
-/// A DLL loaded from System32 only (never the current folder or PATH).
-struct Library(HMODULE);
-
-type RawProc = unsafe extern "system" fn() -> isize;
-
-impl Library {
-    fn system32(name: &str) -> Result<Library, String> {
-        let w = wide(name);
-        // SAFETY: w is NUL-terminated and outlives the call.
-        unsafe { LoadLibraryExW(PCWSTR(w.as_ptr()), None, LOAD_LIBRARY_SEARCH_SYSTEM32) }
-            .map(Library)
-            .map_err(|_| format!("{name} is not installed on this edition of Windows"))
-    }
-
-    fn symbol(&self, name: PCSTR) -> Option<RawProc> {
-        // SAFETY: a module this value holds loaded; name is NUL-terminated.
-        unsafe { GetProcAddress(self.0, name) }
-    }
-}
-
-impl Drop for Library {
-    fn drop(&mut self) {
-        // SAFETY: the module was loaded by Library::system32, freed once.
-        let _ = unsafe { FreeLibrary(self.0) };
-    }
 }
 
 /// A registry value as read, whatever its type.
@@ -806,7 +779,23 @@ impl crate::posture::Vpn for VpnProbe {
 
 pub struct SecureBootProbe;
 
+/// UEFI or BIOS: `PEFirmwareType` (1 BIOS, 2 UEFI), which Windows writes
+/// at every start, else GetFirmwareType. The registry first: Wine's
+/// GetFirmwareType is a stub that aborts the process.
 fn firmware_is_uefi() -> Option<bool> {
+    match reg_read(
+        HKEY_LOCAL_MACHINE,
+        r"SYSTEM\CurrentControlSet\Control",
+        "PEFirmwareType",
+    ) {
+        Ok(Some(v)) => match v.number() {
+            Some(2) => return Some(true),
+            Some(1) => return Some(false),
+            _ => {}
+        },
+        Ok(None) => {}
+        Err(e) => tracing::debug!("posture: firmware type: {e}"),
+    }
     let mut kind = FIRMWARE_TYPE::default();
     // SAFETY: kind is writable.
     unsafe { GetFirmwareType(&mut kind) }.ok()?;
