@@ -34,6 +34,10 @@ PACKAGES=(
   gsettings-desktop-schemas libglib2.0-bin packagekit packagekit-tools
   # a real notification daemon for the notification test
   dunst
+  # a real X screen locker for the shield's lock stage (tests/tests/locker.rs),
+  # reached the way desktops reach it (xdg-screensaver); the StatusNotifierItem
+  # tray test's watcher is Python with dbus-python and GLib
+  xscreensaver xdg-utils python3-dbus python3-gi
   # the Windows tier (scripts/test-windows.sh): veil-os built with mingw,
   # its tests run under Wine (the 64-bit loader is enough)
   gcc-mingw-w64-x86-64 wine64
