@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Veil needs to build and test on Debian 12 / Ubuntu:
-<<<<<<< HEAD
-# system packages, Rust targets for the cross-checks and the Windows tier, tauri-driver and the
-# UI's npm packages. Safe to run again: it only installs what is missing.
-=======
 # system packages (mingw and Wine for the Windows tier), Rust targets for
 # the cross-checks and the Windows tier, tauri-driver and the UI's npm
 # packages. Safe to run again: it only installs what is missing.
->>>>>>> windows-wine
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,11 +33,12 @@ PACKAGES=(
   # device posture: GNOME's real settings schemas and the gsettings tool,
   # PackageKit's daemon (run on a private system bus) and its client
   gsettings-desktop-schemas libglib2.0-bin packagekit packagekit-tools
-<<<<<<< HEAD
   # a real notification daemon for the notification test
   dunst
-=======
->>>>>>> windows-wine
+  # a real X screen locker for the shield's lock stage (tests/tests/locker.rs),
+  # reached the way desktops reach it (xdg-screensaver); the StatusNotifierItem
+  # tray test's watcher is Python with dbus-python and GLib
+  xscreensaver xdg-utils python3-dbus python3-gi
   # the Windows tier (scripts/test-windows.sh): veil-os built with mingw,
   # its tests run under Wine (the 64-bit loader is enough)
   gcc-mingw-w64-x86-64 wine64

@@ -196,7 +196,15 @@ fn xscreensaver_locked() -> bool {
         Command::new(program).arg("-time"),
         Duration::from_millis(800),
     )
-    .is_some_and(|out| out.contains("locked"))
+    .is_some_and(|out| says_locked(&out))
+}
+
+/// `xscreensaver-command -time` prints "screen non-blanked since",
+/// "screen blanked since" or "screen locked since": only the last is a
+/// lock (a blanked screen opens at the first key).
+#[cfg(target_os = "linux")]
+fn says_locked(time: &str) -> bool {
+    time.contains("screen locked since")
 }
 
 /// systemd-logind on the system bus: `Lock` asks the session's locker;
@@ -248,5 +256,22 @@ mod logind {
         let hint: Result<bool, _> = proxy.get(SESSION, "LockedHint");
         let active: Result<bool, _> = proxy.get(SESSION, "Active");
         matches!(hint, Ok(true)) || matches!(active, Ok(false))
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    #[test]
+    fn only_xscreensavers_locked_state_counts() {
+        let v = "XScreenSaver 6.06: screen";
+        assert!(super::says_locked(&format!(
+            "{v} locked since Tue Dec  1 13:32:27 2026"
+        )));
+        assert!(!super::says_locked(&format!(
+            "{v} blanked since Tue Dec  1 13:32:27 2026"
+        )));
+        assert!(!super::says_locked(&format!(
+            "{v} non-blanked since Tue Dec  1 13:32:27 2026"
+        )));
     }
 }
