@@ -321,15 +321,20 @@ impl Task {
             }
             Action::Notify { title, body } => {
                 tracing::warn!("{title}: {body}");
-                use tauri_plugin_notification::NotificationExt;
-                if let Err(e) = self
-                    .app
-                    .notification()
-                    .builder()
-                    .title(title)
-                    .body(body)
-                    .show()
-                {
+                // Off the actor: showing waits for the desktop's
+                // notification service (started on demand by D-Bus, or
+                // hung), and nothing else may wait for it.
+                let app = self.app.clone();
+                let shown = std::thread::Builder::new()
+                    .name("veil-notify".into())
+                    .spawn(move || {
+                        use tauri_plugin_notification::NotificationExt;
+                        if let Err(e) = app.notification().builder().title(title).body(body).show()
+                        {
+                            tracing::debug!("notification not shown: {e}");
+                        }
+                    });
+                if let Err(e) = shown {
                     tracing::debug!("notification not shown: {e}");
                 }
             }
