@@ -27,5 +27,7 @@ npm --prefix ui run build
 # The CLI's copy of the root tauri.conf.json (see the script for why).
 trap 'rm -f src-tauri/tauri.conf.json src-tauri/tauri.linux.conf.json' EXIT
 node scripts/tauri-cli-config.mjs
-npx tauri build --bundles "$bundles" "$@"
+# From src-tauri/: the CLI takes the first tauri.conf.json it finds from
+# where it runs, and the root one has no app crate beside it.
+(cd src-tauri && ../node_modules/.bin/tauri build --bundles "$bundles" "$@")
 ls -l target/release/bundle/*/* 2>/dev/null | grep -E '\.(deb|rpm|msi|exe|dmg)$' || true
