@@ -8,34 +8,18 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use veil_core::control::Request;
 use veil_core::fleet::verify::{self, Options, Place};
 use veil_core::timefmt::rfc3339;
 use veil_os::paths::Paths;
 
 pub fn status(paths: &Paths, json: bool) -> ExitCode {
-    let resp = match super::ask(paths, &Request::Status) {
-        Ok(r) => r,
+    let status = match super::running_status(paths) {
+        Ok(s) => s,
         Err(code) => return code,
-    };
-    let Some(status) = resp.status.filter(|_| resp.ok) else {
-        eprintln!(
-            "veil: {}",
-            resp.error
-                .unwrap_or_else(|| "no status in the answer".into())
-        );
-        return ExitCode::FAILURE;
     };
     let fleet = &status["fleet"];
     if json {
-        match serde_json::to_string_pretty(fleet) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("veil: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-        return ExitCode::SUCCESS;
+        return super::print_json(fleet);
     }
     println!(
         "Host id:      {}",

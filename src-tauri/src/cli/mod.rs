@@ -294,6 +294,33 @@ pub fn run(cmd: Cmd) -> ExitCode {
     }
 }
 
+/// The running Veil's `veil status --json` object; prints why not on failure.
+fn running_status(paths: &Paths) -> Result<serde_json::Value, ExitCode> {
+    let resp = ask(paths, &Request::Status)?;
+    resp.status.filter(|_| resp.ok).ok_or_else(|| {
+        eprintln!(
+            "veil: {}",
+            resp.error
+                .unwrap_or_else(|| "no status in the answer".into())
+        );
+        ExitCode::FAILURE
+    })
+}
+
+/// Prints `value` as pretty JSON (the CLI's `--json` forms).
+fn print_json(value: &impl serde::Serialize) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => {
+            println!("{s}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("veil: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Sends one request to the running Veil; prints why not on failure.
 fn ask(paths: &Paths, req: &Request) -> Result<Response, ExitCode> {
     match control::request(&paths.runtime_dir, req, Duration::from_secs(5)) {

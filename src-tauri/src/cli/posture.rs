@@ -17,12 +17,8 @@ pub fn run(paths: &Paths, json: bool) -> ExitCode {
     tracker.observe(run, SystemClock.now(), &settings.posture);
     let status = tracker.status(&settings.posture);
     if json {
-        match serde_json::to_string_pretty(&status) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("veil: {e}");
-                return ExitCode::FAILURE;
-            }
+        if super::print_json(&status) != ExitCode::SUCCESS {
+            return ExitCode::FAILURE;
         }
     } else {
         for c in &status.checks {

@@ -3,31 +3,15 @@
 
 use std::process::ExitCode;
 
-use veil_core::control::Request;
 use veil_os::paths::Paths;
 
 pub fn run(paths: &Paths, json: bool) -> ExitCode {
-    let resp = match super::ask(paths, &Request::Status) {
-        Ok(r) => r,
+    let status = match super::running_status(paths) {
+        Ok(s) => s,
         Err(code) => return code,
     };
-    let Some(status) = resp.status.filter(|_| resp.ok) else {
-        eprintln!(
-            "veil: {}",
-            resp.error
-                .unwrap_or_else(|| "no status in the answer".into())
-        );
-        return ExitCode::FAILURE;
-    };
     if json {
-        match serde_json::to_string_pretty(&status) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("veil: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-        return ExitCode::SUCCESS;
+        return super::print_json(&status);
     }
     let field = |k: &str| status[k].as_str().unwrap_or("?").to_string();
     println!("Veil {}", field("version"));

@@ -100,10 +100,6 @@ impl Tracker {
         }
     }
 
-    pub fn platform(&self) -> Platform {
-        self.platform
-    }
-
     /// A `posture_changed` record from before this start (newest first:
     /// the first one seen for a check wins). A first result that matches
     /// it is not recorded again and keeps its `since` (and grace).
@@ -127,11 +123,6 @@ impl Tracker {
         for t in self.checks.values_mut() {
             t.candidate = None;
         }
-    }
-
-    /// When results are used again after a resume.
-    pub fn settled_at(&self) -> Millis {
-        self.settle_until
     }
 
     pub fn set_checking(&mut self, checking: bool) {
