@@ -23,7 +23,7 @@ mkdir -p target/packaging
 gzip -9n -c packaging/linux/veil.1 > target/packaging/veil.1.gz
 gzip -9n -c packaging/linux/changelog > target/packaging/changelog.gz
 
-npm --prefix ui run build
+scripts/build-ui.sh
 # The CLI's copy of the root tauri.conf.json (see the script for why).
 trap 'rm -f src-tauri/tauri.conf.json src-tauri/tauri.linux.conf.json' EXIT
 node scripts/tauri-cli-config.mjs

@@ -3,5 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-npm --prefix ui run build
+scripts/build-ui.sh
 exec cargo run -p veil -- --show "$@"

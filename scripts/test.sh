@@ -14,7 +14,7 @@ step "cargo fmt"
 cargo fmt --all -- --check
 
 step "UI: type-check, build and unit tests"
-npm --prefix ui run build
+scripts/build-ui.sh
 npm --prefix ui test
 
 step "clippy"
@@ -34,7 +34,7 @@ step "SIEM detection content: Sigma rules checked, converted, run against sample
 scripts/test-sigma.sh
 
 step "release build (the hardening tests run it; the installers reuse it)"
-npm --prefix ui run build >/dev/null
+scripts/build-ui.sh >/dev/null
 cargo build --release -p veil --bins --features tauri/custom-protocol
 
 step "end-to-end tests (Xvfb, openbox, tray, D-Bus, Secret Service, PulseAudio)"
