@@ -182,6 +182,11 @@ export type Held = "call" | "shield" | "just_back" | "snoozed" | "nothing_to_ask
 export type Kind = { "type": "bool" } | { "type": "integer", min: number, max: number, } | { "type": "choice", options: Array<string>, } | { "type": "text" } | { "type": "text_list" } | { "type": "choice_list", options: Array<string>, } | { "type": "shortcut" } | { "type": "command" } | { "type": "table" } | { "type": "url" } | { "type": "host_port" };
 
 /**
+ * A language Veil ships complete catalogs for.
+ */
+export type Language = "en" | "es";
+
+/**
  * The dashboard's mic check: the live input level of the default
  * microphone, as the tray app measures it.
  */
@@ -299,7 +304,14 @@ source: string,
 /**
  * A few words for the tray menu ("Connect your headset").
  */
-summary: string, message: string, };
+summary: string, message: string, 
+/**
+ * Names the problem for the agent's language: the catalogs
+ * (locales/<lang>/problems.ftl) have `problem-<code>-summary` and
+ * `problem-<code>-message`, formatted with `args`. `summary` and
+ * `message` stay English, for scripts and logs.
+ */
+code: string, args: { [key in string]: string }, };
 
 export type QuestionKind = "single" | "multiple" | "true_false" | "scenario";
 
@@ -408,7 +420,12 @@ settings: Effective,
 /**
  * The quiz pop-up's content, while one is open.
  */
-quiz: QuizView | null, };
+quiz: QuizView | null, 
+/**
+ * The language the windows show (the `language` setting, else the OS
+ * locale).
+ */
+language: Language, };
 
 /**
  * Where an effective value came from.

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod control;
 pub mod csv;
 pub mod fleet;
+pub mod i18n;
 pub mod lifecycle;
 pub mod mic;
 pub mod posture;

@@ -182,6 +182,8 @@ pub struct VeilState {
     latest: Millis,
     camera: CameraWatch,
     trainer: crate::training::Trainer,
+    /// The OS locale (the app reads it at start), for `language = "auto"`.
+    os_locale: Option<String>,
 }
 
 impl VeilState {
@@ -205,7 +207,19 @@ impl VeilState {
             posture_at: Millis(0),
             latest: Millis(0),
             trainer: Default::default(),
+            os_locale: None,
         }
+    }
+
+    /// The OS locale (`es_MX.UTF-8`, `es-419`), read by the app at start.
+    pub fn set_os_locale(&mut self, locale: Option<String>) {
+        self.os_locale = locale;
+    }
+
+    /// The language the agent sees: the `language` setting, else the OS
+    /// locale.
+    pub fn language(&self) -> crate::i18n::Language {
+        crate::i18n::Language::resolve(&self.settings.language, self.os_locale.as_deref())
     }
 
     pub fn trainer(&self) -> &crate::training::Trainer {
@@ -542,11 +556,12 @@ impl VeilState {
         let mut out: Vec<Problem> = self.store.problem().into_iter().collect();
         out.extend(self.config.policy_status().problems("policy"));
         if self.config.policy_fail_closed() {
-            out.push(Problem {
-                source: "policy".into(),
-                summary: "Organization policy unusable".into(),
-                message: "Your organization's policy file cannot be used and no earlier version of it is known, so Veil keeps privacy mode on and cannot be quit until IT deploys a valid one.".into(),
-            });
+            out.push(Problem::new(
+                "policy",
+                "policy-unusable",
+                "Organization policy unusable".into(),
+                "Your organization's policy file cannot be used and no earlier version of it is known, so Veil keeps privacy mode on and cannot be quit until IT deploys a valid one.".into(),
+            ));
         }
         out.extend(self.config.user_status().problems("settings"));
         out.extend(self.shield.problem(self.shield_enabled()));
@@ -602,6 +617,7 @@ impl VeilState {
             settings: self.effective.clone(),
             in_force: self.settings.clone(),
             quiz: self.trainer.quiz_view(),
+            language: self.language(),
         }
     }
 }

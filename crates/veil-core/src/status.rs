@@ -21,6 +21,16 @@ pub enum Overall {
 }
 
 impl Overall {
+    /// The state in the agent's language (tray tooltip and status line).
+    pub fn label_in(self, lang: crate::i18n::Language) -> String {
+        let key = match self {
+            Overall::Protected => "state-protected",
+            Overall::Attention => "state-attention",
+            Overall::Off => "state-off",
+        };
+        crate::i18n::tr(lang, key, &[])
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Overall::Protected => "Protected",
@@ -37,6 +47,52 @@ pub struct Problem {
     /// A few words for the tray menu ("Connect your headset").
     pub summary: String,
     pub message: String,
+    /// Names the problem for the agent's language: the catalogs
+    /// (locales/<lang>/problems.ftl) have `problem-<code>-summary` and
+    /// `problem-<code>-message`, formatted with `args`. `summary` and
+    /// `message` stay English, for scripts and logs.
+    pub code: String,
+    pub args: std::collections::BTreeMap<String, String>,
+}
+
+impl Problem {
+    pub fn new(source: &str, code: &str, summary: String, message: String) -> Self {
+        Self {
+            source: source.into(),
+            summary,
+            message,
+            code: code.into(),
+            args: Default::default(),
+        }
+    }
+
+    pub fn arg(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.args.insert(name.into(), value.into());
+        self
+    }
+
+    /// The summary in the agent's language (English where the catalogs
+    /// have no message for this code).
+    pub fn summary_in(&self, lang: crate::i18n::Language) -> String {
+        self.text_in(lang, "summary", &self.summary)
+    }
+
+    pub fn message_in(&self, lang: crate::i18n::Language) -> String {
+        self.text_in(lang, "message", &self.message)
+    }
+
+    fn text_in(&self, lang: crate::i18n::Language, part: &str, english: &str) -> String {
+        let key = format!("problem-{}-{part}", self.code);
+        if self.code.is_empty() || !crate::i18n::has(&key) {
+            return english.to_string();
+        }
+        let args: Vec<(&str, crate::i18n::Arg)> = self
+            .args
+            .iter()
+            .map(|(k, v)| (k.as_str(), crate::i18n::Arg::Text(v)))
+            .collect();
+        crate::i18n::tr(lang, &key, &args)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -75,15 +131,18 @@ impl StoreStatus {
 
     /// While nothing can be recorded, that needs attention.
     pub fn problem(&self) -> Option<Problem> {
-        (self.state == StoreState::Unavailable).then(|| Problem {
-            source: "store".into(),
-            summary: "Audit log not recording".into(),
-            message: format!(
-                "Privacy events cannot be recorded: {}",
-                self.message
-                    .as_deref()
-                    .unwrap_or("the store is unavailable")
-            ),
+        (self.state == StoreState::Unavailable).then(|| {
+            let why = self
+                .message
+                .as_deref()
+                .unwrap_or("the store is unavailable");
+            Problem::new(
+                "store",
+                "store-unavailable",
+                "Audit log not recording".into(),
+                format!("Privacy events cannot be recorded: {why}"),
+            )
+            .arg("why", why)
         })
     }
 
@@ -132,6 +191,9 @@ pub struct Snapshot {
     pub in_force: Settings,
     /// The quiz pop-up's content, while one is open.
     pub quiz: Option<crate::training::QuizView>,
+    /// The language the windows show (the `language` setting, else the OS
+    /// locale).
+    pub language: crate::i18n::Language,
 }
 
 #[cfg(test)]

@@ -170,13 +170,15 @@ impl CameraWatch {
         }
         if self.scan.is_some() && status.detection == Detection::Degraded {
             if let Some(why) = &status.message {
-                out.push(Problem {
-                    source: "camera".into(),
-                    summary: "Camera use not fully visible".into(),
-                    message: format!(
-                        "Veil cannot see every use of the camera and microphone: {why}."
-                    ),
-                });
+                out.push(
+                    Problem::new(
+                        "camera",
+                        "camera-not-visible",
+                        "Camera use not fully visible".into(),
+                        format!("Veil cannot see every use of the camera and microphone: {why}."),
+                    )
+                    .arg("why", why.as_str()),
+                );
             }
         }
         out
@@ -184,14 +186,18 @@ impl CameraWatch {
 }
 
 fn unapproved(s: &Session) -> Problem {
-    Problem {
-        source: "camera".into(),
-        summary: describe(s),
-        message: format!(
+    Problem::new(
+        "camera",
+        &format!("unapproved-{}", s.kind.noun()),
+        describe(s),
+        format!(
             "{} is using {} ({}). Your organization has not approved it; if you did not start it, close it and report it to IT.",
             s.app, s.device_name, s.exe
         ),
-    }
+    )
+    .arg("app", s.app.as_str())
+    .arg("device", s.device_name.as_str())
+    .arg("exe", s.exe.as_str())
 }
 
 fn record(kind: RecordKind, details: String) -> Action {

@@ -108,16 +108,22 @@ impl FleetStatus {
             d.failing_since
                 .is_some_and(|since| now_ms - since >= after.as_millis() as i64)
         })?;
-        Some(crate::status::Problem {
-            source: "fleet".into(),
-            summary: "Not reporting to your organization".into(),
-            message: format!(
-                "Veil cannot reach your organization's {} receiver ({}): {}. Your records are kept and sent when it is back; tell IT if this lasts.",
-                d.kind.as_str(),
-                d.endpoint,
-                d.last_error.as_deref().unwrap_or("no answer")
-            ),
-        })
+        let error = d.last_error.as_deref().unwrap_or("no answer");
+        Some(
+            crate::status::Problem::new(
+                "fleet",
+                "fleet-unreachable",
+                "Not reporting to your organization".into(),
+                format!(
+                    "Veil cannot reach your organization's {} receiver ({}): {error}. Your records are kept and sent when it is back; tell IT if this lasts.",
+                    d.kind.as_str(),
+                    d.endpoint,
+                ),
+            )
+            .arg("kind", d.kind.as_str())
+            .arg("endpoint", d.endpoint.as_str())
+            .arg("error", error),
+        )
     }
 }
 

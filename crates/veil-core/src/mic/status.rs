@@ -116,9 +116,11 @@ impl MicStatus {
     /// What needs the agent's attention while privacy mode is on, if
     /// anything.
     pub fn problem(&self) -> Option<Problem> {
-        let (summary, message) = match self.connection {
+        let why = self.message.as_deref().unwrap_or("no connection");
+        let (code, summary, message) = match self.connection {
             Connection::Starting => return None,
             Connection::Disconnected => (
+                "audio-unreachable",
                 "Audio system unreachable".to_string(),
                 format!(
                     "Veil cannot reach the audio system ({}); it keeps trying, and re-applies the microphone rules when it is back.",
@@ -126,20 +128,18 @@ impl MicStatus {
                 ),
             ),
             Connection::Connected if self.headset.is_none() => (
+                "no-headset",
                 "Connect your headset".into(),
                 "Connect your headset. Until then the laptop microphone stays muted.".into(),
             ),
             Connection::Connected if self.contested => (
+                "mic-contested",
                 "Microphone settings keep changing".into(),
                 "Another program keeps changing the microphone settings; Veil keeps putting them back.".into(),
             ),
             Connection::Connected => return None,
         };
-        Some(Problem {
-            source: "microphone".into(),
-            summary,
-            message,
-        })
+        Some(Problem::new("microphone", code, summary, message).arg("why", why))
     }
 }
 

@@ -309,13 +309,17 @@ impl PostureStatus {
         self.checks
             .iter()
             .filter(|c| c.needs_attention(now_ms))
-            .map(|c| crate::status::Problem {
-                source: "posture".into(),
-                summary: fixes::summary(c.id).into(),
-                message: format!(
-                    "{} Your organization requires it. {}",
-                    c.detail, "Open \"This computer\" on the dashboard for how to fix it."
-                ),
+            .map(|c| {
+                crate::status::Problem::new(
+                    "posture",
+                    &format!("posture-{}", c.id.as_str()),
+                    fixes::summary(c.id).into(),
+                    format!(
+                        "{} Your organization requires it. {}",
+                        c.detail, "Open \"This computer\" on the dashboard for how to fix it."
+                    ),
+                )
+                .arg("detail", c.detail.as_str())
             })
             .collect()
     }

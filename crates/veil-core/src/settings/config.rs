@@ -154,10 +154,14 @@ impl FileStatus {
         match &self.state {
             FileState::Rejected { errors } => errors
                 .iter()
-                .map(|e| crate::status::Problem {
-                    source: source.to_string(),
-                    summary: format!("{source} file has errors"),
-                    message: e.to_string(),
+                .map(|e| {
+                    crate::status::Problem::new(
+                        source,
+                        &format!("{source}-file-errors"),
+                        format!("{source} file has errors"),
+                        e.to_string(),
+                    )
+                    .arg("error", e.to_string())
                 })
                 .collect(),
             FileState::Missing | FileState::Loaded => vec![],

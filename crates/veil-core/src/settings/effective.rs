@@ -149,6 +149,7 @@ impl Effective {
                 "dark" => Appearance::Dark,
                 _ => Appearance::System,
             },
+            language: self.text(schema::LANGUAGE),
             allow_quit: self.bool(schema::ALLOW_QUIT),
             force_privacy_mode: self.bool(schema::FORCE_PRIVACY_MODE),
             audit_retain_days: self.int(schema::AUDIT_RETAIN_DAYS),
@@ -259,6 +260,9 @@ pub enum KeyFallback {
 pub struct Settings {
     pub start_at_login: bool,
     pub appearance: Appearance,
+    /// `language`: auto, en or es (resolved against the OS locale by
+    /// [`crate::i18n::Language::resolve`]).
+    pub language: String,
     pub allow_quit: bool,
     pub force_privacy_mode: bool,
     pub audit_retain_days: i64,

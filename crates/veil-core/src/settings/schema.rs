@@ -73,6 +73,7 @@ pub struct SettingSpec {
 
 pub const START_AT_LOGIN: &str = "start_at_login";
 pub const APPEARANCE: &str = "appearance";
+pub const LANGUAGE: &str = "language";
 pub const ALLOW_QUIT: &str = "allow_quit";
 pub const FORCE_PRIVACY_MODE: &str = "force_privacy_mode";
 pub const AUDIT_RETAIN_DAYS: &str = "audit.retain_days";
@@ -147,6 +148,16 @@ pub static SETTINGS: &[SettingSpec] = &[
         scope: Scope::UserAndPolicy,
         title: "Appearance",
         help: "Follow the system's light or dark theme, or always use one.",
+    },
+    SettingSpec {
+        key: LANGUAGE,
+        kind: Kind::Choice {
+            options: &["auto", "en", "es"],
+        },
+        default: DefaultValue::Text("auto"),
+        scope: Scope::UserAndPolicy,
+        title: "Language",
+        help: "The language of Veil's windows, menus and notifications: auto follows the computer's language; en is English, es Spanish.",
     },
     SettingSpec {
         key: ALLOW_QUIT,

@@ -47,26 +47,37 @@ impl ShieldStatus {
     /// agent is away, the screen is not covered on its own.
     pub fn problem(&self, enabled: bool) -> Option<crate::status::Problem> {
         if self.lock_failed {
-            return Some(crate::status::Problem {
-                source: "shield".into(),
-                summary: "This computer cannot lock itself".into(),
-                message: format!(
-                    "Veil asked this computer to lock and nothing confirmed it ({}). Your screen stays covered until you are back; lock it yourself when you step away, and tell IT.",
-                    self.lock_message.as_deref().unwrap_or("no screen locker answered")
-                ),
-            });
+            let why = self
+                .lock_message
+                .as_deref()
+                .unwrap_or("no screen locker answered");
+            return Some(
+                crate::status::Problem::new(
+                    "shield",
+                    "shield-lock-failed",
+                    "This computer cannot lock itself".into(),
+                    format!(
+                        "Veil asked this computer to lock and nothing confirmed it ({why}). Your screen stays covered until you are back; lock it yourself when you step away, and tell IT."
+                    ),
+                )
+                .arg("why", why),
+            );
         }
         if !enabled || self.idle_source != "none" {
             return None;
         }
         let why = self.message.as_ref()?;
-        Some(crate::status::Problem {
-            source: "shield".into(),
-            summary: "Screen not covered when idle".into(),
-            message: format!(
-                "Veil cannot tell when you are away ({why}), so it cannot cover your screen on its own. Use \"Shield screen now\" or lock the computer when you step away."
-            ),
-        })
+        Some(
+            crate::status::Problem::new(
+                "shield",
+                "shield-no-idle-time",
+                "Screen not covered when idle".into(),
+                format!(
+                    "Veil cannot tell when you are away ({why}), so it cannot cover your screen on its own. Use \"Shield screen now\" or lock the computer when you step away."
+                ),
+            )
+            .arg("why", why.as_str()),
+        )
     }
 
     pub fn starting() -> Self {

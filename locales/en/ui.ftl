@@ -1,0 +1,1 @@
+# The windows' words (ui/src). Spanish: ../es/ui.ftl, same ids.

@@ -1,0 +1,32 @@
+# Las palabras de Veil en el lado de Rust: el menú de la bandeja, las
+# notificaciones, el protector de pantalla y los mensajes de la CLI para
+# agentes. Los mismos ids que ../en/app.ftl.
+
+## El estado general (información sobre la bandeja y línea de estado)
+state-protected = Protegido
+state-attention = Requiere atención
+state-off = Modo privado desactivado
+
+## Menú de la bandeja
+tray-privacy-mode = Modo privado
+tray-open = Abrir Veil
+tray-shield-now = Proteger pantalla ahora
+tray-training = Formación…
+tray-quit = Salir de Veil
+tray-attention-one = Requiere atención: { $summary }
+tray-attention-many = Requiere atención: { $count } problemas
+tray-tooltip = Veil — { $state }
+tray-tooltip-problem = Veil — { $state }: { $summary }
+
+## El protector y su cuenta atrás
+shield-hint = Mueve el ratón para continuar
+# Después del número de segundos, que se muestra en grande.
+shield-countdown =
+    { $seconds ->
+        [one] segundo
+       *[other] segundos
+    } para que Veil cubra tu pantalla. Mueve el ratón para seguir.
+
+## Notificaciones
+notify-store-reset-title = Veil empezó un nuevo registro de auditoría
+notify-store-reset-body = El anterior no se pudo abrir con la clave de este equipo. Se guardó en { $kept }.
