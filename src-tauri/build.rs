@@ -1,23 +1,39 @@
 /// Embeds Veil's own training modules (assets/training/modules/*.toml), so
 /// every install has them; the organization adds its own through policy.
 fn embed_training() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/training/modules");
-    println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
-        .map(|d| d.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
-    files.sort();
-    let mut out = String::from("pub static SHIPPED: &[(&str, &str)] = &[\n");
-    for f in &files {
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/training/modules");
+    let toml_files = |dir: &std::path::Path| {
+        println!("cargo:rerun-if-changed={}", dir.display());
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
-        out.push_str(&format!(
-            "    (\"assets/training/modules/{name}\", include_str!({:?})),\n",
+        files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
+        files.sort();
+        files
+    };
+    let entry = |f: &std::path::PathBuf, shown: &str| {
+        format!(
+            "    (\"{shown}\", include_str!({:?})),\n",
             f.canonicalize().unwrap_or(f.clone())
-        ));
+        )
+    };
+    let name = |f: &std::path::PathBuf| {
+        f.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut out = String::from("pub static SHIPPED: &[(&str, &str)] = &[\n");
+    for f in toml_files(&root) {
+        out.push_str(&entry(&f, &format!("assets/training/modules/{}", name(&f))));
+    }
+    out.push_str("];\n");
+    // Translations: modules/<lang>/*.toml, one folder per language.
+    out.push_str("pub static TRANSLATIONS: &[(&str, &str, &str)] = &[\n");
+    for lang in veil_core::i18n::Language::CODES {
+        for f in toml_files(&root.join(lang)) {
+            let e = entry(&f, &format!("assets/training/modules/{lang}/{}", name(&f)));
+            out.push_str(&e.replacen("(\"", &format!("(\"{lang}\", \""), 1));
+        }
     }
     out.push_str("];\n");
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").unwrap_or_default())

@@ -30,3 +30,15 @@ shield-countdown =
 ## Notifications
 notify-store-reset-title = Veil started a new audit log
 notify-store-reset-body = The previous one could not be opened with this computer's key. It was kept at { $kept }.
+notify-policy-rejected-title = Veil could not use the policy file
+notify-policy-rejected-body = { $error }. Veil keeps the last good policy.
+notify-settings-rejected-title = Veil could not use the settings file
+notify-settings-rejected-body = { $error }. Veil keeps the last good settings.
+notify-posture-fix-by = { $detail } Please fix it by { $date }.
+notify-posture-how = { $detail } Open "This computer" on the dashboard for how to fix it.
+notify-cover-camera-title = Cover your camera
+notify-cover-camera-body = { $device } is not covered. Slide the cover closed when you are not on a video call.
+notify-device-opened = { $app } opened { $device }. If you did not start this, close it and report it to IT.
+notify-device-taken-over = { $app } took over { $device } from { $previous }. If you did not start this, close it and report it to IT.
+notify-mic-corrected-title = Veil put your microphone back
+notify-mic-corrected-body = { $device }: { $what }, because { $why }.

@@ -30,3 +30,15 @@ shield-countdown =
 ## Notificaciones
 notify-store-reset-title = Veil empezó un nuevo registro de auditoría
 notify-store-reset-body = El anterior no se pudo abrir con la clave de este equipo. Se guardó en { $kept }.
+notify-policy-rejected-title = Veil no pudo usar el archivo de política
+notify-policy-rejected-body = { $error }. Veil mantiene la última política válida.
+notify-settings-rejected-title = Veil no pudo usar el archivo de ajustes
+notify-settings-rejected-body = { $error }. Veil mantiene los últimos ajustes válidos.
+notify-posture-fix-by = { $detail } Corrígelo antes del { $date }.
+notify-posture-how = { $detail } Abre «Este equipo» en el panel para ver cómo corregirlo.
+notify-cover-camera-title = Tapa tu cámara
+notify-cover-camera-body = { $device } no está tapada. Cierra la tapa cuando no estés en una videollamada.
+notify-device-opened = { $app } abrió { $device }. Si no lo iniciaste tú, ciérralo y avisa a TI.
+notify-device-taken-over = { $app } tomó { $device } de { $previous }. Si no lo iniciaste tú, ciérralo y avisa a TI.
+notify-mic-corrected-title = Veil volvió a poner tu micrófono como debe estar
+notify-mic-corrected-body = { $device }: { $what }, porque { $why }.

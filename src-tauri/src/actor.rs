@@ -320,7 +320,12 @@ impl Task {
                 }
             }
             Action::Notify { title, body } => {
-                tracing::warn!("{title}: {body}");
+                // Logged in English (logs are for IT), shown in the agent's
+                // language.
+                use veil_core::i18n::Language;
+                tracing::warn!("{}: {}", title.text(Language::En), body.text(Language::En));
+                let lang = self.state.language();
+                let (title, body) = (title.text(lang), body.text(lang));
                 // Off the actor: showing waits for the desktop's
                 // notification service (started on demand by D-Bus, or
                 // hung), and nothing else may wait for it.
@@ -400,8 +405,9 @@ impl Task {
                 ),
             }));
             self.execute(Action::Notify {
-                title: "Veil started a new audit log".into(),
-                body: format!("The previous one could not be opened with this computer's key. It was kept at {kept}."),
+                title: veil_core::i18n::Message::new("notify-store-reset-title"),
+                body: veil_core::i18n::Message::new("notify-store-reset-body")
+                    .arg("kept", kept.to_string()),
             });
         }
     }

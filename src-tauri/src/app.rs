@@ -220,6 +220,7 @@ fn initial_state(paths: &Paths) -> (VeilState, Vec<Action>) {
     let config = config_files::seeded(paths);
     let mut state = VeilState::new(chosen, config, &paths.store_file().display().to_string());
     state.set_posture_platform(veil_os::posture::platform());
+    state.set_os_locale(sys_locale::get_locale());
     let mut actions = Vec::new();
     for event in [
         Event::PolicyFileRead(paths.read_policy()),

@@ -20,7 +20,9 @@ pub async fn show_overlays(app: &AppHandle, frames: &[Rect], blur: bool) -> Resu
     #[cfg(target_os = "linux")]
     {
         let frames = frames.to_vec();
+        let lang = language(app);
         on_main_thread(app, move || {
+            veil_os::cover::set_words(words(lang));
             let mut all_blurred = true;
             for (i, frame) in frames.iter().enumerate() {
                 all_blurred &=
@@ -40,6 +42,30 @@ pub async fn show_overlays(app: &AppHandle, frames: &[Rect], blur: bool) -> Resu
             web::show_overlay(app, i, *frame).map_err(|e| e.to_string())?;
         }
         Ok(false)
+    }
+}
+
+/// The language the agent sees now.
+#[cfg(target_os = "linux")]
+fn language(app: &AppHandle) -> veil_core::i18n::Language {
+    use tauri::Manager;
+    app.try_state::<crate::actor::ActorHandle>()
+        .map(|a| a.snapshot().language)
+        .unwrap_or(veil_core::i18n::Language::En)
+}
+
+#[cfg(target_os = "linux")]
+fn words(lang: veil_core::i18n::Language) -> veil_os::cover::Words {
+    use veil_core::i18n::tr;
+    veil_os::cover::Words {
+        hint: tr(lang, "shield-hint", &[]),
+        countdown: Box::new(move |seconds| {
+            tr(
+                lang,
+                "shield-countdown",
+                &[("seconds", (seconds as i64).into())],
+            )
+        }),
     }
 }
 
@@ -82,7 +108,9 @@ pub async fn show_warning(
             };
             (frame, m.scale_factor())
         });
+        let lang = language(app);
         on_main_thread(app, move || {
+            veil_os::cover::set_words(words(lang));
             veil_os::cover::show_countdown(seconds, &frames, dim, primary)
                 .map_err(|e| e.to_string())
         })

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use veil_core::clock::{Clock, SystemClock};
+use veil_core::i18n::Language;
 use veil_core::shield::ShieldStatus;
 use veil_core::state::Event;
 use veil_core::training::report::{self, ReportFormat};
@@ -25,46 +26,76 @@ mod shipped {
 /// A module is a lesson and its questions: tens of kilobytes at most.
 const MODULE_MAX_BYTES: u64 = 512 * 1024;
 
-/// Veil's modules plus the `*.toml` files of `extra_folder` (if set).
-pub fn load(extra_folder: &str) -> (Vec<Module>, Vec<training::ContentError>) {
+/// Veil's modules plus the `*.toml` files of `extra_folder` (if set), in
+/// `lang` where a translation exists (Veil's own `modules/<lang>/`, and
+/// `<extra_folder>/<lang>/`).
+pub fn load(extra_folder: &str, lang: Language) -> (Vec<Module>, Vec<training::ContentError>) {
     let mut files: Vec<(String, String)> = shipped::SHIPPED
         .iter()
         .map(|(name, text)| (name.to_string(), text.to_string()))
         .collect();
     let mut errors = Vec::new();
     if !extra_folder.is_empty() {
-        match std::fs::read_dir(extra_folder) {
-            Ok(dir) => {
-                let mut extra: Vec<_> = dir
-                    .flatten()
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-                    .collect();
-                extra.sort();
-                for p in extra {
-                    match veil_os::files::read_text(&p, MODULE_MAX_BYTES) {
-                        Ok(text) => files.push((p.display().to_string(), text)),
-                        Err(e) => errors.push(training::ContentError {
-                            file: p.display().to_string(),
-                            line: 1,
-                            message: format!("cannot read it: {e}"),
-                        }),
-                    }
-                }
-            }
-            Err(e) => errors.push(training::ContentError {
-                file: extra_folder.to_string(),
-                line: 1,
-                message: format!("cannot read the folder: {e}"),
-            }),
-        }
+        read_folder(Path::new(extra_folder), &mut files, &mut errors, true);
     }
-    let (modules, mut more) = content::load(&files);
+    let (mut modules, mut more) = content::load(&files);
     errors.append(&mut more);
+    if lang != Language::En {
+        let mut translations: Vec<(String, String)> = shipped::TRANSLATIONS
+            .iter()
+            .filter(|(l, _, _)| *l == lang.code())
+            .map(|(_, name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        if !extra_folder.is_empty() {
+            let dir = Path::new(extra_folder).join(lang.code());
+            // No folder for this language: the organization's modules
+            // stay in the language they were written in.
+            read_folder(&dir, &mut translations, &mut errors, false);
+        }
+        errors.append(&mut content::translate(&mut modules, &translations));
+    }
     for e in &errors {
         tracing::warn!("training module skipped: {e}");
     }
     (modules, errors)
+}
+
+/// Reads the `*.toml` files of `dir` into `files`; an unreadable file (or
+/// folder, when `required`) is an error that names it.
+fn read_folder(
+    dir: &Path,
+    files: &mut Vec<(String, String)>,
+    errors: &mut Vec<training::ContentError>,
+    required: bool,
+) {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            let mut found: Vec<_> = entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                .collect();
+            found.sort();
+            for p in found {
+                match veil_os::files::read_text(&p, MODULE_MAX_BYTES) {
+                    Ok(text) => files.push((p.display().to_string(), text)),
+                    Err(e) => errors.push(training::ContentError {
+                        file: p.display().to_string(),
+                        line: 1,
+                        message: format!("cannot read it: {e}"),
+                    }),
+                }
+            }
+        }
+        Err(e) if required || e.kind() != std::io::ErrorKind::NotFound => {
+            errors.push(training::ContentError {
+                file: dir.display().to_string(),
+                line: 1,
+                message: format!("cannot read the folder: {e}"),
+            })
+        }
+        Err(_) => {}
+    }
 }
 
 fn shield_up(s: &ShieldStatus) -> bool {
@@ -76,6 +107,7 @@ fn shield_up(s: &ShieldStatus) -> bool {
 #[derive(Default)]
 struct Content {
     folder: Option<String>,
+    language: Option<Language>,
     watch: Option<FolderWatch>,
     modules: Vec<Module>,
     errors: Vec<training::ContentError>,
@@ -86,9 +118,15 @@ impl Content {
     /// folder, reloads when a file in it changed, and a file that breaks
     /// keeps its last good module. Returns the new content when it differs
     /// from what was loaded.
-    fn refresh(&mut self, folder: &str) -> Option<(Vec<Module>, Vec<training::ContentError>)> {
+    fn refresh(
+        &mut self,
+        folder: &str,
+        lang: Language,
+    ) -> Option<(Vec<Module>, Vec<training::ContentError>)> {
         let reloading = self.folder.is_some();
-        let moved = self.folder.as_deref() != Some(folder);
+        // Another language is a fresh load, like another folder.
+        let moved = self.folder.as_deref() != Some(folder) || self.language != Some(lang);
+        self.language = Some(lang);
         if moved {
             self.folder = Some(folder.to_string());
             self.watch = (!folder.is_empty()).then(|| FolderWatch::new(folder, "toml"));
@@ -97,7 +135,7 @@ impl Content {
         if !moved && !touched {
             return None;
         }
-        let (modules, errors) = load(folder);
+        let (modules, errors) = load(folder, lang);
         let (modules, errors) = if moved {
             (modules, errors)
         } else {
@@ -125,9 +163,13 @@ const FOLDER_CHECK: Duration = Duration::from_secs(2);
 /// Loads the content, ticks the quiz clock once a second, and reloads the
 /// content when policy's folder or a file in it changes.
 pub fn spawn(actor: ActorHandle, idle: LiveIdle) {
-    let folder_of = |a: &ActorHandle| a.snapshot().in_force.training.extra_folder.clone();
+    let folder_of = |a: &ActorHandle| {
+        let snap = a.snapshot();
+        (snap.in_force.training.extra_folder.clone(), snap.language)
+    };
     let mut content = Content::default();
-    if let Some((modules, errors)) = content.refresh(&folder_of(&actor)) {
+    let (folder, lang) = folder_of(&actor);
+    if let Some((modules, errors)) = content.refresh(&folder, lang) {
         actor.post_blocking(Event::Training(TrainingEvent::Content { modules, errors }));
     }
     tauri::async_runtime::spawn(async move {
@@ -137,7 +179,8 @@ pub fn spawn(actor: ActorHandle, idle: LiveIdle) {
             every.tick().await;
             if last_check.elapsed() >= FOLDER_CHECK {
                 last_check = tokio::time::Instant::now();
-                if let Some((modules, errors)) = content.refresh(&folder_of(&actor)) {
+                let (folder, lang) = folder_of(&actor);
+                if let Some((modules, errors)) = content.refresh(&folder, lang) {
                     actor
                         .post(Event::Training(TrainingEvent::Content { modules, errors }))
                         .await;
@@ -174,7 +217,8 @@ pub fn report_text(
             s.answers().map_err(|e| e.to_string())?,
         ),
     };
-    let (modules, skipped) = load(&settings.training.extra_folder);
+    // The supervisor's report is in English, for scripts and IT.
+    let (modules, skipped) = load(&settings.training.extra_folder, Language::En);
     let now = SystemClock.now();
     let rows = report::rows(&modules, &lessons, &answers, now);
     Ok((report::render(&rows, &current_user(), now, format), skipped))

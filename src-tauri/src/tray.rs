@@ -8,6 +8,7 @@ use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager};
 use veil_core::control::WindowName;
+use veil_core::i18n::{tr, Language};
 use veil_core::state::{ChangedBy, Event, PrivacyMode};
 use veil_core::status::{Overall, Snapshot};
 
@@ -26,6 +27,8 @@ struct Items {
     privacy: CheckMenuItem<tauri::Wry>,
     status: MenuItem<tauri::Wry>,
     has_quit: bool,
+    /// The menu's words are in this language.
+    language: Language,
 }
 
 /// What the tray shows; it is redrawn only when this changes (snapshots
@@ -68,20 +71,32 @@ fn icon(state: Overall) -> tauri::Result<Image<'static>> {
 
 fn tooltip(snap: &Snapshot) -> String {
     let s = &snap.status;
+    let lang = snap.language;
+    let state = s.state.label_in(lang);
     match s.problems.first() {
-        Some(p) if s.state == Overall::Attention => {
-            format!("Veil — {}: {}", s.state.label(), short(&p.summary))
-        }
-        _ => format!("Veil — {}", s.state.label()),
+        Some(p) if s.state == Overall::Attention => tr(
+            lang,
+            "tray-tooltip-problem",
+            &[
+                ("state", (&state).into()),
+                ("summary", (&short(&p.summary_in(lang))).into()),
+            ],
+        ),
+        _ => tr(lang, "tray-tooltip", &[("state", (&state).into())]),
     }
 }
 
 fn status_line(snap: &Snapshot) -> String {
     let s = &snap.status;
+    let lang = snap.language;
     match (s.state, s.problems.len()) {
-        (Overall::Attention, 1) => format!("Needs attention: {}", s.problems[0].summary),
-        (Overall::Attention, n) => format!("Needs attention: {n} problems"),
-        (state, _) => state.label().to_string(),
+        (Overall::Attention, 1) => tr(
+            lang,
+            "tray-attention-one",
+            &[("summary", (&s.problems[0].summary_in(lang)).into())],
+        ),
+        (Overall::Attention, n) => tr(lang, "tray-attention-many", &[("count", n.into())]),
+        (state, _) => state.label_in(lang),
     }
 }
 
@@ -100,15 +115,18 @@ fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wr
     let privacy = CheckMenuItem::with_id(
         app,
         ID_PRIVACY,
-        "Privacy mode",
+        tr(snap.language, "tray-privacy-mode", &[]),
         !(s.privacy_mode_locked && s.privacy_mode == PrivacyMode::On),
         s.privacy_mode == PrivacyMode::On,
         None::<&str>,
     )?;
     let status = MenuItem::with_id(app, "status", status_line(snap), false, None::<&str>)?;
-    let open = MenuItem::with_id(app, ID_OPEN, "Open Veil", true, None::<&str>)?;
-    let shield = MenuItem::with_id(app, ID_SHIELD, "Shield screen now", true, None::<&str>)?;
-    let training = MenuItem::with_id(app, ID_TRAINING, "Training…", true, None::<&str>)?;
+    let lang = snap.language;
+    let item =
+        |id: &str, key: &str| MenuItem::with_id(app, id, tr(lang, key, &[]), true, None::<&str>);
+    let open = item(ID_OPEN, "tray-open")?;
+    let shield = item(ID_SHIELD, "tray-shield-now")?;
+    let training = item(ID_TRAINING, "tray-training")?;
     let menu = Menu::with_items(
         app,
         &[
@@ -124,13 +142,7 @@ fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wr
     let has_quit = snap.in_force.allow_quit;
     if has_quit {
         menu.append(&PredefinedMenuItem::separator(app)?)?;
-        menu.append(&MenuItem::with_id(
-            app,
-            ID_QUIT,
-            "Quit Veil",
-            true,
-            None::<&str>,
-        )?)?;
+        menu.append(&item(ID_QUIT, "tray-quit")?)?;
     }
     Ok((
         menu,
@@ -138,6 +150,7 @@ fn build_menu(app: &AppHandle, snap: &Snapshot) -> tauri::Result<(Menu<tauri::Wr
             privacy,
             status,
             has_quit,
+            language: snap.language,
         },
     ))
 }
@@ -246,7 +259,7 @@ pub fn render(app: &AppHandle, snap: &Snapshot) {
         tray.set_tooltip(Some(look.tooltip.as_str()))?;
         let rebuild = slot
             .as_ref()
-            .is_none_or(|items| items.has_quit != look.has_quit);
+            .is_none_or(|items| items.has_quit != look.has_quit || items.language != snap.language);
         if rebuild {
             let (menu, items) = build_menu(app, snap)?;
             tray.set_menu(Some(menu))?;

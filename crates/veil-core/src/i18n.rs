@@ -65,10 +65,26 @@ impl Language {
 /// The catalogs the Rust side formats from, per language: `app.ftl` (tray,
 /// notifications, shield, CLI) and `problems.ftl` (shared with the windows).
 pub const CATALOGS: &[(Language, &str, &str)] = &[
-    (Language::En, "app.ftl", include_str!("../../../locales/en/app.ftl")),
-    (Language::En, "problems.ftl", include_str!("../../../locales/en/problems.ftl")),
-    (Language::Es, "app.ftl", include_str!("../../../locales/es/app.ftl")),
-    (Language::Es, "problems.ftl", include_str!("../../../locales/es/problems.ftl")),
+    (
+        Language::En,
+        "app.ftl",
+        include_str!("../../../locales/en/app.ftl"),
+    ),
+    (
+        Language::En,
+        "problems.ftl",
+        include_str!("../../../locales/en/problems.ftl"),
+    ),
+    (
+        Language::Es,
+        "app.ftl",
+        include_str!("../../../locales/es/app.ftl"),
+    ),
+    (
+        Language::Es,
+        "problems.ftl",
+        include_str!("../../../locales/es/problems.ftl"),
+    ),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
@@ -85,7 +101,8 @@ fn bundles() -> &'static BTreeMap<Language, Bundle> {
             for (_, _, source) in CATALOGS.iter().filter(|(l, _, _)| *l == lang) {
                 // A catalog that does not parse is caught by the catalog
                 // test; at run time what parsed is used.
-                let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
+                let resource =
+                    FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
                 let _ = bundle.add_resource(resource);
             }
             out.insert(lang, bundle);
@@ -124,6 +141,33 @@ impl From<i64> for Arg<'_> {
 impl From<usize> for Arg<'_> {
     fn from(n: usize) -> Self {
         Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+/// A message to format later, in whichever language it is shown in: the
+/// actor logs it in English and shows it in the agent's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub key: String,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Message {
+    pub fn new(key: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            args: vec![],
+        }
+    }
+
+    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    pub fn text(&self, lang: Language) -> String {
+        let args: Vec<(&str, Arg)> = self.args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
+        tr(lang, &self.key, &args)
     }
 }
 
@@ -214,7 +258,11 @@ mod tests {
         assert_eq!(tr(Language::En, "tray-open", &[]), "Open Veil");
         assert_eq!(tr(Language::Es, "tray-open", &[]), "Abrir Veil");
         assert_eq!(
-            tr(Language::Es, "tray-attention-many", &[("count", 3usize.into())]),
+            tr(
+                Language::Es,
+                "tray-attention-many",
+                &[("count", 3usize.into())]
+            ),
             "Requiere atención: 3 problemas"
         );
         assert_eq!(tr(Language::Es, "no-such-message", &[]), "no-such-message");

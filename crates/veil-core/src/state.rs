@@ -10,6 +10,7 @@ use ts_rs::TS;
 use crate::audit::RecordKind;
 use crate::camera::{CameraScan, CameraStatus, CameraWatch, CoverReading};
 use crate::clock::Millis;
+use crate::i18n::Message;
 use crate::mic::{MicReport, MicStatus};
 use crate::settings::{Config, ConfigChange, Effective, FileRead, PolicyRead, Settings};
 use crate::shield::ShieldStatus;
@@ -137,8 +138,8 @@ pub enum Action {
     Record(Record),
     /// Tell the agent, briefly.
     Notify {
-        title: String,
-        body: String,
+        title: crate::i18n::Message,
+        body: crate::i18n::Message,
     },
     /// Store training progress, or show the quiz.
     Training(TrainingAction),
@@ -429,8 +430,9 @@ impl VeilState {
                         },
                     }),
                     Action::Notify {
-                        title: format!("Veil could not use the {noun} file"),
-                        body: format!("{first}. Veil keeps the last good {noun}."),
+                        title: Message::new(format!("notify-{noun}-rejected-title")),
+                        body: Message::new(format!("notify-{noun}-rejected-body"))
+                            .arg("error", first),
                     },
                 ]
             }
@@ -527,17 +529,19 @@ impl VeilState {
                         .filter(|_| newly_failing)
                     {
                         actions.push(Action::Notify {
-                            title: crate::posture::fixes::summary(t.id).to_string(),
+                            title: Message::new(format!(
+                                "problem-posture-{}-summary",
+                                t.id.as_str()
+                            )),
                             body: match c.fix_by {
-                                Some(by) => format!(
-                                    "{} Please fix it by {}.",
-                                    c.detail,
-                                    crate::timefmt::rfc3339(by).get(..10).unwrap_or("")
-                                ),
-                                None => format!(
-                                    "{} Open \"This computer\" on the dashboard for how to fix it.",
-                                    c.detail
-                                ),
+                                Some(by) => Message::new("notify-posture-fix-by")
+                                    .arg("detail", c.detail.as_str())
+                                    .arg(
+                                        "date",
+                                        crate::timefmt::rfc3339(by).get(..10).unwrap_or(""),
+                                    ),
+                                None => Message::new("notify-posture-how")
+                                    .arg("detail", c.detail.as_str()),
                             },
                         });
                     }

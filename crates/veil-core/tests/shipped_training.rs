@@ -6,14 +6,17 @@
 
 use std::path::Path;
 
-use veil_core::training::content::{load, QuestionKind, MIN_QUESTIONS};
+use veil_core::training::content::{load, translate, QuestionKind, MIN_QUESTIONS};
 
 /// Veil's own modules carry more than the minimum an organization's must.
 const SHIPPED_QUESTIONS: usize = 15;
 
 fn shipped() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/training/modules");
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dir)
+    toml_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/training/modules"))
+}
+
+fn toml_in(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
         .expect("assets/training/modules")
         .flatten()
         .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
@@ -81,6 +84,38 @@ fn every_shipped_module_loads_and_follows_the_rules() {
         );
         for q in &m.questions {
             assert!(q.options.iter().all(|o| !o.explain.is_empty()), "{}", q.id);
+        }
+    }
+}
+
+/// Every shipped module has a Spanish translation that matches it (same
+/// questions and right answers, so progress carries over), changes its
+/// words, and still reads in 3 minutes.
+#[test]
+fn every_shipped_module_is_translated_into_spanish() {
+    let (english, _) = load(&shipped());
+    let mut spanish = english.clone();
+    let files =
+        toml_in(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/training/modules/es"));
+    assert_eq!(files.len(), english.len(), "one Spanish file per module");
+    let errors = translate(&mut spanish, &files);
+    assert!(errors.is_empty(), "{errors:#?}");
+    for (en, es) in english.iter().zip(&spanish) {
+        assert_ne!(en.title, es.title, "{}: title not translated", en.id);
+        assert_ne!(en.lesson, es.lesson, "{}: lesson not translated", en.id);
+        assert!(
+            es.reading_minutes() <= 3,
+            "{}: {} min",
+            es.id,
+            es.reading_minutes()
+        );
+        for (q, tq) in en.questions.iter().zip(&es.questions) {
+            assert_eq!(q.id, tq.id);
+            assert_ne!(q.prompt, tq.prompt, "{}: prompt not translated", q.id);
+            for (o, to) in q.options.iter().zip(&tq.options) {
+                assert_eq!((&o.id, o.correct), (&to.id, to.correct), "{}", q.id);
+                assert!(!to.explain.is_empty(), "{}", q.id);
+            }
         }
     }
 }

@@ -202,7 +202,7 @@ fn new_shield(style: &gtk::CssProvider) -> (gtk::Window, Rc<RefCell<Option<gdk_p
     column.set_halign(gtk::Align::Center);
     let clock = gtk::Label::new(Some(&local_time()));
     styled(&clock, style, "veil-clock");
-    let hint = gtk::Label::new(Some("Move the mouse to continue"));
+    let hint = gtk::Label::new(Some(&WORDS.with(|w| w.borrow().hint.clone())));
     styled(&hint, style, "veil-hint");
     column.add(&clock);
     column.add(&hint);
@@ -297,10 +297,43 @@ fn destroy(window: &gtk::Window) {
     unsafe { window.destroy() };
 }
 
+/// The words on the shield and the countdown, in the agent's language
+/// (the app formats them from its catalogs; veil-os keeps no texts).
+pub struct Words {
+    /// Under the clock on the shield.
+    pub hint: String,
+    /// After the seconds left (shown large): "seconds until Veil covers...".
+    pub countdown: Box<dyn Fn(u64) -> String>,
+}
+
+impl Default for Words {
+    fn default() -> Self {
+        Words {
+            hint: "Move the mouse to continue".into(),
+            countdown: Box::new(|seconds| {
+                let unit = if seconds == 1 { "second" } else { "seconds" };
+                format!("{unit} until Veil covers your screen. Move the mouse to stay.")
+            }),
+        }
+    }
+}
+
+thread_local! {
+    // The windows live on the main thread; so do their words.
+    static WORDS: std::cell::RefCell<Words> = std::cell::RefCell::new(Words::default());
+}
+
+/// Sets the words for the shields and countdowns shown from now on. Call
+/// on the main thread, like everything here.
+pub fn set_words(words: Words) {
+    WORDS.with(|w| *w.borrow_mut() = words);
+}
+
 fn countdown_text(seconds: u64) -> String {
-    let unit = if seconds == 1 { "second" } else { "seconds" };
+    let rest = WORDS.with(|w| (w.borrow().countdown)(seconds));
     format!(
-        "<span size=\"140%\" weight=\"bold\">{seconds}</span>  {unit} until Veil covers your screen. Move the mouse to stay."
+        "<span size=\"140%\" weight=\"bold\">{seconds}</span>  {}",
+        glib::markup_escape_text(&rest)
     )
 }
 

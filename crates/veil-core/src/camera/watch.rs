@@ -9,6 +9,7 @@ use super::{
 };
 use crate::audit::RecordKind;
 use crate::clock::Millis;
+use crate::i18n::Message;
 use crate::state::{Action, ChangedBy, Record};
 use crate::status::Problem;
 
@@ -74,8 +75,10 @@ impl CameraWatch {
                 SessionEvent::Started { session, notify } => {
                     actions.push(record(kinds.started, session.details(at)));
                     if notify && privacy_on {
-                        let did = format!("opened {}", session.device_name);
-                        actions.push(use_notice(&session, &did));
+                        let did = Message::new("notify-device-opened")
+                            .arg("app", session.app.as_str())
+                            .arg("device", session.device_name.as_str());
+                        actions.push(use_notice(&session, did));
                     }
                 }
                 SessionEvent::Changed {
@@ -93,8 +96,11 @@ impl CameraWatch {
                         format!("{}; was {previous}", session.details(at)),
                     ));
                     if notify && privacy_on {
-                        let did = format!("took over {} from {previous}", session.device_name);
-                        actions.push(use_notice(&session, &did));
+                        let did = Message::new("notify-device-taken-over")
+                            .arg("app", session.app.as_str())
+                            .arg("device", session.device_name.as_str())
+                            .arg("previous", previous.as_str());
+                        actions.push(use_notice(&session, did));
                     }
                 }
                 SessionEvent::Stopped(session) => {
@@ -137,11 +143,9 @@ impl CameraWatch {
         )];
         if !covered {
             actions.push(Action::Notify {
-                title: "Cover your camera".into(),
-                body: format!(
-                    "{} is not covered. Slide the cover closed when you are not on a video call.",
-                    reading.device
-                ),
+                title: Message::new("notify-cover-camera-title"),
+                body: Message::new("notify-cover-camera-body")
+                    .arg("device", reading.device.as_str()),
             });
         }
         actions
@@ -209,13 +213,14 @@ fn record(kind: RecordKind, details: String) -> Action {
 }
 
 /// Tells the agent what an unapproved program did with a device (`did`:
-/// "opened Integrated Camera").
-fn use_notice(session: &Session, did: &str) -> Action {
+/// "Zoom opened Integrated Camera. If you did not start this...").
+fn use_notice(session: &Session, did: Message) -> Action {
     Action::Notify {
-        title: describe(session),
-        body: format!(
-            "{} {did}. If you did not start this, close it and report it to IT.",
-            session.app
-        ),
+        title: Message::new(format!(
+            "problem-unapproved-{}-summary",
+            session.kind.noun()
+        ))
+        .arg("app", session.app.as_str()),
+        body: did,
     }
 }

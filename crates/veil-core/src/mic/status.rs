@@ -180,8 +180,11 @@ impl MicReport {
             if due {
                 *last_notice = Some(self.at);
                 actions.push(Action::Notify {
-                    title: "Veil put your microphone back".into(),
-                    body: format!("{}: {}, because {}.", c.device, c.what, c.why),
+                    title: crate::i18n::Message::new("notify-mic-corrected-title"),
+                    body: crate::i18n::Message::new("notify-mic-corrected-body")
+                        .arg("device", c.device.as_str())
+                        .arg("what", c.what.as_str())
+                        .arg("why", c.why.as_str()),
                 });
             }
         }

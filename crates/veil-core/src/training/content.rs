@@ -436,6 +436,83 @@ pub fn load(files: &[(String, String)]) -> (Vec<Module>, Vec<ContentError>) {
     (modules, errors)
 }
 
+/// Puts translations' words on loaded modules (`files`: a language's
+/// `modules/<lang>/*.toml`). A translation names its module by id and must
+/// have the same questions (ids and kinds, in order) with the same options
+/// (as many, the same ones right): then answers and progress, which are
+/// kept by question and option id, carry over when the agent switches
+/// language. A translation that does not match is an error in its file,
+/// and its module stays in the language it was written in.
+pub fn translate(modules: &mut [Module], files: &[(String, String)]) -> Vec<ContentError> {
+    let mut errors = Vec::new();
+    for (file, text) in files {
+        let t = match parse_module(file, text) {
+            Ok(t) => t,
+            Err(mut e) => {
+                errors.append(&mut e);
+                continue;
+            }
+        };
+        let error = |message: String| ContentError {
+            file: file.clone(),
+            line: 1,
+            message,
+        };
+        let Some(m) = modules.iter_mut().find(|m| m.id == t.id) else {
+            errors.push(error(format!(
+                "translates module `{}`, which is not loaded",
+                t.id
+            )));
+            continue;
+        };
+        if let Some(why) = mismatch(m, &t) {
+            errors.push(error(format!(
+                "does not match module `{}` ({}): {why}",
+                m.id, m.file
+            )));
+            continue;
+        }
+        m.title = t.title;
+        m.lesson = t.lesson;
+        for (q, tq) in m.questions.iter_mut().zip(t.questions) {
+            q.prompt = tq.prompt;
+            q.scenario = tq.scenario;
+            for (o, to) in q.options.iter_mut().zip(tq.options) {
+                o.text = to.text;
+                o.explain = to.explain;
+            }
+        }
+    }
+    errors
+}
+
+/// Why a translation cannot stand in for a module, if it cannot.
+fn mismatch(m: &Module, t: &Module) -> Option<String> {
+    if m.questions.len() != t.questions.len() {
+        return Some(format!(
+            "{} questions, the module has {}",
+            t.questions.len(),
+            m.questions.len()
+        ));
+    }
+    for (q, tq) in m.questions.iter().zip(&t.questions) {
+        if q.id != tq.id || q.kind != tq.kind {
+            return Some(format!(
+                "question `{}` where the module has `{}`",
+                tq.id, q.id
+            ));
+        }
+        let right = |q: &Question| q.options.iter().map(|o| o.correct).collect::<Vec<_>>();
+        if right(q) != right(tq) {
+            return Some(format!(
+                "question `{}`: its options are not the module's (their number or which are right)",
+                q.id
+            ));
+        }
+    }
+    None
+}
+
 /// After a reload: a module that loaded before but whose file (or folder)
 /// now has an error is kept as it was, so a half-saved edit or an unreachable
 /// share does not take the organization's training away. Its error says so.
@@ -505,6 +582,63 @@ explain = "because not"
             t.push_str(&good_question(&format!("{id}-{i}")));
         }
         t
+    }
+
+    #[test]
+    fn a_matching_translation_changes_the_words_and_keeps_ids_and_answers() {
+        let (mut modules, errors) = load(&[("m.toml".into(), module_text("m", 6))]);
+        assert!(errors.is_empty());
+        let spanish = module_text("m", 6)
+            .replace("title = \"T\"", "title = \"Título\"")
+            .replace("Pick one", "Elige una")
+            .replace("text = \"right\"", "text = \"correcta\"");
+        let errors = translate(&mut modules, &[("es/m.toml".into(), spanish)]);
+        assert!(errors.is_empty(), "{errors:?}");
+        let m = &modules[0];
+        assert_eq!((m.title.as_str(), m.file.as_str()), ("Título", "m.toml"));
+        assert_eq!(m.questions[0].id, "m-1");
+        assert_eq!(m.questions[0].prompt, "Elige una");
+        assert_eq!(m.questions[0].options[0].text, "correcta");
+        assert!(m.questions[0].is_correct(&["a".into()]));
+    }
+
+    #[test]
+    fn a_translation_that_does_not_match_is_named_and_leaves_the_module_as_it_was() {
+        // (what the translation changes, what the error says)
+        let rows: &[(&str, &str)] = &[
+            ("id = \"m-2\"", "question `x-2` where the module has `m-2`"),
+            (
+                "kind = \"single\"",
+                "question `m-1` where the module has `m-1`",
+            ),
+            ("correct = true", "options are not the module's"),
+        ];
+        let replacements = [
+            ("id = \"m-2\"", "id = \"x-2\""),
+            ("kind = \"single\"", "kind = \"scenario\"\nscenario = \"S\""),
+            ("correct = true\nexplain = \"because\"\n[[question.option]]\ntext = \"wrong\"\nexplain = \"because not\"", "explain = \"because\"\n[[question.option]]\ntext = \"wrong\"\ncorrect = true\nexplain = \"because not\""),
+        ];
+        for ((from, want), (a, b)) in rows.iter().zip(replacements) {
+            let (mut modules, _) = load(&[("m.toml".into(), module_text("m", 6))]);
+            let before = modules.clone();
+            let text = module_text("m", 6)
+                .replacen(a, b, 1)
+                .replace("Pick one", "Elige");
+            let errors = translate(&mut modules, &[("es/m.toml".into(), text)]);
+            assert_eq!(errors.len(), 1, "{from}: {errors:?}");
+            assert_eq!(errors[0].file, "es/m.toml");
+            assert!(
+                errors[0].message.contains(want),
+                "{from}: {}",
+                errors[0].message
+            );
+            assert_eq!(modules, before, "{from}");
+        }
+        let (mut modules, _) = load(&[("m.toml".into(), module_text("m", 6))]);
+        let errors = translate(&mut modules, &[("es/n.toml".into(), module_text("n", 6))]);
+        assert!(errors[0]
+            .message
+            .contains("translates module `n`, which is not loaded"));
     }
 
     #[test]
