@@ -63,8 +63,8 @@ export function t(key: string, args?: Args): string {
   return key;
 }
 
-/** Sets the text of every element marked `data-i18n="key"` (static
- * markup in the HTML files), and `data-i18n-label="key"` as aria-label. */
+/** Sets the text of every element with a `data-i18n` message id (static
+ * markup in the HTML files), and `data-i18n-label` as its aria-label. */
 export function translateDocument(root: ParentNode = document): void {
   for (const el of Array.from(root.querySelectorAll<HTMLElement>("[data-i18n]"))) {
     el.textContent = t(el.dataset.i18n ?? "");
