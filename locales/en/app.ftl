@@ -42,3 +42,9 @@ notify-device-opened = { $app } opened { $device }. If you did not start this, c
 notify-device-taken-over = { $app } took over { $device } from { $previous }. If you did not start this, close it and report it to IT.
 notify-mic-corrected-title = Veil put your microphone back
 notify-mic-corrected-body = { $device }: { $what }, because { $why }.
+
+## The CLI's words to agents (scripts read --json and exit codes instead)
+cli-not-running = Veil is not running
+cli-privacy-on = Privacy mode is on.
+cli-privacy-off = Privacy mode is off.
+cli-shield-now = The screen is covered; move the mouse to continue.

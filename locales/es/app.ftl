@@ -42,3 +42,9 @@ notify-device-opened = { $app } abrió { $device }. Si no lo iniciaste tú, cié
 notify-device-taken-over = { $app } tomó { $device } de { $previous }. Si no lo iniciaste tú, ciérralo y avisa a TI.
 notify-mic-corrected-title = Veil volvió a poner tu micrófono como debe estar
 notify-mic-corrected-body = { $device }: { $what }, porque { $why }.
+
+## Las palabras de la CLI para agentes (los scripts leen --json y los códigos de salida)
+cli-not-running = Veil no está en ejecución
+cli-privacy-on = El modo privado está activado.
+cli-privacy-off = El modo privado está desactivado.
+cli-shield-now = La pantalla está cubierta; mueve el ratón para continuar.

@@ -321,12 +321,25 @@ fn print_json(value: &impl serde::Serialize) -> ExitCode {
     }
 }
 
+/// The agent's language for the CLI's words to agents: the `language`
+/// setting as the files on disk say, else the OS locale. Output meant for
+/// scripts (`--json`, CSV, exit codes) stays English.
+fn language(paths: &Paths) -> veil_core::i18n::Language {
+    let settings = crate::config_files::from_disk(paths).effective().settings();
+    veil_core::i18n::Language::resolve(&settings.language, sys_locale::get_locale().as_deref())
+}
+
+/// A message for the agent, in their language.
+fn say(paths: &Paths, key: &str) -> String {
+    veil_core::i18n::tr(language(paths), key, &[])
+}
+
 /// Sends one request to the running Veil; prints why not on failure.
 fn ask(paths: &Paths, req: &Request) -> Result<Response, ExitCode> {
     match control::request(&paths.runtime_dir, req, Duration::from_secs(5)) {
         Ok(r) => Ok(r),
         Err(ClientError::NotRunning) => {
-            eprintln!("veil: Veil is not running");
+            eprintln!("veil: {}", say(paths, "cli-not-running"));
             Err(ExitCode::from(exit_codes::NOT_RUNNING))
         }
         Err(e) => {

@@ -8,7 +8,12 @@ use veil_os::paths::Paths;
 pub fn run(paths: &Paths, on: bool) -> ExitCode {
     match super::ask(paths, &Request::Privacy { on }) {
         Ok(r) if r.ok => {
-            println!("Privacy mode is {}.", if on { "on" } else { "off" });
+            let key = if on {
+                "cli-privacy-on"
+            } else {
+                "cli-privacy-off"
+            };
+            println!("{}", super::say(paths, key));
             ExitCode::SUCCESS
         }
         Ok(r) => {

@@ -8,7 +8,7 @@ use veil_os::paths::Paths;
 pub fn now(paths: &Paths) -> ExitCode {
     match super::ask(paths, &Request::ShieldNow) {
         Ok(r) if r.ok => {
-            println!("The screen is covered; move the mouse to continue.");
+            println!("{}", super::say(paths, "cli-shield-now"));
             ExitCode::SUCCESS
         }
         Ok(r) => {
