@@ -2,7 +2,8 @@
 # Benchmarks against the real app (release build) on the headless desktop of
 # scripts/e2e-session.sh. The measuring program itself is a debug build: it
 # only waits on the server or the screen.
-#   scripts/bench.sh mic     microphone guard latency (100 drift, 30 plug trials)
+#   scripts/bench.sh mic     microphone guard latency on PulseAudio and PipeWire
+#                            (100 drift, 30 plug trials, a 1,000-drift soak each)
 #   scripts/bench.sh shield  idle shield latency (30 trials), CPU idle, memory
 #   scripts/bench.sh camera  camera guard open/close to event latency (50 trials)
 #   scripts/bench.sh fleet   audit write to stored at the receivers (200), a

@@ -2,7 +2,7 @@
 # Runs a command on a real headless desktop: Xvfb with openbox and an X system
 # tray, the D-Bus session it is started in (dbus-run-session), an unlocked
 # gnome-keyring Secret Service. (Each test home starts its own PulseAudio
-# server: tests/src/pulse.rs.) Every background
+# server: tests/src/pulse.rs, or PipeWire: tests/src/pipewire.rs.) Every background
 # process logs to a file and is ended by PID, so nothing outlives the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

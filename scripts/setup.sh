@@ -18,6 +18,8 @@ PACKAGES=(
   xvfb openbox trayer xcompmgr xdotool x11-utils x11-xserver-utils imagemagick
   dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver
   pulseaudio pulseaudio-utils desktop-file-utils librsvg2-bin
+  # the microphone tests on PipeWire, as Debian 12, Ubuntu and Fedora run it
+  pipewire pipewire-pulse pipewire-bin wireplumber
   # real compositors (headless) for the Wayland idle-time tests: GNOME's,
   # and KDE's (ext-idle-notify)
   mutter kwin-wayland

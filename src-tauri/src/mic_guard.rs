@@ -4,7 +4,7 @@
 //! reports to the actor. It renders privacy mode and the approved-headset
 //! policy from the actor's snapshots; it never decides on its own.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -21,6 +21,23 @@ use crate::actor::ActorHandle;
 
 /// Reconnect delays grow to this.
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+/// After a write, look again at these delays even if the server says
+/// nothing. On PipeWire a default-source write is acknowledged before
+/// WirePlumber applies it, so the read-back right after it still shows the
+/// old state; and now and then (about 1 switch in 100 when switches come
+/// fast) pipewire-pulse never updates this connection's view of the default
+/// after WirePlumber applied Veil's write: no event comes, and every later
+/// read on this connection shows the state from before the write, so the
+/// next switch to the laptop mic (no change, as this connection sees it)
+/// goes unnoticed. Fresh connections see the truth. A look writes nothing
+/// when the devices are compliant, so these cost one read each.
+const VERIFY_AFTER_WRITE: [Duration; 2] = [Duration::from_millis(40), Duration::from_millis(250)];
+
+/// While privacy mode is on, look this often even without an event: the
+/// last line against an event the server never sent. Read-only when
+/// compliant.
+const SWEEP_EVERY: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Config {
@@ -62,6 +79,9 @@ impl MicGuard {
             last_status: None,
             failed_moves: HashSet::new(),
             retry_at: None,
+            verify_at: VecDeque::new(),
+            sweep_at: Instant::now() + SWEEP_EVERY,
+            unconfirmed_write: false,
             users: vec![],
             last_users: vec![],
         };
@@ -92,6 +112,17 @@ impl MicGuard {
 enum End {
     Quit,
     Lost(String),
+    /// This connection's view is stale: reconnect at once and look again.
+    Refresh,
+}
+
+/// Why the guard looks.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trigger {
+    /// The server reported a change, or the guard (re)started.
+    Event,
+    /// A check after a write, or the sweep: no event said anything changed.
+    Timer,
 }
 
 struct Worker {
@@ -106,6 +137,12 @@ struct Worker {
     failed_moves: HashSet<u32>,
     /// Writes held back while another program fights the guard.
     retry_at: Option<Instant>,
+    /// Looks still due after the last write (earliest first).
+    verify_at: VecDeque<Instant>,
+    /// The next look without an event, while privacy mode is on.
+    sweep_at: Instant,
+    /// Veil wrote, and the server has reported no change since.
+    unconfirmed_write: bool,
     /// Programs recording now, as of the last read.
     users: Vec<DeviceUse>,
     last_users: Vec<DeviceUse>,
@@ -115,6 +152,8 @@ impl Worker {
     fn run(mut self, rx: Receiver<Msg>) {
         let backend_name = veil_core::mic::status::native_backend();
         let mut backoff = Duration::from_millis(100);
+        // A refresh is not a new server: the devices were settled before.
+        let mut fresh_server = true;
         loop {
             let tx = self.tx.clone();
             let notify: audio::Notify = Box::new(move || {
@@ -124,13 +163,21 @@ impl Worker {
                 Ok(mut backend) => {
                     backoff = Duration::from_millis(100);
                     tracing::info!("microphone guard connected to {}", backend.kind());
-                    match self.session(backend.as_mut(), &rx) {
+                    match self.session(backend.as_mut(), &rx, fresh_server) {
                         End::Quit => return,
+                        End::Refresh => {
+                            tracing::debug!(
+                                "microphone guard: the connection's view is stale; reconnecting"
+                            );
+                            fresh_server = false;
+                            continue;
+                        }
                         End::Lost(why) => why,
                     }
                 }
                 Err(e) => e.to_string(),
             };
+            fresh_server = true;
             self.users.clear();
             self.report(MicStatus::disconnected(backend_name, why.clone()), vec![]);
             tracing::warn!("microphone guard: {why}; retrying in {backoff:?}");
@@ -154,15 +201,24 @@ impl Worker {
         }
     }
 
-    fn session(&mut self, backend: &mut dyn AudioBackend, rx: &Receiver<Msg>) -> End {
-        // A new connection (or server): changes now are not corrections.
-        self.guard.unsettle();
-        self.failed_moves.clear();
-        if let Err(why) = self.look(backend) {
-            return End::Lost(why);
+    fn session(
+        &mut self,
+        backend: &mut dyn AudioBackend,
+        rx: &Receiver<Msg>,
+        fresh_server: bool,
+    ) -> End {
+        if fresh_server {
+            // A new server (or the first connection): changes now are not
+            // corrections.
+            self.guard.unsettle();
+            self.failed_moves.clear();
+        }
+        self.unconfirmed_write = false;
+        if let Err(end) = self.look(backend, Trigger::Event) {
+            return end;
         }
         loop {
-            let msg = match self.retry_at {
+            let msg = match self.next_wake() {
                 Some(at) => match rx.recv_timeout(at.saturating_duration_since(Instant::now())) {
                     Ok(m) => Some(m),
                     Err(RecvTimeoutError::Timeout) => None,
@@ -173,12 +229,17 @@ impl Worker {
                     Err(_) => return End::Quit,
                 },
             };
+            let trigger = if msg.is_some() {
+                Trigger::Event
+            } else {
+                Trigger::Timer
+            };
             let mut pending = msg.into_iter().collect::<Vec<_>>();
             // A change arrives as a burst of events: take them all, look once.
             pending.extend(rx.try_iter());
             for m in pending {
                 match m {
-                    Msg::AudioChanged => {}
+                    Msg::AudioChanged => self.unconfirmed_write = false,
                     Msg::Configure(c) => {
                         if c.enforce && !self.config.enforce {
                             self.guard.unsettle();
@@ -190,36 +251,76 @@ impl Worker {
                         // Two looks: restore, then see it done (which clears
                         // the saved prior state).
                         for _ in 0..2 {
-                            let _ = self.look(backend);
+                            let _ = self.look(backend, Trigger::Event);
                         }
                         let _ = ack.send(());
                         return End::Quit;
                     }
                 }
             }
-            if let Err(why) = self.look(backend) {
-                return End::Lost(why);
+            if let Err(end) = self.look(backend, trigger) {
+                return end;
             }
         }
     }
 
+    /// When to look again without an event: a held-back write, a check
+    /// after a write, or the sweep while privacy mode is on.
+    fn next_wake(&self) -> Option<Instant> {
+        let sweep = self.config.enforce.then_some(self.sweep_at);
+        [self.retry_at, self.verify_at.front().copied(), sweep]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
     /// Reads the devices, decides, writes, reads back and reports.
-    fn look(&mut self, backend: &mut dyn AudioBackend) -> Result<(), String> {
-        let view = self.read(backend)?;
+    fn look(&mut self, backend: &mut dyn AudioBackend, trigger: Trigger) -> Result<(), End> {
+        let started = Instant::now();
+        // This look covers every check that was due by now.
+        while self.verify_at.front().is_some_and(|at| *at <= started) {
+            self.verify_at.pop_front();
+        }
+        self.sweep_at = started + SWEEP_EVERY;
+        let view = self.read(backend).map_err(End::Lost)?;
         let now = SystemClock.now();
         let decision = self.guard.decide(&view, self.config.enforce, now);
+        if trigger == Trigger::Timer && self.unconfirmed_write && !decision.actions.is_empty() {
+            // No event since Veil's write, yet the drift is still there:
+            // either the write did not take, or this connection's view
+            // stopped following the server (pipewire-pulse, see
+            // VERIFY_AFTER_WRITE). Writing again on a stale view would
+            // repeat a write the server already carried out, every check;
+            // a new connection reads the truth and corrects what is real.
+            return Err(End::Refresh);
+        }
         self.retry_at = decision.retry_at.map(|at| Instant::now() + at.since(now));
         if decision.save_prior {
             save_prior(&self.prior_file, self.guard.prior());
         }
+        tracing::debug!(
+            default = view.default_id.as_deref().unwrap_or("-"),
+            muted = ?view.inputs.iter().filter(|i| i.muted).map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            actions = ?decision.actions,
+            retry = decision.retry_at.is_some(),
+            "microphone guard looked"
+        );
         let mut changes = Vec::new();
         let mut view_now = view;
         if !decision.actions.is_empty() {
             let results = backend.apply(&decision.actions);
+            // Whatever the server answered, look again shortly: the
+            // read-back below can predate the write taking effect, and the
+            // event that follows may never come.
+            let written = Instant::now();
+            self.verify_at = VERIFY_AFTER_WRITE.iter().map(|d| written + *d).collect();
             for ((action, result), change) in results.into_iter().zip(decision.changes) {
                 match result {
-                    Ok(()) => changes.push(change),
-                    Err(AudioError::Unreachable(why)) => return Err(why),
+                    Ok(()) => {
+                        self.unconfirmed_write = true;
+                        changes.push(change);
+                    }
+                    Err(AudioError::Unreachable(why)) => return Err(End::Lost(why)),
                     Err(e) => {
                         tracing::warn!("microphone guard: {action:?} failed: {e}");
                         if let Action::MoveStream { stream, .. } = action {
@@ -229,7 +330,7 @@ impl Worker {
                 }
             }
             // Read it back: the status shows what the server has now.
-            view_now = self.read(backend)?;
+            view_now = self.read(backend).map_err(End::Lost)?;
         }
         let mut status = MicStatus::of(
             &view_now,

@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+pub mod audio;
 pub mod logind;
+pub mod pipewire;
 pub mod pulse;
 pub mod receivers;
 
@@ -80,13 +82,19 @@ pub fn require_desktop() {
 /// One isolated Veil user.
 pub struct Home {
     // Dropped first: the audio server goes before its runtime dir.
-    pulse: std::sync::Mutex<pulse::Pulse>,
+    pulse: std::sync::Mutex<audio::AudioServer>,
     dir: tempfile::TempDir,
     extra_env: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl Home {
+    /// A home on PulseAudio.
     pub fn new() -> Home {
+        Home::on(audio::Server::PulseAudio)
+    }
+
+    /// A home whose audio server is `server`, with the same devices.
+    pub fn on(server: audio::Server) -> Home {
         require_desktop();
         let dir = tempfile::Builder::new()
             .prefix("veil-e2e-")
@@ -106,11 +114,7 @@ impl Home {
                 .expect("chmod");
         }
         // An agent's laptop with its headset plugged in.
-        let audio = pulse::Pulse::start(
-            &path.join("run"),
-            &path.join("home"),
-            &path.join("pulseaudio.log"),
-        );
+        let audio = audio::AudioServer::start(server, &path.join("run"), &path.join("home"), &path);
         audio.plug(pulse::LAPTOP);
         audio.plug(pulse::HEADSET);
         audio.set_default(pulse::LAPTOP);
@@ -125,8 +129,9 @@ impl Home {
         self.dir.path()
     }
 
-    /// This home's audio server.
-    pub fn pulse(&self) -> std::sync::MutexGuard<'_, pulse::Pulse> {
+    /// This home's audio server (PulseAudio, or PipeWire through
+    /// pipewire-pulse: both speak the PulseAudio protocol).
+    pub fn pulse(&self) -> std::sync::MutexGuard<'_, audio::AudioServer> {
         self.pulse.lock().unwrap_or_else(|e| e.into_inner())
     }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::audio::Pactl;
 use crate::wait_until;
 
 pub const LAPTOP: &str = "laptop_mic";
@@ -20,9 +21,20 @@ const DEVICES: &[(&str, &str, &str)] = &[
     (HEADSET, "Jabra Evolve2 40", "headset"),
 ];
 
+/// A known device's description, form factor and bus (the properties the
+/// classifier reads), the same on both servers.
+pub(crate) fn device(source: &str) -> (&'static str, &'static str, &'static str) {
+    let (_, description, form) = DEVICES
+        .iter()
+        .find(|(s, _, _)| *s == source)
+        .unwrap_or_else(|| panic!("{source} is not a known device"));
+    // The laptop's own audio chip sits on PCI; webcams and headsets on USB.
+    let bus = if *form == "internal" { "pci" } else { "usb" };
+    (description, form, bus)
+}
+
 pub struct Pulse {
-    runtime: PathBuf,
-    home: PathBuf,
+    pub(crate) client: Pactl,
     log: PathBuf,
     child: Option<Child>,
 }
@@ -32,8 +44,7 @@ impl Pulse {
     /// microphones yet.
     pub fn start(runtime: &Path, home: &Path, log: &Path) -> Pulse {
         let mut p = Pulse {
-            runtime: runtime.to_path_buf(),
-            home: home.to_path_buf(),
+            client: Pactl::new(runtime, home),
             log: log.to_path_buf(),
             child: None,
         };
@@ -59,8 +70,8 @@ impl Pulse {
                 "--load=module-native-protocol-unix",
                 "--load=module-null-sink sink_name=virt_out",
             ])
-            .env("XDG_RUNTIME_DIR", &self.runtime)
-            .env("HOME", &self.home)
+            .env("XDG_RUNTIME_DIR", &self.client.runtime)
+            .env("HOME", &self.client.home)
             // Off the session bus: one server per test home, and the bus
             // name org.PulseAudio1 would allow only one.
             .env(
@@ -74,7 +85,7 @@ impl Pulse {
             .expect("start pulseaudio (scripts/setup.sh installs it)");
         self.child = Some(child);
         wait_until(Duration::from_secs(10), "PulseAudio answers", || {
-            self.try_pactl(&["info"]).is_some()
+            self.client.try_pactl(&["info"]).is_some()
         });
     }
 
@@ -86,131 +97,30 @@ impl Pulse {
         }
     }
 
-    fn try_pactl(&self, args: &[&str]) -> Option<String> {
-        let out = Command::new("pactl")
-            .args(args)
-            .env("XDG_RUNTIME_DIR", &self.runtime)
-            .env("HOME", &self.home)
-            .output()
-            .ok()?;
-        out.status
-            .success()
-            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-    }
-
-    pub fn pactl(&self, args: &[&str]) -> String {
-        self.try_pactl(args)
-            .unwrap_or_else(|| panic!("pactl {args:?} failed"))
-    }
-
     /// Plugs a device in: `LAPTOP`, `WEBCAM` or `HEADSET`.
     pub fn plug(&self, source: &str) {
-        let (_, description, form) = DEVICES
-            .iter()
-            .find(|(s, _, _)| *s == source)
-            .expect("known device");
-        self.pactl(&[
+        let (description, form, bus) = device(source);
+        self.client.pactl(&[
             "load-module",
             "module-remap-source",
             &format!("source_name={source}"),
             "master=virt_out.monitor",
             &format!(
-                "source_properties='device.description=\"{description}\" device.form_factor={form} device.bus={}'",
-                if form == &"internal" { "pci" } else { "usb" }
+                "source_properties='device.description=\"{description}\" device.form_factor={form} device.bus={bus}'"
             ),
         ]);
     }
 
     /// Unplugs a device.
     pub fn unplug(&self, source: &str) {
-        let modules = self.pactl(&["list", "short", "modules"]);
+        let modules = self.client.pactl(&["list", "short", "modules"]);
         let needle = format!("source_name={source} ");
         let id = modules
             .lines()
             .find(|l| l.contains(&needle))
             .and_then(|l| l.split_whitespace().next())
             .unwrap_or_else(|| panic!("{source} is not plugged in"));
-        self.pactl(&["unload-module", id]);
-    }
-
-    pub fn default_source(&self) -> String {
-        self.pactl(&["get-default-source"])
-    }
-
-    pub fn set_default(&self, source: &str) {
-        self.pactl(&["set-default-source", source]);
-    }
-
-    pub fn muted(&self, source: &str) -> bool {
-        self.pactl(&["get-source-mute", source]).ends_with("yes")
-    }
-
-    pub fn set_muted(&self, source: &str, muted: bool) {
-        self.pactl(&["set-source-mute", source, if muted { "1" } else { "0" }]);
-    }
-
-    /// The source index of a source name.
-    pub fn index_of(&self, source: &str) -> Option<String> {
-        self.pactl(&["list", "short", "sources"])
-            .lines()
-            .find(|l| l.split_whitespace().nth(1) == Some(source))
-            .and_then(|l| l.split_whitespace().next().map(str::to_string))
-    }
-
-    /// The source index each application's recording stream is attached
-    /// to (module-owned streams, with no client, left out).
-    pub fn stream_sources(&self) -> Vec<String> {
-        self.pactl(&["list", "short", "source-outputs"])
-            .lines()
-            .filter(|l| l.split_whitespace().nth(2).is_some_and(|c| c != "-"))
-            .filter_map(|l| l.split_whitespace().nth(1).map(str::to_string))
-            .collect()
-    }
-
-    /// A recorder on `source`, as an app that grabbed the laptop mic.
-    pub fn record_from(&self, source: &str) -> Child {
-        Command::new("parecord")
-            .args(["-d", source, "--raw", "/dev/null"])
-            .env("XDG_RUNTIME_DIR", &self.runtime)
-            .env("HOME", &self.home)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("parecord")
-    }
-
-    /// A recorder that tells the server lies about itself: `props` set on
-    /// its client with `PULSE_PROP_...`, as any program may.
-    pub fn record_claiming(&self, source: &str, props: &[(&str, &str)]) -> Child {
-        let mut cmd = Command::new("parecord");
-        cmd.args(["-d", source, "--raw", "/dev/null"])
-            .env("XDG_RUNTIME_DIR", &self.runtime)
-            .env("HOME", &self.home)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        for (k, v) in props {
-            cmd.env(format!("PULSE_PROP_{k}"), v);
-        }
-        cmd.spawn().expect("parecord")
-    }
-
-    /// Counts the server's change events on sources and the server (the
-    /// default) over `window`: writes by anyone, Veil included.
-    pub fn count_changes(&self, window: Duration) -> usize {
-        let mut child = Command::new("pactl")
-            .arg("subscribe")
-            .env("XDG_RUNTIME_DIR", &self.runtime)
-            .env("HOME", &self.home)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("pactl subscribe");
-        std::thread::sleep(window);
-        let _ = child.kill();
-        let out = child.wait_with_output().expect("subscribe output");
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter(|l| l.contains("'change'") && (l.contains("source") || l.contains("server")))
-            .count()
+        self.client.pactl(&["unload-module", id]);
     }
 }
 

@@ -1,12 +1,43 @@
-//! The microphone guard end to end: the real app against a real PulseAudio
+//! The microphone guard end to end: the real app against a real audio
 //! server with virtual laptop, webcam and headset microphones. Every check
-//! reads the server's own state with pactl.
+//! reads the server's own state with pactl (and, on PipeWire, WirePlumber's
+//! metadata with pw-metadata). The guard's tests run on both servers the
+//! desktops ship: PulseAudio, and PipeWire with WirePlumber and
+//! pipewire-pulse (Debian 12, Ubuntu, Fedora).
 
 use std::time::Duration;
 
 use serde_json::Value;
+use veil_e2e::audio::Server;
 use veil_e2e::pulse::{HEADSET, LAPTOP, WEBCAM};
 use veil_e2e::{wait_until, Home};
+
+/// Each named test body (a function taking the server) runs once on each
+/// server, as `NAME::pulseaudio` and `NAME::pipewire`.
+macro_rules! on_both_servers {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[test]
+                fn pulseaudio() {
+                    super::$name(super::Server::PulseAudio)
+                }
+                #[test]
+                fn pipewire() {
+                    super::$name(super::Server::PipeWire)
+                }
+            }
+        )*
+    };
+}
+
+on_both_servers!(
+    headset_is_kept_as_default_and_the_laptop_mic_muted_through_every_change,
+    privacy_off_and_quitting_restore_exactly_what_was_there,
+    a_crash_keeps_the_prior_state_for_the_next_start,
+    an_audio_server_restart_is_survived,
+    audio_devices_lists_every_input_with_its_class_and_reasons,
+);
 
 const SOON: Duration = Duration::from_secs(5);
 
@@ -43,9 +74,8 @@ fn wait_compliant(home: &Home) {
     );
 }
 
-#[test]
-fn headset_is_kept_as_default_and_the_laptop_mic_muted_through_every_change() {
-    let home = Home::new();
+fn headset_is_kept_as_default_and_the_laptop_mic_muted_through_every_change(server: Server) {
+    let home = Home::on(server);
     home.pulse().unplug(HEADSET);
     let _app = home.launch(&[]);
 
@@ -140,9 +170,8 @@ fn headset_is_kept_as_default_and_the_laptop_mic_muted_through_every_change() {
     });
 }
 
-#[test]
-fn privacy_off_and_quitting_restore_exactly_what_was_there() {
-    let home = Home::new();
+fn privacy_off_and_quitting_restore_exactly_what_was_there(server: Server) {
+    let home = Home::on(server);
     home.pulse().plug(WEBCAM);
     // The agent's own setup: laptop default and open, webcam mic open,
     // headset muted.
@@ -183,9 +212,8 @@ fn privacy_off_and_quitting_restore_exactly_what_was_there() {
     });
 }
 
-#[test]
-fn a_crash_keeps_the_prior_state_for_the_next_start() {
-    let home = Home::new();
+fn a_crash_keeps_the_prior_state_for_the_next_start(server: Server) {
+    let home = Home::on(server);
     let mut app = home.launch(&[]);
     wait_compliant(&home);
     app.kill_hard();
@@ -208,9 +236,8 @@ fn a_crash_keeps_the_prior_state_for_the_next_start() {
     });
 }
 
-#[test]
-fn an_audio_server_restart_is_survived() {
-    let home = Home::new();
+fn an_audio_server_restart_is_survived(server: Server) {
+    let home = Home::on(server);
     let _app = home.launch(&[]);
     wait_compliant(&home);
 
@@ -241,9 +268,8 @@ fn an_audio_server_restart_is_survived() {
     });
 }
 
-#[test]
-fn audio_devices_lists_every_input_with_its_class_and_reasons() {
-    let home = Home::new();
+fn audio_devices_lists_every_input_with_its_class_and_reasons(server: Server) {
+    let home = Home::on(server);
     home.pulse().plug(WEBCAM);
     home.write_policy("[microphone]\napproved_headsets = [\"HD Webcam*\"]\n");
     let o = home.cli(&["audio", "devices", "--json"]);
@@ -321,4 +347,63 @@ async fn dashboard_shows_the_guard_and_the_mic_check_records_from_the_headset() 
     .await;
     s.screenshot("dashboard-connect-headset").await;
     s.end().await;
+}
+
+/// On PipeWire the default source Veil sets through pipewire-pulse is also
+/// WirePlumber's configured default, which WirePlumber saves and restores:
+/// a restart of WirePlumber, or of the whole session's audio, comes back on
+/// the headset.
+#[test]
+fn on_pipewire_wireplumber_keeps_the_headset_through_restarts() {
+    let home = Home::on(Server::PipeWire);
+    let mut app = home.launch(&[]);
+    wait_compliant(&home);
+    let configured = |home: &Home| {
+        home.pulse()
+            .pipewire()
+            .and_then(|p| p.metadata_name("default.configured.audio.source"))
+    };
+    wait_until(
+        SOON,
+        "WirePlumber's configured default is the headset",
+        || configured(&home).as_deref() == Some(HEADSET),
+    );
+    wait_until(SOON, "WirePlumber saved the headset as its default", || {
+        home.pulse()
+            .pipewire()
+            .and_then(|p| p.saved_default_source())
+            .as_deref()
+            == Some(HEADSET)
+    });
+
+    // WirePlumber restarts (a crash, an update): Veil's connection to
+    // pipewire-pulse stays, the default comes back on the headset.
+    home.pulse()
+        .pipewire_mut()
+        .expect("PipeWire")
+        .restart_session_manager();
+    wait_compliant(&home);
+    assert_eq!(configured(&home).as_deref(), Some(HEADSET));
+    // And the guard still follows changes after it.
+    home.pulse().set_default(LAPTOP);
+    wait_compliant(&home);
+    wait_until(SOON, "configured default back on the headset", || {
+        configured(&home).as_deref() == Some(HEADSET)
+    });
+
+    // The whole audio session restarts while Veil is not running (a crash
+    // of Veil, then of the audio): WirePlumber alone brings the headset
+    // back as the default, though the laptop mic appears first.
+    app.kill_hard();
+    {
+        let mut p = home.pulse();
+        p.restart();
+        p.plug(LAPTOP);
+        p.plug(HEADSET);
+    }
+    wait_until(SOON, "WirePlumber restored the headset as default", || {
+        home.pulse().default_source() == HEADSET
+    });
+    let _app = home.launch(&[]);
+    wait_compliant(&home);
 }

@@ -55,7 +55,8 @@ impl PulseBackend {
         }
         {
             let notify = notify.clone();
-            context.set_subscribe_callback(Some(Box::new(move |_, _, _| {
+            context.set_subscribe_callback(Some(Box::new(move |facility, op, index| {
+                tracing::trace!(?facility, ?op, index, "audio server event");
                 notify();
             })));
         }
