@@ -4,6 +4,15 @@ import { defineConfig } from "vitest/config";
 // names the same files.
 export default defineConfig({
   clearScreen: false,
+  // The message catalogs live beside the Rust side's, in ../locales
+  // (src/i18n.ts imports them): the dev server and the tests may read them.
+  server: {
+    fs: {
+      // The settings' schema too, for the test that every setting has
+      // its words in the catalogs (src/i18n.test.ts).
+      allow: [".", "../locales", "../crates/veil-core/src/settings"],
+    },
+  },
   build: {
     target: "safari15",
     outDir: "dist",

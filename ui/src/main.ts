@@ -13,12 +13,14 @@ import {
   stopMicCheck,
 } from "./bindings";
 import { h } from "./dom";
+import { setLanguage, t, translateDocument } from "./i18n";
 import { applyTheme } from "./theme";
 import type { About, MicLevel, Snapshot } from "./bindings";
 import { renderAbout, renderDashboard, renderSettings, stateCopy } from "./view";
 
 type View = "dashboard" | "settings" | "about";
-const TITLES: Record<View, string> = { dashboard: "Dashboard", settings: "Settings", about: "About" };
+/** Message ids of the pages' titles (the tabs have the same words). */
+const TITLES: Record<View, string> = { dashboard: "nav-dashboard", settings: "nav-settings", about: "nav-about" };
 
 let snapshot: Snapshot | null = null;
 let about: About | null = null;
@@ -80,7 +82,7 @@ function render() {
         ? renderSettings(snapshot, (key, value) => setSetting(key, value).catch(onFailure))
         : about
           ? renderAbout(about, snapshot)
-          : h("p", { class: "muted" }, "Loading…");
+          : h("p", { class: "muted" }, t("loading"));
   viewEl.replaceChildren(node);
   if (focusedId) document.getElementById(focusedId)?.focus();
   const copy = stateCopy(snapshot.status);
@@ -102,7 +104,9 @@ function select(next: View, focus = false) {
     t.tabIndex = on ? 0 : -1;
     if (on && focus) t.focus();
   }
-  titleEl.textContent = TITLES[next];
+  // translateDocument() keeps the title in the page's language from now on.
+  titleEl.dataset.i18n = TITLES[next];
+  titleEl.textContent = t(TITLES[next]);
   render();
 }
 
@@ -122,15 +126,23 @@ for (const t of tabs) {
   });
 }
 
+/** Every snapshot names the agent's language; the static words follow it
+ * (setLanguage) and render() redraws the rest. */
+function receive(s: Snapshot) {
+  snapshot = s;
+  setLanguage(s.language);
+  render();
+}
+
+translateDocument();
+
 async function start() {
   await onMicLevel(onLevel);
   // Leaving the window ends the test: the microphone is not held open.
   window.addEventListener("beforeunload", () => void stopMicCheck());
-  await onSnapshot((s) => {
-    snapshot = s;
-    render();
-  });
+  await onSnapshot(receive);
   snapshot = await getSnapshot();
+  setLanguage(snapshot.language);
   about = await getAbout();
   render();
 }

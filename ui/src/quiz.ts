@@ -4,6 +4,7 @@
 import { getCurrentWindow, LogicalPosition, LogicalSize } from "@tauri-apps/api/window";
 import { answerQuestion, closeQuiz, getSnapshot, type AnswerOutcome, type QuizView } from "./bindings";
 import { h } from "./dom";
+import { setLanguage, t, translateDocument } from "./i18n";
 import { applyTheme } from "./theme";
 import { questionView, secondsLeft } from "./training-view";
 
@@ -91,22 +92,22 @@ function render() {
   if (!quiz) return;
   const q = quiz.questions[index];
   const last = index + 1 >= quiz.questions.length;
-  const timer = h("span", { class: "quiz-timer", id: "quiz-timer" }, `${secondsLeft(quiz, Date.now())} s`);
+  const timer = h("span", { class: "quiz-timer", id: "quiz-timer" }, t("quiz-seconds-left", { seconds: secondsLeft(quiz, Date.now()) }));
   const primary =
     outcome === null
-      ? h("button", { type: "button", class: "button primary", id: "quiz-submit" }, "Check answer")
-      : h("button", { type: "button", class: "button primary", id: "quiz-next" }, last ? "Done" : "Next question");
+      ? h("button", { type: "button", class: "button primary", id: "quiz-submit" }, t("quiz-check"))
+      : h("button", { type: "button", class: "button primary", id: "quiz-next" }, last ? t("quiz-done") : t("quiz-next"));
   primary.addEventListener("click", () => (outcome === null ? void check() : next()));
   const later =
     quiz.can_snooze && !answeredAny
-      ? h("button", { type: "button", class: "button", id: "quiz-later" }, "Later")
+      ? h("button", { type: "button", class: "button", id: "quiz-later" }, t("quiz-later"))
       : null;
   later?.addEventListener("click", () => void close(true));
   root.replaceChildren(
     h(
       "header",
       { class: "quiz-head" },
-      h("h1", {}, quiz.practice ? "Practice" : "Quick security check"),
+      h("h1", {}, quiz.practice ? t("quiz-title-practice") : t("quiz-title")),
       timer,
     ),
     questionView(q, index, quiz.questions.length, outcome),
@@ -138,12 +139,15 @@ document.addEventListener("keydown", (e) => {
 setInterval(() => {
   if (!quiz) return;
   const left = secondsLeft(quiz, Date.now());
-  const t = document.getElementById("quiz-timer");
-  if (t) t.textContent = `${left} s`;
+  const el = document.getElementById("quiz-timer");
+  if (el) el.textContent = t("quiz-seconds-left", { seconds: left });
   if (left === 0) void close(false);
 }, 1000);
 
+translateDocument();
+
 void getSnapshot().then((snap) => {
+  setLanguage(snap.language);
   applyTheme(snap);
   quiz = snap.quiz;
   if (!quiz || quiz.questions.length === 0) {

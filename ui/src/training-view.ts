@@ -1,6 +1,7 @@
 // Training views: the quiz pop-up and the training window. Rendering and
 // answer checking only; what to ask and when is decided by the app.
 import { h } from "./dom";
+import { t } from "./i18n";
 import type { AnswerOutcome, ModuleView, QuestionView, QuizView, StoreStatus } from "./bindings";
 
 export function secondsLeft(q: QuizView, now: number): number {
@@ -35,7 +36,13 @@ export function questionView(q: QuestionView, index: number, total: number, outc
         "span",
         {},
         `${i + 1}. ${o.text}`,
-        result ? h("span", { class: "quiz-explain", id: `explain-${o.id}` }, `${result.correct ? "Right: " : ""}${result.explain}`) : null,
+        result
+          ? h(
+              "span",
+              { class: "quiz-explain", id: `explain-${o.id}` },
+              result.correct ? t("quiz-explain-right", { explain: result.explain }) : result.explain,
+            )
+          : null,
       ),
     );
   });
@@ -43,35 +50,37 @@ export function questionView(q: QuestionView, index: number, total: number, outc
   return h(
     "section",
     { class: "quiz-question", "data-question": q.id, "data-kind": q.kind },
-    h("p", { class: "muted small", id: "quiz-progress" }, `Question ${index + 1} of ${total}`),
+    h("p", { class: "muted small", id: "quiz-progress" }, t("quiz-progress", { number: index + 1, total })),
     q.scenario ? h("p", { class: "quiz-scenario" }, q.scenario) : null,
     h("p", { class: "quiz-prompt", id: "quiz-prompt" }, q.prompt),
-    multiple && !answered ? h("p", { class: "muted small" }, "Choose every answer that applies.") : null,
+    multiple && !answered ? h("p", { class: "muted small" }, t("quiz-choose-all")) : null,
     h("fieldset", { class: "quiz-options", "aria-labelledby": "quiz-prompt" }, ...opts),
     answered
       ? h(
           "p",
           { class: `quiz-result tone-${right ? "ok" : "alert"}`, id: "quiz-result", role: "status" },
-          right ? "Correct" : "Not quite: see why below",
+          right ? t("quiz-correct") : t("quiz-wrong"),
         )
       : null,
   );
 }
 
 export function moduleMeta(m: ModuleView): string {
-  const parts = [`${m.progress.answered}/${m.progress.total} answered`, `mastery ${m.progress.mastery}%`];
-  if (m.progress.completed) parts.unshift("Completed");
-  else if (!m.progress.lesson_read) parts.unshift("Not started");
-  if (m.mandatory) parts.push(m.due_date ? `required by ${m.due_date}` : "required");
-  if (m.progress.due_questions > 0) parts.push(`${m.progress.due_questions} to review`);
+  const parts = [
+    t("training-module-answered", { answered: m.progress.answered, total: m.progress.total }),
+    t("training-module-mastery", { mastery: m.progress.mastery }),
+  ];
+  if (m.progress.completed) parts.unshift(t("training-module-completed"));
+  else if (!m.progress.lesson_read) parts.unshift(t("training-module-not-started"));
+  if (m.mandatory) parts.push(m.due_date ? t("training-module-required-by", { date: m.due_date }) : t("training-module-required"));
+  if (m.progress.due_questions > 0) parts.push(t("training-module-to-review", { count: m.progress.due_questions }));
   return parts.join(" · ");
 }
 
 /** What the training window says while progress cannot be saved. */
 export function storeNotice(store: Pick<StoreStatus, "state" | "message">): string | null {
   if (store.state !== "unavailable") return null;
-  const why = store.message ? ` (${store.message})` : "";
-  return `Your training progress cannot be saved right now${why}. Quizzes wait until it can; answers from "Practice now" are saved once it can, if Veil is still running.`;
+  return store.message ? t("training-store-unavailable-why", { why: store.message }) : t("training-store-unavailable");
 }
 
 /** Lesson text: blank lines separate paragraphs, "- " lines are a list. */

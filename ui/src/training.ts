@@ -11,6 +11,7 @@ import {
   type TrainingOverview,
 } from "./bindings";
 import { h } from "./dom";
+import { onLanguageChange, setLanguage, t, translateDocument } from "./i18n";
 import { applyTheme } from "./theme";
 import { lessonBody, moduleMeta, storeNotice } from "./training-view";
 
@@ -21,8 +22,12 @@ const exportNote = document.getElementById("export-note") as HTMLElement;
 const notice = document.getElementById("store-notice") as HTMLElement;
 let current: string | null = null;
 let overview: TrainingOverview = { modules: [], errors: [] };
+let loaded = false;
 
+/** A snapshot: the agent's language (the page redraws when it changes,
+ * see onLanguageChange below) and the store's state. */
 function showStore(snap: Snapshot) {
+  setLanguage(snap.language);
   const text = storeNotice(snap.status.store);
   notice.hidden = text === null;
   notice.textContent = text ?? "";
@@ -31,8 +36,14 @@ function showStore(snap: Snapshot) {
 async function refresh() {
   void getSnapshot().then(showStore);
   overview = await getTraining();
+  loaded = true;
+  render();
+}
+
+/** The module list and the open lesson, from the last overview. */
+function render() {
   const done = overview.modules.filter((m) => m.progress.completed).length;
-  summary.textContent = `${done} of ${overview.modules.length} modules completed`;
+  summary.textContent = t("training-modules-completed", { completed: done, modules: overview.modules.length });
   list.replaceChildren(
     ...overview.modules.map((m) => {
       const b = h(
@@ -47,7 +58,7 @@ async function refresh() {
   );
   if (overview.errors.length) {
     list.append(
-      h("li", { class: "tone-alert small", id: "training-errors" }, `Not loaded: ${overview.errors.join("; ")}`),
+      h("li", { class: "tone-alert small", id: "training-errors" }, t("training-not-loaded", { errors: overview.errors.join("; ") })),
     );
   }
   const m = overview.modules.find((x) => x.id === current);
@@ -57,25 +68,26 @@ async function refresh() {
 
 function showIntro() {
   lesson.replaceChildren(
-    h("h2", {}, "Short lessons, quick questions"),
-    h(
-      "p",
-      {},
-      "Pick a module on the left to read its lesson (about three minutes). Its questions then come up now and then in a small quiz, never during a call. Questions you miss come back sooner.",
-    ),
+    h("h2", {}, t("training-intro-title")),
+    h("p", {}, t("training-intro")),
   );
 }
 
 function showLesson(m: ModuleView) {
-  const practice = h("button", { type: "button", class: "button primary", id: "practice" }, "Practice now");
+  const practice = h("button", { type: "button", class: "button primary", id: "practice" }, t("training-practice"));
   practice.addEventListener("click", () => {
     void startPractice(m.id).catch((e) => (exportNote.textContent = String(e)));
   });
   lesson.replaceChildren(
     h("h2", { id: "lesson-title" }, m.title),
-    h("p", { class: "muted small" }, `${m.reading_minutes} min read · ${moduleMeta(m)}`),
+    h("p", { class: "muted small" }, `${t("training-reading-time", { minutes: m.reading_minutes })} · ${moduleMeta(m)}`),
     ...lessonBody(m.lesson),
-    h("div", { class: "lesson-actions" }, practice, h("span", { class: "muted small" }, `Mastery ${m.progress.mastery}%`)),
+    h(
+      "div",
+      { class: "lesson-actions" },
+      practice,
+      h("span", { class: "muted small" }, t("training-mastery", { mastery: m.progress.mastery })),
+    ),
   );
 }
 
@@ -89,8 +101,15 @@ async function open(id: string) {
 
 document.getElementById("export")?.addEventListener("click", () => {
   void exportTraining()
-    .then((path) => (exportNote.textContent = `Saved to ${path}`))
-    .catch((e) => (exportNote.textContent = `Not saved: ${e}`));
+    .then((path) => (exportNote.textContent = t("training-export-saved", { path })))
+    .catch((e) => (exportNote.textContent = t("training-export-failed", { error: String(e) })));
+});
+
+translateDocument();
+// A language change redraws what the page wrote itself; the markup follows
+// by translateDocument().
+onLanguageChange(() => {
+  if (loaded) render();
 });
 
 void getSnapshot().then((snap) => {

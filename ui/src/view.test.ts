@@ -56,6 +56,7 @@ function snap(over: Partial<Snapshot["status"]> = {}): Snapshot {
       ...over,
     },
     quiz: null,
+    language: "en",
     settings: {
       entries: [
         {
@@ -79,7 +80,7 @@ describe("state copy", () => {
   it("names each state", () => {
     expect(stateCopy(snap().status).title).toBe("You're protected");
     expect(stateCopy(snap({ state: "off", privacy_mode: "off" }).status).title).toBe("Privacy mode is off");
-    const two = snap({ state: "attention", problems: [{ source: "policy", summary: "a", message: "a" }, { source: "settings", summary: "b", message: "b" }] });
+    const two = snap({ state: "attention", problems: [{ source: "policy", summary: "a", message: "a", code: "", args: {} }, { source: "settings", summary: "b", message: "b", code: "", args: {} }] });
     expect(stateCopy(two.status).detail).toContain("2 things");
   });
 
@@ -92,7 +93,7 @@ describe("state copy", () => {
 describe("dashboard", () => {
   it("shows problems as text, never as HTML", () => {
     const el = renderDashboard(
-      snap({ state: "attention", problems: [{ source: "policy", summary: "x", message: "<img src=x onerror=alert(1)>" }] }),
+      snap({ state: "attention", problems: [{ source: "policy", summary: "x", message: "<img src=x onerror=alert(1)>", code: "", args: {} }] }),
       () => {},
     );
     expect(el.querySelector("img")).toBeNull();

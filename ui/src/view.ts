@@ -1,6 +1,7 @@
 // What the main window shows for a snapshot. Rendering only: every decision
 // was made by the app before the snapshot was sent.
 import { h, shieldIcon } from "./dom";
+import { formatDate, formatTime, has, language, problemText, t } from "./i18n";
 import type {
   About,
   CameraStatus,
@@ -25,6 +26,11 @@ import type {
   Value as SettingValue,
 } from "./bindings";
 
+/** A word from a table of message ids, else the value itself. */
+function labelOf(ids: Record<string, string>, value: string): string {
+  return Object.prototype.hasOwnProperty.call(ids, value) ? t(ids[value]) : value;
+}
+
 export interface StateCopy {
   title: string;
   detail: string;
@@ -34,21 +40,18 @@ export interface StateCopy {
 export function stateCopy(status: Status): StateCopy {
   const byState: Record<Overall, StateCopy> = {
     protected: {
-      title: "You're protected",
-      detail: "Privacy mode is on and everything Veil checks is as it should be.",
+      title: t("state-protected-title"),
+      detail: t("state-protected-detail"),
       mark: "check",
     },
     attention: {
-      title: "Needs your attention",
-      detail:
-        status.problems.length === 1
-          ? "Privacy mode is on, but one thing needs fixing."
-          : `Privacy mode is on, but ${status.problems.length} things need fixing.`,
+      title: t("state-attention-title"),
+      detail: t("state-attention-detail", { count: status.problems.length }),
       mark: "alert",
     },
     off: {
-      title: "Privacy mode is off",
-      detail: "Turn it on before you take customer calls.",
+      title: t("state-off-title"),
+      detail: t("state-off-detail"),
       mark: "off",
     },
   };
@@ -60,45 +63,43 @@ export function fileStateText(f: FileStatus, missing: string): string {
     case "missing":
       return missing;
     case "loaded":
-      return "In effect";
+      return t("file-loaded");
     case "rejected":
-      return "Has errors — the last good version is in effect";
+      return t("file-rejected");
   }
 }
 
+/** Message ids of the parts of Veil a problem comes from. */
 const SOURCE_LABEL: Record<string, string> = {
-  microphone: "Microphone",
-  camera: "Camera and microphone use",
-  shield: "Screen shield",
-  policy: "Organization policy",
-  settings: "Your settings file",
-  store: "Audit log",
-  fleet: "Reporting to your organization",
-  posture: "This computer",
+  microphone: "source-microphone",
+  camera: "source-camera",
+  shield: "source-shield",
+  policy: "source-policy",
+  settings: "source-settings",
+  store: "source-store",
+  fleet: "source-fleet",
+  posture: "source-posture",
 };
 
 export function storeText(store: StoreStatus): string {
   switch (store.state) {
     case "ok":
-      return store.key_storage === "credential_store"
-        ? "Encrypted; key kept in this computer's credential store"
-        : "Encrypted; key kept in a file only you can read (no credential store available)";
+      return store.key_storage === "credential_store" ? t("store-ok-credential-store") : t("store-ok-key-file");
     case "unavailable":
-      return "Not recording — see above";
+      return t("store-unavailable");
     case "starting":
-      return "Opening…";
+      return t("store-starting");
   }
 }
 
 /** One line on what the microphone guard is doing. */
 export function micSummary(m: MicStatus, privacyOn: boolean): { text: string; tone: "ok" | "alert" | "off" } {
-  if (m.connection === "starting") return { text: "Checking your microphones…", tone: "off" };
-  if (m.connection === "disconnected")
-    return { text: "Cannot reach the audio system; Veil keeps trying", tone: privacyOn ? "alert" : "off" };
-  if (!privacyOn) return { text: "Not guarded while privacy mode is off", tone: "off" };
-  if (!m.headset) return { text: "Connect your headset — the laptop microphone stays muted until then", tone: "alert" };
-  if (m.contested) return { text: "Another program keeps changing your microphone settings", tone: "alert" };
-  return { text: `You speak through ${m.headset}`, tone: "ok" };
+  if (m.connection === "starting") return { text: t("mic-starting"), tone: "off" };
+  if (m.connection === "disconnected") return { text: t("mic-disconnected"), tone: privacyOn ? "alert" : "off" };
+  if (!privacyOn) return { text: t("mic-not-guarded"), tone: "off" };
+  if (!m.headset) return { text: t("mic-no-headset"), tone: "alert" };
+  if (m.contested) return { text: t("mic-contested"), tone: "alert" };
+  return { text: t("mic-speaking-through", { headset: m.headset }), tone: "ok" };
 }
 
 export interface MicCheckView {
@@ -114,29 +115,29 @@ function micCard(s: Status, check: MicCheckView): HTMLElement {
   const button = h(
     "button",
     { type: "button", id: "mic-check-button", class: "button" },
-    running ? "Stop test" : "Test microphone",
+    running ? t("mic-check-stop") : t("mic-check-start"),
   );
   button.addEventListener("click", () => (running ? check.onStop() : check.onStart()));
   const level = check.level;
   const meterNote =
     level?.state === "running"
-      ? `Speak now: ${level.device}`
+      ? t("mic-check-speak-now", { device: level.device })
       : level?.state === "failed"
         ? level.message
-        : "See that your headset hears you before a call.";
+        : t("mic-check-hint");
   return h(
     "section",
     { class: "card", id: "mic-card", "aria-labelledby": "mic-title" },
-    h("h3", { class: "card-title", id: "mic-title" }, "Microphone"),
+    h("h3", { class: "card-title", id: "mic-title" }, t("mic-title")),
     h("p", { class: `mic-summary tone-${summary.tone}`, id: "mic-summary" }, summary.text),
     m.connection === "connected"
       ? h(
           "dl",
           { class: "facts" },
-          h("dt", {}, "Default microphone"),
-          h("dd", { id: "mic-default" }, m.default ?? "None"),
-          h("dt", {}, "Muted"),
-          h("dd", { id: "mic-muted" }, m.muted.length ? m.muted.join(", ") : "None"),
+          h("dt", {}, t("mic-default")),
+          h("dd", { id: "mic-default" }, m.default ?? t("none")),
+          h("dt", {}, t("mic-muted")),
+          h("dd", { id: "mic-muted" }, m.muted.length ? m.muted.join(", ") : t("none")),
         )
       : null,
     h(
@@ -150,7 +151,7 @@ function micCard(s: Status, check: MicCheckView): HTMLElement {
         high: 0.9,
         optimum: 0.3,
         value: level?.state === "running" ? level.level : 0,
-        "aria-label": "Microphone level",
+        "aria-label": t("mic-level-label"),
       }),
       button,
     ),
@@ -161,7 +162,7 @@ function micCard(s: Status, check: MicCheckView): HTMLElement {
 /** Program file name, as people know it. */
 function appOf(exe: string): string {
   const base = exe.split(/[\\/]/).pop() ?? exe;
-  return base.replace(/\.exe$/i, "") || "A program";
+  return base.replace(/\.exe$/i, "") || t("program-unnamed");
 }
 
 export interface LiveUse {
@@ -173,8 +174,8 @@ export interface LiveUse {
 /** A program as the agent should read it: one only its own word names is
  * unknown; a copy in a folder the agent can write is said to be one. */
 export function programOf(exe: string, trust: Trust): string {
-  if (trust === "claimed") return "An unknown program";
-  if (trust === "untrusted_location") return `${appOf(exe)} (a copy outside the system's program folders)`;
+  if (trust === "claimed") return t("program-unknown");
+  if (trust === "untrusted_location") return t("program-untrusted-location", { app: appOf(exe) });
   return appOf(exe);
 }
 
@@ -182,11 +183,11 @@ export function liveUses(c: CameraStatus): LiveUse[] {
   const out: LiveUse[] = [];
   for (const d of c.devices) {
     for (const u of d.users) {
-      out.push({ text: `${programOf(u.exe, u.trust)} is using the camera (${d.name})`, allowed: u.allowed });
+      out.push({ text: t("camera-live-camera", { program: programOf(u.exe, u.trust), device: d.name }), allowed: u.allowed });
     }
   }
   for (const u of c.microphone_users) {
-    out.push({ text: `${programOf(u.exe, u.trust)} is using the microphone (${u.device})`, allowed: u.allowed });
+    out.push({ text: t("camera-live-microphone", { program: programOf(u.exe, u.trust), device: u.device }), allowed: u.allowed });
   }
   return out;
 }
@@ -194,47 +195,47 @@ export function liveUses(c: CameraStatus): LiveUse[] {
 export function cameraSummary(c: CameraStatus): { text: string; tone: "ok" | "alert" | "off" } {
   if (c.detection === "degraded") {
     return c.sources.length === 0
-      ? { text: "Checking who uses your camera and microphone…", tone: "off" }
-      : { text: `Veil cannot see every use of your camera and microphone: ${c.message ?? "unknown reason"}`, tone: "alert" };
+      ? { text: t("camera-starting"), tone: "off" }
+      : { text: t("camera-degraded", { why: c.message ?? t("unknown-reason") }), tone: "alert" };
   }
   const live = liveUses(c);
-  if (live.length === 0) return { text: "No program is using your camera or microphone", tone: "ok" };
-  if (live.some((u) => !u.allowed)) return { text: "A program your organization has not approved is using a device", tone: "alert" };
-  return { text: "Only approved programs are using your devices", tone: "ok" };
+  if (live.length === 0) return { text: t("camera-idle"), tone: "ok" };
+  if (live.some((u) => !u.allowed)) return { text: t("camera-unapproved"), tone: "alert" };
+  return { text: t("camera-approved"), tone: "ok" };
 }
 
-export function trainingSummary(t: Pick<TrainingStatus, "modules" | "completed" | "due" | "next_quiz_in_seconds" | "quiz_held">): string {
-  const parts = [`${t.completed} of ${t.modules} modules completed`];
-  if (t.due > 0) parts.push(`${t.due} with work due`);
-  const min = t.next_quiz_in_seconds === null ? null : Math.ceil(t.next_quiz_in_seconds / 60);
-  if (t.quiz_held === "call") {
-    parts.push("next quiz after your call");
-  } else if (t.quiz_held === "snoozed" && min !== null) {
-    parts.push(min <= 1 ? "quiz postponed for a minute" : `quiz postponed for about ${min} min`);
-  } else if (min !== null && t.quiz_held !== "nothing_to_ask") {
-    parts.push(min <= 1 ? "next quiz soon" : `next quiz in about ${min} min`);
+export function trainingSummary(s: Pick<TrainingStatus, "modules" | "completed" | "due" | "next_quiz_in_seconds" | "quiz_held">): string {
+  const parts = [t("training-modules-completed", { completed: s.completed, modules: s.modules })];
+  if (s.due > 0) parts.push(t("training-due", { count: s.due }));
+  const min = s.next_quiz_in_seconds === null ? null : Math.ceil(s.next_quiz_in_seconds / 60);
+  if (s.quiz_held === "call") {
+    parts.push(t("training-next-quiz-after-call"));
+  } else if (s.quiz_held === "snoozed" && min !== null) {
+    parts.push(min <= 1 ? t("training-quiz-postponed-minute") : t("training-quiz-postponed", { minutes: min }));
+  } else if (min !== null && s.quiz_held !== "nothing_to_ask") {
+    parts.push(min <= 1 ? t("training-next-quiz-soon") : t("training-next-quiz-in", { minutes: min }));
   }
   return parts.join(" · ");
 }
 
 function trainingCard(s: Status, onOpen: () => void): HTMLElement {
-  const open = h("button", { type: "button", class: "button", id: "open-training" }, "Open training");
+  const open = h("button", { type: "button", class: "button", id: "open-training" }, t("training-open"));
   open.addEventListener("click", onOpen);
   return h(
     "section",
     { class: "card", id: "training-card", "aria-labelledby": "training-title" },
-    h("h3", { class: "card-title", id: "training-title" }, "Security training"),
+    h("h3", { class: "card-title", id: "training-title" }, t("training-title")),
     h("p", { id: "training-summary" }, trainingSummary(s.training)),
     s.training.errors.length
-      ? h("p", { class: "tone-alert small", id: "training-errors" }, `Some modules could not be loaded: ${s.training.errors.join("; ")}`)
+      ? h("p", { class: "tone-alert small", id: "training-errors" }, t("training-load-errors", { errors: s.training.errors.join("; ") }))
       : null,
     open,
   );
 }
 
 const DESTINATION_LABEL: Record<DestinationStatus["kind"], string> = {
-  otlp: "OpenTelemetry collector",
-  syslog: "Syslog server",
+  otlp: "fleet-destination-otlp",
+  syslog: "fleet-destination-syslog",
 };
 
 /** The fleet card's sentence: whether the organization gets the records. */
@@ -242,35 +243,29 @@ export function fleetSummary(f: FleetStatus): { text: string; tone: "ok" | "aler
   const d = f.destinations;
   if (d.length === 0) return null;
   if (d.every((x) => x.state === "connected")) {
-    return { text: "Your privacy records reach your organization as they happen.", tone: "ok" };
+    return { text: t("fleet-connected"), tone: "ok" };
   }
-  if (d.some((x) => x.state === "parked")) {
-    return {
-      text: "Your organization's receiver refused Veil's records. They are kept on this computer; tell IT if this lasts.",
-      tone: "alert",
-    };
-  }
-  if (d.some((x) => x.state === "retrying")) {
-    return {
-      text: "Veil cannot reach your organization right now. Your records are kept and sent when it is back.",
-      tone: "alert",
-    };
-  }
-  return { text: "Veil is getting ready to report to your organization.", tone: "off" };
+  if (d.some((x) => x.state === "parked")) return { text: t("fleet-parked"), tone: "alert" };
+  if (d.some((x) => x.state === "retrying")) return { text: t("fleet-retrying"), tone: "alert" };
+  return { text: t("fleet-starting"), tone: "off" };
 }
 
 function destinationLine(d: DestinationStatus): HTMLElement {
   const parts: string[] = [];
-  if (d.state === "connected") parts.push("connected");
-  if (d.state === "retrying") parts.push("trying again");
-  if (d.state === "parked") parts.push("refused");
-  if (d.state === "off") parts.push("not started");
-  if (d.queued > 0) parts.push(`${d.queued} record${d.queued === 1 ? "" : "s"} waiting`);
-  if (d.last_delivered_at !== null) parts.push(`last delivered ${clock(d.last_delivered_at)}`);
+  if (d.state === "connected") parts.push(t("fleet-state-connected"));
+  if (d.state === "retrying") parts.push(t("fleet-state-retrying"));
+  if (d.state === "parked") parts.push(t("fleet-state-parked"));
+  if (d.state === "off") parts.push(t("fleet-state-off"));
+  if (d.queued > 0) parts.push(t("fleet-queued", { count: d.queued }));
+  if (d.last_delivered_at !== null) parts.push(t("fleet-last-delivered", { time: clock(d.last_delivered_at) }));
   return h(
     "li",
     { class: "destination", "data-kind": d.kind, "data-state": d.state },
-    h("span", { class: "destination-name" }, `${DESTINATION_LABEL[d.kind]} (${d.endpoint})`),
+    h(
+      "span",
+      { class: "destination-name" },
+      t("fleet-destination", { kind: labelOf(DESTINATION_LABEL, d.kind), endpoint: d.endpoint }),
+    ),
     h("span", { class: "muted small" }, ` — ${parts.join(", ")}`),
     d.last_error && d.state !== "connected" ? h("code", { class: "problem-message" }, d.last_error) : null,
   );
@@ -282,13 +277,13 @@ function fleetCard(f: FleetStatus): HTMLElement | null {
   return h(
     "section",
     { class: "card", id: "fleet-card", "aria-labelledby": "fleet-title" },
-    h("h3", { class: "card-title", id: "fleet-title" }, "Reporting to your organization"),
+    h("h3", { class: "card-title", id: "fleet-title" }, t("fleet-title")),
     h("p", { id: "fleet-summary", class: `tone-${summary.tone}`, "data-tone": summary.tone }, summary.text),
     h("ul", { class: "destination-list" }, ...f.destinations.map(destinationLine)),
     h(
       "p",
       { class: "muted small" },
-      "Veil sends what it records (privacy mode, device and policy events) and a regular status, never audio, video or what is on your screen.",
+      t("fleet-what-is-sent"),
     ),
   );
 }
@@ -300,35 +295,26 @@ export interface PostureActions {
 }
 
 const RESULT_LABEL: Record<CheckResult, string> = {
-  pass: "OK",
-  fail: "Needs fixing",
-  unknown: "Could not check",
-  not_applicable: "Does not apply",
+  pass: "posture-result-pass",
+  fail: "posture-result-fail",
+  unknown: "posture-result-unknown",
+  not_applicable: "posture-result-not-applicable",
 };
 
 /** The card's sentence: are the required checks met? */
 export function postureSummary(p: PostureStatus, nowMs: number): { text: string; tone: "ok" | "alert" | "off" } {
-  if (p.checks.length === 0) return { text: "Veil is checking this computer…", tone: "off" };
+  if (p.checks.length === 0) return { text: t("posture-starting"), tone: "off" };
   const failing = p.checks.filter((c) => c.required && c.result === "fail");
   const overdue = failing.filter((c) => c.fix_by === null || c.fix_by <= nowMs);
   if (overdue.length > 0) {
-    return {
-      text: `${overdue.length === 1 ? "One thing your organization requires needs" : `${overdue.length} things your organization requires need`} fixing on this computer.`,
-      tone: "alert",
-    };
+    return { text: t("posture-overdue", { count: overdue.length }), tone: "alert" };
   }
   if (failing.length > 0) {
     const by = Math.min(...failing.map((c) => c.fix_by ?? nowMs));
-    return { text: `Please fix what is marked below by ${day(by)}.`, tone: "alert" };
+    return { text: t("posture-fix-by-date", { date: day(by) }), tone: "alert" };
   }
   const advice = p.checks.filter((c) => !c.required && c.result === "fail").length;
-  return {
-    text:
-      advice > 0
-        ? "This computer meets your organization's requirements. Some advice below would make it safer."
-        : "This computer meets your organization's requirements.",
-    tone: "ok",
-  };
+  return { text: advice > 0 ? t("posture-compliant-with-advice") : t("posture-compliant"), tone: "ok" };
 }
 
 /** Order: what needs fixing first, then what could not be checked, then the rest. */
@@ -339,11 +325,11 @@ function postureOrder(c: CheckStatus): number {
 }
 
 function postureCheck(c: CheckStatus, nowMs: number, actions: PostureActions): HTMLElement {
-  const badge = c.required ? "Required" : "Advice";
+  const badge = c.required ? t("posture-required") : t("posture-advice");
   const status =
     c.result === "fail" && c.required && c.fix_by !== null && c.fix_by > nowMs
-      ? `Fix by ${day(c.fix_by)}`
-      : RESULT_LABEL[c.result];
+      ? t("posture-fix-by", { date: day(c.fix_by) })
+      : labelOf(RESULT_LABEL, c.result);
   const fix = c.fix && c.result === "fail" ? c.fix : null;
   const open =
     fix && fix.settings_label
@@ -374,7 +360,7 @@ function fixDetails(c: CheckStatus, fix: Fix, open: HTMLElement | null): HTMLEle
   const details = h(
     "details",
     { class: "check-fix", open: c.required || unfoldedFixes.has(c.id) },
-    h("summary", { class: "small check-fix-title" }, "How to fix it"),
+    h("summary", { class: "small check-fix-title" }, t("posture-how-to-fix")),
     h("ol", { class: "check-steps" }, ...fix.steps.map((step) => h("li", {}, step))),
     open,
   );
@@ -390,7 +376,7 @@ function postureCard(p: PostureStatus, actions: PostureActions, nowMs = Date.now
   const again = h(
     "button",
     { class: "button secondary", type: "button", id: "posture-check-again", disabled: p.checking },
-    p.checking ? "Checking…" : "Check again",
+    p.checking ? t("posture-checking") : t("posture-check-again"),
   );
   again.addEventListener("click", () => actions.onCheck());
   const checks = [...p.checks].filter((c) => c.result !== "not_applicable" || c.required);
@@ -401,29 +387,37 @@ function postureCard(p: PostureStatus, actions: PostureActions, nowMs = Date.now
     h(
       "div",
       { class: "card-head" },
-      h("h3", { class: "card-title", id: "posture-title" }, "This computer"),
+      h("h3", { class: "card-title", id: "posture-title" }, t("posture-title")),
       again,
     ),
     h("p", { id: "posture-summary", class: `posture-summary tone-${summary.tone}`, "data-tone": summary.tone, "aria-live": "polite" }, summary.text),
     h("ul", { class: "check-list" }, ...checks.map((c) => postureCheck(c, nowMs, actions))),
-    p.checked_at !== null ? h("p", { class: "muted small" }, `Last checked at ${clock(p.checked_at)}.`) : null,
+    p.checked_at !== null ? h("p", { class: "muted small" }, t("posture-last-checked", { time: clock(p.checked_at) })) : null,
   );
 }
 
 function day(ms: number): string {
-  return new Date(ms).toLocaleDateString([], { weekday: "long", day: "numeric", month: "long" });
+  return formatDate(ms, { weekday: "long", day: "numeric", month: "long" });
 }
 
 function clock(ms: number): string {
-  return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return formatTime(ms);
 }
 
 function duration(ms: number): string {
   const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t("duration-seconds", { seconds: s });
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+  return m < 60
+    ? t("duration-minutes", { minutes: m })
+    : t("duration-hours-minutes", { hours: Math.floor(m / 60), minutes: m % 60 });
 }
+
+/** Message ids of what a recorded use was of. */
+const USE_KIND: Record<string, string> = {
+  camera: "camera-use-kind-camera",
+  microphone: "camera-use-kind-microphone",
+};
 
 function cameraCard(c: CameraStatus): HTMLElement {
   const summary = cameraSummary(c);
@@ -432,7 +426,7 @@ function cameraCard(c: CameraStatus): HTMLElement {
   return h(
     "section",
     { class: "card", id: "camera-card", "aria-labelledby": "camera-title" },
-    h("h3", { class: "card-title", id: "camera-title" }, "Camera and microphone use"),
+    h("h3", { class: "card-title", id: "camera-title" }, t("camera-title")),
     h("p", { class: `mic-summary tone-${summary.tone}`, id: "camera-summary" }, summary.text),
     live.length
       ? h(
@@ -443,7 +437,7 @@ function cameraCard(c: CameraStatus): HTMLElement {
               "li",
               { class: u.allowed ? "" : "tone-alert" },
               u.text,
-              h("span", { class: "muted small" }, u.allowed ? " — approved" : " — not approved by your organization"),
+              h("span", { class: "muted small" }, ` — ${u.allowed ? t("camera-live-approved") : t("camera-live-not-approved")}`),
             ),
           ),
         )
@@ -451,18 +445,18 @@ function cameraCard(c: CameraStatus): HTMLElement {
     h(
       "dl",
       { class: "facts" },
-      h("dt", {}, "Cameras"),
-      h("dd", { id: "camera-devices" }, c.devices.length ? c.devices.map((d) => d.name).join(", ") : "None found"),
-      c.cover ? h("dt", {}, "Camera cover") : null,
+      h("dt", {}, t("camera-devices")),
+      h("dd", { id: "camera-devices" }, c.devices.length ? c.devices.map((d) => d.name).join(", ") : t("camera-devices-none")),
+      c.cover ? h("dt", {}, t("camera-cover")) : null,
       c.cover
         ? h(
             "dd",
             { id: "camera-cover" },
-            `${c.cover.covered ? "Covered" : "Not covered — slide the cover closed"} (checked ${clock(c.cover.checked_at)})`,
+            t(c.cover.covered ? "camera-cover-covered" : "camera-cover-open", { time: clock(c.cover.checked_at) }),
           )
         : null,
     ),
-    h("h4", { class: "card-subtitle" }, "Recent use"),
+    h("h4", { class: "card-subtitle" }, t("camera-recent")),
     recent.length
       ? h(
           "ol",
@@ -471,59 +465,63 @@ function cameraCard(c: CameraStatus): HTMLElement {
             h(
               "li",
               {},
-              `${r.app} — ${r.kind} (${r.device_name}), ${clock(r.started)}, ${duration((r.stopped ?? r.started) - r.started)}`,
+              t("camera-recent-entry", {
+                app: r.app,
+                kind: labelOf(USE_KIND, r.kind),
+                device: r.device_name,
+                time: clock(r.started),
+                duration: duration((r.stopped ?? r.started) - r.started),
+              }),
             ),
           ),
         )
-      : h("p", { class: "muted", id: "camera-recent" }, "None since Veil started. The full history is in the audit log."),
+      : h("p", { class: "muted", id: "camera-recent" }, t("camera-recent-none")),
   );
 }
 
+/** Message ids of the ways Veil can tell that the agent stepped away. */
 const IDLE_SOURCE: Record<ShieldStatus["idle_source"], string> = {
-  x11: "X11 screen saver extension",
-  windows: "Windows input time",
-  macos: "macOS input time",
-  mutter: "GNOME (Mutter) idle monitor",
-  "ext-idle-notify": "Wayland idle notifications",
-  none: "Not available",
+  x11: "shield-idle-source-x11",
+  windows: "shield-idle-source-windows",
+  macos: "shield-idle-source-macos",
+  mutter: "shield-idle-source-mutter",
+  "ext-idle-notify": "shield-idle-source-ext-idle-notify",
+  none: "shield-idle-source-none",
 };
 
 /** The shield card's summary line and its tone. */
 export function shieldSummary(s: ShieldStatus): { text: string; tone: "ok" | "alert" | "muted" } {
   if (s.idle_source === "none") {
-    return {
-      text: "Veil cannot tell when you step away on this desktop: use Shield screen now or the shortcut",
-      tone: "alert",
-    };
+    return { text: t("shield-no-idle-source"), tone: "alert" };
   }
-  if (!s.enabled) return { text: "Off while privacy mode is off", tone: "muted" };
-  return { text: "Covers every screen when you step away", tone: "ok" };
+  if (!s.enabled) return { text: t("shield-off"), tone: "muted" };
+  return { text: t("shield-on"), tone: "ok" };
 }
 
 function shortcutText(s: ShieldStatus): string {
   const k = s.shortcut;
-  if (!k.keys) return "None";
-  if (k.registered) return k.message ? `${k.keys} — ${k.message}` : k.keys;
-  return `${k.keys} — not available: ${k.message ?? "unknown reason"}`;
+  if (!k.keys) return t("none");
+  if (k.registered) return k.message ? t("shield-shortcut-note", { keys: k.keys, note: k.message }) : k.keys;
+  return t("shield-shortcut-unavailable", { keys: k.keys, why: k.message ?? t("unknown-reason") });
 }
 
 function shieldCard(s: ShieldStatus, onShieldNow: () => void): HTMLElement {
   const summary = shieldSummary(s);
-  const now = h("button", { type: "button", class: "button", id: "shield-now" }, "Shield screen now");
+  const now = h("button", { type: "button", class: "button", id: "shield-now" }, t("shield-now"));
   now.addEventListener("click", onShieldNow);
   return h(
     "section",
     { class: "card", id: "shield-card", "aria-labelledby": "shield-title" },
-    h("h3", { class: "card-title", id: "shield-title" }, "Screen shield"),
+    h("h3", { class: "card-title", id: "shield-title" }, t("shield-title")),
     h("p", { class: `mic-summary tone-${summary.tone}`, id: "shield-summary" }, summary.text),
     s.message ? h("p", { class: "muted small", id: "shield-message" }, s.message) : null,
     h(
       "dl",
       { class: "facts" },
-      h("dt", {}, "Shortcut"),
+      h("dt", {}, t("shield-shortcut")),
       h("dd", { id: "shield-shortcut", class: s.shortcut.keys && !s.shortcut.registered ? "tone-alert" : "" }, shortcutText(s)),
-      h("dt", {}, "Away detection"),
-      h("dd", { id: "shield-source" }, IDLE_SOURCE[s.idle_source] ?? s.idle_source),
+      h("dt", {}, t("shield-away-detection")),
+      h("dd", { id: "shield-source" }, labelOf(IDLE_SOURCE, s.idle_source)),
     ),
     now,
   );
@@ -569,21 +567,15 @@ export function renderDashboard(
     h(
       "div",
       {},
-      h("label", { for: "privacy-toggle", class: "card-title" }, "Privacy mode"),
-      h(
-        "p",
-        { id: "privacy-help", class: "muted" },
-        s.privacy_mode_locked
-          ? "Required by your organization. It stays on while you work."
-          : "Keeps your microphone, camera and screen private while you take calls.",
-      ),
+      h("label", { for: "privacy-toggle", class: "card-title" }, t("privacy-mode")),
+      h("p", { id: "privacy-help", class: "muted" }, s.privacy_mode_locked ? t("privacy-mode-locked-help") : t("privacy-mode-help")),
     ),
     h(
       "div",
       { class: "switch-wrap" },
       s.privacy_mode_locked ? lockBadge() : null,
       toggle,
-      h("span", { class: "switch-label", id: "privacy-state" }, on ? "On" : "Off"),
+      h("span", { class: "switch-label", id: "privacy-state" }, on ? t("privacy-mode-on") : t("privacy-mode-off")),
     ),
   );
 
@@ -592,8 +584,8 @@ export function renderDashboard(
       ? null
       : h(
           "section",
-          { class: "card", id: "problems", "aria-label": "Problems" },
-          h("h3", { class: "card-title" }, "What needs attention"),
+          { class: "card", id: "problems", "aria-label": t("problems-label") },
+          h("h3", { class: "card-title" }, t("problems-title")),
           h(
             "ul",
             { class: "problem-list" },
@@ -601,8 +593,8 @@ export function renderDashboard(
               h(
                 "li",
                 { class: "problem" },
-                h("span", { class: "problem-source" }, SOURCE_LABEL[p.source] ?? p.source),
-                h("code", { class: "problem-message" }, p.message),
+                h("span", { class: "problem-source" }, labelOf(SOURCE_LABEL, p.source)),
+                h("code", { class: "problem-message" }, problemText(p, "message")),
               ),
             ),
           ),
@@ -611,26 +603,22 @@ export function renderDashboard(
   const config = h(
     "section",
     { class: "card" },
-    h("h3", { class: "card-title" }, "Configuration"),
+    h("h3", { class: "card-title" }, t("config-title")),
     h(
       "dl",
       { class: "facts" },
-      h("dt", {}, "Organization policy"),
-      h(
-        "dd",
-        { id: "policy-state" },
-        fileStateText(s.policy_file, "None deployed on this computer"),
-      ),
-      h("dt", {}, "Your settings"),
-      h("dd", {}, fileStateText(s.settings_file, "Defaults (you have not changed anything)")),
-      h("dt", {}, "Audit log"),
+      h("dt", {}, t("config-policy")),
+      h("dd", { id: "policy-state" }, fileStateText(s.policy_file, t("config-policy-missing"))),
+      h("dt", {}, t("config-settings")),
+      h("dd", {}, fileStateText(s.settings_file, t("config-settings-missing"))),
+      h("dt", {}, t("config-store")),
       h("dd", { id: "store-state", "data-state": s.store.state }, storeText(s.store)),
     ),
     s.store.kept_aside
       ? h(
           "p",
           { class: "notice", id: "store-kept-aside" },
-          "An earlier audit log could not be opened with this computer's key. It was kept, not deleted: ",
+          `${t("config-store-kept-aside")} `,
           h("code", {}, s.store.kept_aside),
         )
       : null,
@@ -653,7 +641,8 @@ export function renderDashboard(
 }
 
 function lockBadge(): HTMLElement {
-  return h("span", { class: "lock-badge", title: "Set by your organization" }, "Set by your organization");
+  const text = t("settings-locked");
+  return h("span", { class: "lock-badge", title: text }, text);
 }
 
 export function renderSettings(
@@ -665,11 +654,11 @@ export function renderSettings(
       ? h(
           "section",
           { class: "card warn" },
-          h("h3", { class: "card-title" }, "Your settings file has an error"),
+          h("h3", { class: "card-title" }, t("settings-file-error-title")),
           ...snap.status.settings_file.errors.map((e) =>
             h("code", { class: "problem-message" }, `${e.file}:${e.line}: ${e.key ? `${e.key}: ` : ""}${e.message}`),
           ),
-          h("p", { class: "muted" }, "Veil keeps your last good settings. Fix the file to change settings here."),
+          h("p", { class: "muted" }, t("settings-file-error-help")),
         )
       : null;
 
@@ -687,13 +676,22 @@ export function renderSettings(
       ? h(
           "section",
           { class: "card list" },
-          h("h3", { class: "card-title" }, "Set by your organization"),
+          h("h3", { class: "card-title" }, t("settings-organization-title")),
           ...orgRows.map((e) =>
             h(
               "div",
               { class: "setting" },
-              h("div", { class: "setting-text" }, h("span", { class: "setting-title" }, e.title), h("p", { class: "muted" }, e.help)),
-              h("span", { class: "value-pill" }, formatValue(e.value, e.key)),
+              h(
+                "div",
+                { class: "setting-text" },
+                h("span", { class: "setting-title" }, settingText(e, "title")),
+                h("p", { class: "muted" }, settingText(e, "help")),
+              ),
+              h(
+                "span",
+                { class: "value-pill" },
+                e.kind.type === "choice" && typeof e.value === "string" ? optionLabel(e.key, e.value) : formatValue(e.value, e.key),
+              ),
             ),
           ),
         )
@@ -712,7 +710,7 @@ function settingRow(e: Entry, onChange: (key: string, value: SettingValue | null
     const select = h(
       "select",
       { id, disabled: e.locked },
-      ...e.kind.options.map((o) => h("option", { value: o, selected: o === e.value }, capitalize(o))),
+      ...e.kind.options.map((o) => h("option", { value: o, selected: o === e.value }, optionLabel(e.key, o))),
     );
     select.addEventListener("change", () => onChange(e.key, select.value));
     control = select;
@@ -726,7 +724,7 @@ function settingRow(e: Entry, onChange: (key: string, value: SettingValue | null
       type: "text",
       id,
       value: items.join(", "),
-      placeholder: "none",
+      placeholder: t("settings-list-placeholder"),
       disabled: e.locked,
     });
     input.addEventListener("change", () =>
@@ -750,8 +748,8 @@ function settingRow(e: Entry, onChange: (key: string, value: SettingValue | null
     h(
       "div",
       { class: "setting-text" },
-      h("label", { for: id, class: "setting-title" }, e.title),
-      h("p", { class: "muted" }, e.help),
+      h("label", { for: id, class: "setting-title" }, settingText(e, "title")),
+      h("p", { class: "muted" }, settingText(e, "help")),
     ),
     h("div", { class: "setting-control" }, e.locked ? lockBadge() : null, control),
   );
@@ -766,7 +764,7 @@ export function renderAbout(about: About, snap: Snapshot): HTMLElement {
       "section",
       { class: "card about-hero" },
       shieldIcon("check", 48),
-      h("div", {}, h("h2", {}, "Veil"), h("p", { class: "muted" }, `Version ${about.version}`)),
+      h("div", {}, h("h2", {}, "Veil"), h("p", { class: "muted" }, t("about-version", { version: about.version }))),
     ),
     h(
       "section",
@@ -774,36 +772,56 @@ export function renderAbout(about: About, snap: Snapshot): HTMLElement {
       h(
         "dl",
         { class: "facts" },
-        h("dt", {}, "Policy file"),
+        h("dt", {}, t("about-policy-file")),
         h("dd", {}, h("code", { id: "about-policy-path" }, about.policy_path)),
-        h("dt", {}, "Policy status"),
-        h("dd", { id: "about-policy-state" }, fileStateText(p, "Not deployed: Veil's defaults apply")),
-        h("dt", {}, "Your settings"),
+        h("dt", {}, t("about-policy-state")),
+        h("dd", { id: "about-policy-state" }, fileStateText(p, t("about-policy-missing"))),
+        h("dt", {}, t("config-settings")),
         h("dd", {}, h("code", {}, about.settings_path)),
-        h("dt", {}, "Audit log"),
+        h("dt", {}, t("config-store")),
         h("dd", {}, h("code", {}, snap.status.store.path)),
-        h("dt", {}, "Logs"),
+        h("dt", {}, t("about-logs")),
         h("dd", {}, h("code", {}, about.log_dir)),
       ),
     ),
-    h("p", { class: "muted small" }, "Veil keeps your microphone, camera and screen private while you work with customers."),
+    h("p", { class: "muted small" }, t("about-tagline")),
   );
 }
 
 export function formatValue(v: SettingValue, key = ""): string {
-  if (v === true) return "Yes";
-  if (v === false) return "No";
+  if (v === true) return t("value-yes");
+  if (v === false) return t("value-no");
   if (typeof v === "object" && !Array.isArray(v)) {
     const names = Object.keys(v);
-    if (names.length === 0) return "None";
+    if (names.length === 0) return t("none");
     // Header values are credentials (a collector token): names only.
-    if (key === "fleet.otlp_headers") return `${names.join(", ")} (values hidden)`;
+    if (key === "fleet.otlp_headers") return t("value-hidden", { names: names.join(", ") });
     return names.map((k) => `${k}: ${v[k]}`).join(", ");
   }
-  if (Array.isArray(v)) return v.length === 0 ? "None" : v.join(", ");
+  if (Array.isArray(v)) return v.length === 0 ? t("none") : v.join(", ");
   return typeof v === "string" ? capitalize(v) : String(v);
 }
 
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** The catalogs' id stem of a setting: `shield.idle_seconds` is
+ * `setting-shield-idle-seconds`. */
+export function settingId(key: string): string {
+  return `setting-${key.replace(/[._]/g, "-")}`;
+}
+
+/** A setting's title or help in the agent's language. In English the
+ * app's own text (the same words as the catalog, and never stale); in
+ * another language the catalog's, else the app's English. */
+export function settingText(e: Pick<Entry, "key" | "title" | "help">, part: "title" | "help"): string {
+  const id = `${settingId(e.key)}-${part}`;
+  return language() !== "en" && has(id) ? t(id) : e[part];
+}
+
+/** How a choice setting's value is shown (`setting-appearance-option-dark`). */
+export function optionLabel(key: string, value: string): string {
+  const id = `${settingId(key)}-option-${value}`;
+  return has(id) ? t(id) : capitalize(value);
 }
