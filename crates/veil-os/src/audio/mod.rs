@@ -16,6 +16,8 @@ pub mod meter;
 mod peers;
 #[cfg(target_os = "linux")]
 mod pulse;
+#[cfg(target_os = "linux")]
+mod pulse_sources;
 #[cfg(windows)]
 pub(crate) mod wasapi;
 

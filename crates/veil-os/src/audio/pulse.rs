@@ -11,23 +11,25 @@ use std::time::{Duration, Instant};
 
 use libpulse_binding as pa;
 use pa::callbacks::ListResult;
-use pa::context::introspect::{ClientInfo, SourceInfo, SourceOutputInfo};
+use pa::context::introspect::{ClientInfo, SourceOutputInfo};
 use pa::context::subscribe::InterestMaskSet;
 use pa::context::{Context, FlagSet, State};
-use pa::def::PortAvailable;
 use pa::mainloop::threaded::Mainloop;
 use pa::proplist::{properties, Proplist};
 use veil_core::mic::plan::Action;
-use veil_core::mic::{DeviceFacts, Port, PortAvailability};
 
-use super::{AudioBackend, AudioError, Devices, InputDevice, Notify, RecordingStream};
+use super::pulse_sources::SourceReader;
+use super::{AudioBackend, AudioError, Devices, Notify, RecordingStream};
 
 /// How long one request may take before the server counts as gone.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(3);
 
 pub struct PulseBackend {
-    // Dropped before the main loop it runs on.
+    // Both dropped before the main loop they run on.
     context: Context,
+    /// The inputs and the default input come over their own connection
+    /// (pulse_sources.rs says why).
+    sources: SourceReader,
     mainloop: Mainloop,
 }
 
@@ -67,7 +69,21 @@ impl PulseBackend {
             unreachable(&e.to_string().unwrap_or_else(|| "main loop failed".into()))
         })?;
 
-        let mut backend = PulseBackend { context, mainloop };
+        let sources = match SourceReader::connect(&mut mainloop, REPLY_TIMEOUT) {
+            Ok(s) => s,
+            Err(e) => {
+                mainloop.lock();
+                context.disconnect();
+                mainloop.unlock();
+                mainloop.stop();
+                return Err(e);
+            }
+        };
+        let mut backend = PulseBackend {
+            context,
+            sources,
+            mainloop,
+        };
         backend.wait_ready(&state_rx)?;
 
         backend.mainloop.lock();
@@ -107,10 +123,13 @@ impl PulseBackend {
     }
 
     /// Locks the main loop and runs `f` if the context is ready.
-    fn with_ready<T>(&mut self, f: impl FnOnce(&mut Context) -> T) -> Result<T, AudioError> {
+    fn with_ready<T>(
+        &mut self,
+        f: impl FnOnce(&mut Context, &SourceReader) -> T,
+    ) -> Result<T, AudioError> {
         self.mainloop.lock();
-        let result = if self.context.get_state() == State::Ready {
-            Ok(f(&mut self.context))
+        let result = if self.context.get_state() == State::Ready && self.sources.ready() {
+            Ok(f(&mut self.context, &self.sources))
         } else {
             let why = self
                 .context
@@ -124,7 +143,7 @@ impl PulseBackend {
     }
 
     fn lost(&mut self) -> AudioError {
-        match self.with_ready(|_| ()) {
+        match self.with_ready(|_, _| ()) {
             Ok(()) => AudioError::Unreachable("the audio server stopped answering".into()),
             Err(e) => e,
         }
@@ -141,6 +160,7 @@ impl PulseBackend {
 impl Drop for PulseBackend {
     fn drop(&mut self) {
         self.mainloop.lock();
+        self.sources.disconnect();
         self.context.disconnect();
         self.mainloop.unlock();
         self.mainloop.stop();
@@ -174,55 +194,6 @@ fn gather<T>(tx: std::sync::mpsc::Sender<Listed<T>>) -> Gather<T> {
         items: Vec::new(),
         tx,
     }
-}
-
-struct RawSource {
-    index: u32,
-    device: InputDevice,
-}
-
-fn source(info: &SourceInfo) -> Option<RawSource> {
-    let id = info.name.as_deref()?.to_string();
-    let mut props = BTreeMap::new();
-    for key in info.proplist.iter() {
-        if let Some(v) = info.proplist.get_str(&key) {
-            props.insert(key, v);
-        }
-    }
-    let ports = info
-        .ports
-        .iter()
-        .map(|p| Port {
-            name: p.name.as_deref().unwrap_or("").to_string(),
-            availability: match p.available {
-                PortAvailable::Yes => PortAvailability::Yes,
-                PortAvailable::No => PortAvailability::No,
-                _ => PortAvailability::Unknown,
-            },
-        })
-        .collect();
-    let name = info
-        .description
-        .as_deref()
-        .map(str::to_string)
-        .unwrap_or_else(|| id.clone());
-    Some(RawSource {
-        index: info.index,
-        device: InputDevice {
-            id,
-            name,
-            muted: info.mute,
-            facts: DeviceFacts::Pulse {
-                props,
-                ports,
-                active_port: info
-                    .active_port
-                    .as_ref()
-                    .and_then(|p| p.name.as_deref().map(str::to_string)),
-                is_monitor: info.monitor_of_sink.is_some(),
-            },
-        },
-    })
 }
 
 struct RawStream {
@@ -317,13 +288,11 @@ impl AudioBackend for PulseBackend {
         let (streams_tx, streams_rx) = channel();
         let (clients_tx, clients_rx) = channel();
         // All four requests go out together: one round trip.
-        self.with_ready(|ctx| {
+        self.with_ready(|ctx, inputs| {
+            // The default and the inputs over one connection, so the
+            // default is one of the inputs that connection lists.
+            inputs.request(server_tx, sources_tx);
             let intro = ctx.introspect();
-            intro.get_server_info(move |info| {
-                let _ = server_tx.send(info.default_source_name.as_deref().map(str::to_string));
-            });
-            let mut sources = gather(sources_tx);
-            intro.get_source_info_list(move |r| sources.take(r, source));
             let mut streams = gather(streams_tx);
             intro.get_source_output_info_list(move |r| streams.take(r, stream));
             let mut clients = gather(clients_tx);
@@ -371,7 +340,7 @@ impl AudioBackend for PulseBackend {
 
     fn apply(&mut self, actions: &[Action]) -> Vec<(Action, Result<(), AudioError>)> {
         let mut pending = Vec::new();
-        let sent = self.with_ready(|ctx| {
+        let sent = self.with_ready(|ctx, _| {
             for action in actions {
                 let (tx, rx) = channel::<bool>();
                 let done = move |ok: bool| {
