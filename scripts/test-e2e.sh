@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 # Split by running time (tests/artifacts/e2e-*.log show each file's).
 group_a=(hardening foundation microphone posture store training accessibility)
-group_b=(fleet shield locker sni_tray camera wayland notifications)
+group_b=(fleet shield locker sni_tray camera wayland notifications languages)
 
 run_group() {
   local name=$1; shift

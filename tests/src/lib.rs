@@ -186,6 +186,9 @@ impl Home {
                 self.policy_path().display().to_string(),
             ),
             ("VEIL_LOG".into(), "info,veil=debug".into()),
+            // English whatever the machine's locale (a test sets another).
+            ("LANG".into(), "C.UTF-8".into()),
+            ("LC_ALL".into(), "C.UTF-8".into()),
         ];
         env.extend(self.extra_env.lock().expect("env lock").iter().cloned());
         env
@@ -642,17 +645,16 @@ impl Session {
     pub async fn open_training(&self) {
         let soon = Duration::from_secs(15);
         self.eventually(soon, "the dashboard's training card", || async {
-            self.text("#training-summary")
-                .await
-                .contains("modules completed")
+            // English or Spanish.
+            let t = self.text("#training-summary").await;
+            t.contains("modules completed") || t.contains("completad")
         })
         .await;
         self.click("#open-training").await;
         self.switch_to("training").await;
         self.eventually(soon, "modules listed", || async {
-            self.text("#training-summary")
-                .await
-                .ends_with("modules completed")
+            let t = self.text("#training-summary").await;
+            t.ends_with("modules completed") || t.contains("completad")
         })
         .await;
     }

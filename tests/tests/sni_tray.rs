@@ -169,4 +169,18 @@ fn the_tray_is_a_status_notifier_item_whose_icon_and_menu_follow_veil() {
         home.status()
             .is_some_and(|s| s["shield"]["state"] == "shielded")
     });
+
+    // The agent picks Spanish: the menu is rebuilt in Spanish.
+    home.write_settings("language = \"es\"\n");
+    wait_until(Duration::from_secs(5), "the menu in Spanish", || {
+        let menu = sni(&["menu", service, path]);
+        [
+            "Modo privado",
+            "Proteger pantalla ahora",
+            "Formación…",
+            "Abrir Veil",
+        ]
+        .iter()
+        .all(|l| entry(&menu, l).is_some())
+    });
 }
