@@ -76,13 +76,23 @@ fn kill9_during_heavy_writes() {
                 }
             }
         });
-        // Let it write for a varying while, then kill it mid-stream.
+        // Let it write for a varying while, then kill it mid-stream. The
+        // while counts from its first acknowledged write: a loaded machine
+        // can take longer than that to start the child at all.
         let run_for = Duration::from_millis(80 + (round * 37 % 200) as u64);
-        let start = Instant::now();
+        let mut start = Instant::now();
         let mut acked = 0;
-        while start.elapsed() < run_for {
+        let mut writing = false;
+        while !writing || start.elapsed() < run_for {
+            if !writing && start.elapsed() > Duration::from_secs(20) {
+                break;
+            }
             if let Ok(n) = rx.recv_timeout(Duration::from_millis(10)) {
                 acked = acked.max(n);
+                if !writing && acked > total_acked {
+                    writing = true;
+                    start = Instant::now();
+                }
             }
         }
         // On Unix, Child::kill is SIGKILL: no clean-up runs in the writer.
