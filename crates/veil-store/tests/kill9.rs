@@ -69,7 +69,7 @@ fn kill9_during_heavy_writes() {
             .unwrap();
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if let Ok(n) = line.trim().parse::<i64>() {
                     let _ = tx.send(n);
@@ -98,6 +98,9 @@ fn kill9_during_heavy_writes() {
         // On Unix, Child::kill is SIGKILL: no clean-up runs in the writer.
         child.kill().unwrap();
         let _ = child.wait();
+        // Every line the writer printed before it died: the pipe ends with
+        // it, so the reader finishes (under load it lags behind the writer).
+        let _ = reader.join();
         while let Ok(n) = rx.try_recv() {
             acked = acked.max(n);
         }
