@@ -20,6 +20,8 @@ PACKAGES=(
   pulseaudio pulseaudio-utils desktop-file-utils librsvg2-bin
   # the microphone tests on PipeWire, as Debian 12, Ubuntu and Fedora run it
   pipewire pipewire-pulse pipewire-bin wireplumber
+  # the browser softphone test (WebRTC from the real default microphone)
+  chromium
   # real compositors (headless) for the Wayland idle-time tests: GNOME's,
   # and KDE's (ext-idle-notify)
   mutter kwin-wayland

@@ -374,10 +374,21 @@ fn raise_own_fd_limit(want: u64) {
 
 /// A recorder can tell the audio server it is any process. Claiming
 /// Veil's pid does not hide it, and claiming the allowed softphone's pid
-/// does not make it allowed: both show as an unknown program.
+/// does not make it allowed: both show as an unknown program. On PulseAudio
+/// and on PipeWire (whose pulse clients all carry pipewire-pulse's own pid
+/// as `pipewire.sec.pid`, so their claims are checked the same way).
 #[test]
 fn a_recorder_claiming_veils_or_the_softphones_pid_is_an_unknown_program() {
-    let home = Home::new();
+    recorder_claiming_another_pid(veil_e2e::audio::Server::PulseAudio);
+}
+
+#[test]
+fn on_pipewire_a_recorder_claiming_veils_or_the_softphones_pid_is_an_unknown_program() {
+    recorder_claiming_another_pid(veil_e2e::audio::Server::PipeWire);
+}
+
+fn recorder_claiming_another_pid(server: veil_e2e::audio::Server) {
+    let home = Home::on(server);
     // The softphone: a real recorder in a system folder, allowed by name.
     home.write_policy("microphone.allowed_apps = [\"parecord\", \"pacat\"]\n");
     let app = home.launch(&[]);

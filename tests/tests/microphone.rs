@@ -37,6 +37,7 @@ on_both_servers!(
     a_crash_keeps_the_prior_state_for_the_next_start,
     an_audio_server_restart_is_survived,
     audio_devices_lists_every_input_with_its_class_and_reasons,
+    a_browser_softphone_records_from_the_headset_and_is_named,
 );
 
 const SOON: Duration = Duration::from_secs(5);
@@ -406,4 +407,98 @@ fn on_pipewire_wireplumber_keeps_the_headset_through_restarts() {
     });
     let _app = home.launch(&[]);
     wait_compliant(&home);
+}
+
+/// A cloud contact center's softphone is a browser tab: Chromium records
+/// from the default microphone through WebRTC (getUserMedia; the permission
+/// prompt answered by a flag, but no fake device: the audio comes from the
+/// server's real default source). The stream is on the headset, the laptop
+/// mic stays muted, `camera.microphone_users` names the browser's
+/// executable (attributed from the server's connection on PipeWire, from a
+/// claim the kernel bears out on PulseAudio), and an allow-list entry for
+/// the browser keeps it quiet.
+fn a_browser_softphone_records_from_the_headset_and_is_named(server: Server) {
+    let home = Home::on(server);
+    let _app = home.launch(&[]);
+    wait_compliant(&home);
+    let page = home.path().join("softphone.html");
+    std::fs::write(
+        &page,
+        "<!doctype html><title>softphone</title><script>\
+         navigator.mediaDevices.getUserMedia({audio: true}).then(s => {\
+           window.recorder = new MediaRecorder(s); window.recorder.start(250);\
+           document.title = 'recording ' + s.getAudioTracks()[0].label;\
+         }).catch(e => { document.title = 'error ' + e; });\
+         </script>",
+    )
+    .unwrap();
+    let profile = home.path().join("chromium");
+    let mut browser = std::process::Command::new("chromium")
+        .args([
+            "--headless=new",
+            "--no-sandbox",
+            "--no-first-run",
+            "--disable-gpu",
+            "--use-fake-ui-for-media-stream",
+            "--remote-debugging-port=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", page.display()))
+        .envs(home.env())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("chromium (Debian package)");
+    let headset = home.pulse().index_of(HEADSET).unwrap();
+    wait_until(
+        Duration::from_secs(30),
+        "the browser records from the headset",
+        || {
+            let s = home.pulse().stream_sources();
+            !s.is_empty() && s.iter().all(|i| *i == headset)
+        },
+    );
+    assert!(home.pulse().muted(LAPTOP), "the laptop mic stays muted");
+    let user_exe = || -> Vec<String> {
+        home.status()
+            .and_then(|s| s["camera"]["microphone_users"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|u| u["exe"].as_str().map(str::to_string))
+            .collect()
+    };
+    let named = (0..100).any(|_| {
+        let found = user_exe().iter().any(|e| e.ends_with("/chromium"));
+        if !found {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        found
+    });
+    assert!(
+        named,
+        "the browser is not named as the microphone user: {:#}\n{}",
+        home.status()
+            .map(|s| s["camera"].clone())
+            .unwrap_or_default(),
+        home.pulse().pactl(&["list", "source-outputs"])
+    );
+    let status = home.status().unwrap();
+    assert_eq!(
+        status["state"], "attention",
+        "not allowed yet: {}",
+        status["problems"]
+    );
+
+    // The organization allows its softphone's browser: recorded quietly.
+    home.write_policy("microphone.allowed_apps = [\"chromium\"]\n");
+    wait_until(Duration::from_secs(10), "the browser allowed", || {
+        home.status().is_some_and(|s| {
+            s["state"] == "protected"
+                && s["camera"]["microphone_users"]
+                    .as_array()
+                    .is_some_and(|u| !u.is_empty() && u.iter().all(|u| u["allowed"] == true))
+        })
+    });
+    let _ = browser.kill();
+    let _ = browser.wait();
 }

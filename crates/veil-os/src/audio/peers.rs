@@ -35,8 +35,28 @@ pub fn connections(server: &Path) -> io::Result<HashMap<u32, usize>> {
         .filter(|s| s.name.as_deref() == Some(name))
         .filter_map(|s| s.peer)
         .collect();
+    holders(&client_ends)
+}
+
+/// The processes serving the socket at `server`: those holding its
+/// listening socket or the server's end of a connection. On PipeWire that
+/// is pipewire-pulse, whose pid its pulse clients carry as
+/// `pipewire.sec.pid` (the pid of PipeWire's own connection, not theirs).
+pub fn server_pids(server: &Path) -> io::Result<HashSet<u32>> {
+    let sockets = unix_sockets()?;
+    let name = server.as_os_str().as_bytes();
+    let server_ends: HashSet<u32> = sockets
+        .iter()
+        .filter(|s| s.name.as_deref() == Some(name))
+        .map(|s| s.ino)
+        .collect();
+    Ok(holders(&server_ends)?.into_keys().collect())
+}
+
+/// How many of the socket `inodes` each process holds.
+fn holders(inodes: &HashSet<u32>) -> io::Result<HashMap<u32, usize>> {
     let mut out: HashMap<u32, usize> = HashMap::new();
-    if client_ends.is_empty() {
+    if inodes.is_empty() {
         return Ok(out);
     }
     for entry in std::fs::read_dir("/proc")?.flatten() {
@@ -59,7 +79,7 @@ pub fn connections(server: &Path) -> io::Result<HashMap<u32, usize>> {
                 .and_then(|t| t.strip_prefix("socket:["))
                 .and_then(|t| t.strip_suffix(']'))
                 .and_then(|t| t.parse::<u32>().ok());
-            if inode.is_some_and(|i| client_ends.contains(&i)) {
+            if inode.is_some_and(|i| inodes.contains(&i)) {
                 *out.entry(pid).or_default() += 1;
             }
         }
@@ -90,6 +110,8 @@ pub fn verified_clients(
 }
 
 struct UnixSocket {
+    /// This end's inode.
+    ino: u32,
     name: Option<Vec<u8>>,
     peer: Option<u32>,
 }
@@ -218,7 +240,9 @@ fn parse(msg: &[u8]) -> Option<UnixSocket> {
     if msg.len() < HEADER {
         return None;
     }
+    // udiag_family, type, state, pad, then udiag_ino.
     let mut socket = UnixSocket {
+        ino: u32::from_ne_bytes([msg[4], msg[5], msg[6], msg[7]]),
         name: None,
         peer: None,
     };

@@ -245,21 +245,31 @@ fn stream(info: &SourceOutputInfo) -> Option<RawStream> {
 }
 
 /// Each client's pid where it can be believed: PipeWire's own word, or a
-/// PulseAudio client's claim that the kernel's connection count bears out.
+/// pulse client's claim that the kernel's connection count bears out.
 fn trusted_pids(clients: &[RawClient]) -> BTreeMap<u32, u32> {
+    let socket = super::peers::pulse_socket();
+    // A pulse client of pipewire-pulse carries pipewire-pulse's own pid as
+    // `pipewire.sec.pid`: that is no word about the client, so its claim is
+    // checked like any PulseAudio client's.
+    let serving = socket
+        .as_deref()
+        .map(super::peers::server_pids)
+        .and_then(Result::ok)
+        .unwrap_or_default();
+    let own_word = |c: &RawClient| c.server_says.filter(|pid| !serving.contains(pid));
     let mut out: BTreeMap<u32, u32> = clients
         .iter()
-        .filter_map(|c| Some((c.index, c.server_says?)))
+        .filter_map(|c| Some((c.index, own_word(c)?)))
         .collect();
     let claims: BTreeMap<u32, u32> = clients
         .iter()
-        .filter(|c| c.server_says.is_none())
+        .filter(|c| own_word(c).is_none())
         .filter_map(|c| Some((c.index, c.claimed?)))
         .collect();
     if claims.is_empty() {
         return out;
     }
-    let connections = match super::peers::pulse_socket()
+    let connections = match socket
         .ok_or_else(|| std::io::Error::other("no runtime folder"))
         .and_then(|socket| super::peers::connections(&socket))
     {
