@@ -62,7 +62,7 @@ impl SourceReader {
             mainloop.unlock();
             return Err(unreachable("cannot create a PulseAudio context"));
         }
-        let reader = SourceReader { ctx };
+        let mut reader = SourceReader { ctx };
         // SAFETY: a fresh context; the default server, no spawning.
         let rc = unsafe {
             sys::pa_context_connect(
@@ -73,25 +73,27 @@ impl SourceReader {
             )
         };
         mainloop.unlock();
-        if rc < 0 {
-            return Err(unreachable("cannot connect to the audio server"));
-        }
         let deadline = Instant::now() + timeout;
-        loop {
+        let failed = loop {
+            if rc < 0 {
+                break "cannot connect to the audio server";
+            }
             mainloop.lock();
             let state = reader.state();
             mainloop.unlock();
             match state {
                 sys::pa_context_state_t::Ready => return Ok(reader),
                 sys::pa_context_state_t::Failed | sys::pa_context_state_t::Terminated => {
-                    return Err(unreachable("the audio server refused the connection"))
+                    break "the audio server refused the connection";
                 }
-                _ if Instant::now() > deadline => {
-                    return Err(unreachable("the audio server did not answer"))
-                }
+                _ if Instant::now() > deadline => break "the audio server did not answer",
                 _ => std::thread::sleep(Duration::from_millis(5)),
             }
-        }
+        };
+        mainloop.lock();
+        reader.disconnect();
+        mainloop.unlock();
+        Err(unreachable(failed))
     }
 
     /// With the main loop locked.
