@@ -37,6 +37,7 @@ pub enum Command {
         reason: String,
     },
     /// The per-user autostart entry changed on disk: apply the setting again.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     AutostartChanged,
     /// Nothing: answered once everything sent before it has been handled.
     Flush,
@@ -113,6 +114,7 @@ impl ActorHandle {
     }
 
     /// Sends a command without waiting for it.
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     pub async fn request_nowait(&self, command: Command) {
         self.send_nowait(command).await;
     }

@@ -9,6 +9,7 @@
 //! Veil exits with [`EXIT_STOPPED_AGAINST_POLICY`] so a service manager
 //! starts it again.
 
+#[cfg(unix)]
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -24,6 +25,7 @@ use crate::actor::{ActorHandle, Command};
 
 /// EX_TEMPFAIL: stopped, but not by the agent's right to quit; the user
 /// unit's `Restart=on-failure` starts Veil again.
+#[cfg(unix)]
 pub const EXIT_STOPPED_AGAINST_POLICY: i32 = 75;
 
 /// A process that did not run for this long between two of its one-second
@@ -129,6 +131,7 @@ pub fn spawn_watch(paths: Paths, actor: ActorHandle) {
 
 /// The sender of the last stop signal, set by the signal handler itself
 /// (the only async-signal-safe place it is known).
+#[cfg(unix)]
 static SENDER: AtomicI32 = AtomicI32::new(0);
 
 /// A polite stop (logout, `kill`, Ctrl-C): recorded with its sender; the
@@ -179,6 +182,7 @@ pub fn spawn_signal_handler(app: &AppHandle) {
     let _ = app;
 }
 
+#[cfg(unix)]
 fn stop_by_signal(app: &AppHandle, signal: &str) {
     let allowed = app
         .try_state::<ActorHandle>()

@@ -39,7 +39,10 @@ enum Msg {
     /// The agent asked: run every check at once.
     CheckNow,
     /// Something changed: run these checks soon and confirm shortly after.
+    /// (The signals that say so are watched on Linux.)
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     Check(BTreeSet<CheckId>),
+    #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
     Resumed,
     Configure(Config),
 }
@@ -49,6 +52,7 @@ fn all() -> BTreeSet<CheckId> {
 }
 
 /// Which checks a service's signal is about.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 fn checks_for(service: &str) -> BTreeSet<CheckId> {
     let ids: &[CheckId] = match service {
         "NetworkManager" => &[CheckId::Wifi, CheckId::Vpn],

@@ -4,6 +4,7 @@
 //! web engine; elsewhere they are web views (WebView2 and WKWebView cost
 //! little in Veil's own process). Either way the caller sees one interface.
 
+#[cfg(target_os = "linux")]
 use std::time::Duration;
 
 use tauri::AppHandle;
@@ -11,6 +12,7 @@ use veil_core::shield::Rect;
 
 /// How long the event loop may take to put a window up before the shield
 /// counts as failed (and the session is locked instead).
+#[cfg(target_os = "linux")]
 const MAIN_THREAD_LIMIT: Duration = Duration::from_secs(1);
 
 /// Covers every monitor (`frames`, physical pixels), one overlay each;
