@@ -37,6 +37,13 @@ async fn a_spanish_locale_gives_spanish_windows_quiz_and_cli_and_progress_carrie
     assert_eq!(s.text("#tab-dashboard").await, "Panel");
     assert_eq!(s.attr("html", "lang").await.as_deref(), Some("es"));
     s.screenshot("dashboard-es").await;
+    s.click("#tab-settings").await;
+    s.eventually(SOON, "the settings in Spanish", || async {
+        s.text("#page-title").await == "Ajustes"
+    })
+    .await;
+    s.screenshot("settings-es").await;
+    s.click("#tab-dashboard").await;
 
     // The CLI speaks Spanish to the agent; `--json` stays English.
     let o = home.cli(&["privacy", "off"]);
