@@ -3,7 +3,11 @@
 fn embed_training() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/training/modules");
     let toml_files = |dir: &std::path::Path| {
-        println!("cargo:rerun-if-changed={}", dir.display());
+        // A folder that does not exist would count as changed on every
+        // build, and rebuild the app each time.
+        if dir.is_dir() {
+            println!("cargo:rerun-if-changed={}", dir.display());
+        }
         let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
             .map(|d| d.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
@@ -29,7 +33,8 @@ fn embed_training() {
     out.push_str("];\n");
     // Translations: modules/<lang>/*.toml, one folder per language.
     out.push_str("pub static TRANSLATIONS: &[(&str, &str, &str)] = &[\n");
-    for lang in veil_core::i18n::Language::CODES {
+    // English is the modules themselves.
+    for lang in veil_core::i18n::Language::CODES.iter().filter(|l| **l != "en") {
         for f in toml_files(&root.join(lang)) {
             let e = entry(&f, &format!("assets/training/modules/{lang}/{}", name(&f)));
             out.push_str(&e.replacen("(\"", &format!("(\"{lang}\", \""), 1));
