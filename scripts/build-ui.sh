@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../ui"
 stamp=dist/.built
-if [ -f "$stamp" ] && [ -z "$(find src public ./*.html package.json package-lock.json tsconfig.json vite.config.ts \
+if [ -f "$stamp" ] && [ -z "$(find src public ./*.html package.json package-lock.json tsconfig.json vite.config.ts ../locales \
     -newer "$stamp" -print -quit 2>/dev/null)" ]; then
   echo "build-ui: ui/dist is up to date"
   exit 0
