@@ -57,6 +57,11 @@ async fn a_spanish_locale_gives_spanish_windows_quiz_and_cli_and_progress_carrie
     })
     .await;
     assert!(home.cli(&["privacy", "on"]).status.success());
+    // Settled before the next click (a re-render replaces the card's button).
+    s.eventually(SOON, "protected again", || async {
+        s.text("#state-title").await == "Estás protegido"
+    })
+    .await;
 
     // Training: the module's lesson and a question from the Spanish file.
     s.open_training().await;
