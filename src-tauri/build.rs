@@ -34,7 +34,10 @@ fn embed_training() {
     // Translations: modules/<lang>/*.toml, one folder per language.
     out.push_str("pub static TRANSLATIONS: &[(&str, &str, &str)] = &[\n");
     // English is the modules themselves.
-    for lang in veil_core::i18n::Language::CODES.iter().filter(|l| **l != "en") {
+    for lang in veil_core::i18n::Language::CODES
+        .iter()
+        .filter(|l| **l != "en")
+    {
         for f in toml_files(&root.join(lang)) {
             let e = entry(&f, &format!("assets/training/modules/{lang}/{}", name(&f)));
             out.push_str(&e.replacen("(\"", &format!("(\"{lang}\", \""), 1));

@@ -285,6 +285,14 @@ pub fn hide_shields() {
             destroy(&window);
         }
     });
+    // The blur's capture and its scaled copies were megabytes each; glibc
+    // keeps freed heap for reuse, so the tray would stay that much bigger
+    // after every shield. Hand it back to the OS.
+    #[cfg(target_env = "gnu")]
+    // SAFETY: malloc_trim only releases free memory; no pointer is touched.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 fn destroy(window: &gtk::Window) {

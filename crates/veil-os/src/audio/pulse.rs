@@ -251,11 +251,15 @@ fn trusted_pids(clients: &[RawClient]) -> BTreeMap<u32, u32> {
     // A pulse client of pipewire-pulse carries pipewire-pulse's own pid as
     // `pipewire.sec.pid`: that is no word about the client, so its claim is
     // checked like any PulseAudio client's.
-    let serving = socket
-        .as_deref()
-        .map(super::peers::server_pids)
-        .and_then(Result::ok)
-        .unwrap_or_default();
+    let serving = if clients.iter().any(|c| c.server_says.is_some()) {
+        socket
+            .as_deref()
+            .map(super::peers::server_pids)
+            .and_then(Result::ok)
+            .unwrap_or_default()
+    } else {
+        Default::default()
+    };
     let own_word = |c: &RawClient| c.server_says.filter(|pid| !serving.contains(pid));
     let mut out: BTreeMap<u32, u32> = clients
         .iter()
@@ -318,7 +322,13 @@ impl AudioBackend for PulseBackend {
         let clients = self
             .wait(&clients_rx)?
             .map_err(|()| AudioError::Failed("listing the clients failed".into()))?;
-        let trusted = trusted_pids(&clients);
+        // Checking claims scans every process's descriptors: only worth it
+        // when someone records (the guard reads every 2 s while idle).
+        let trusted = if streams.is_empty() {
+            BTreeMap::new()
+        } else {
+            trusted_pids(&clients)
+        };
         let by_index: BTreeMap<u32, &str> = sources
             .iter()
             .map(|s| (s.index, s.device.id.as_str()))
