@@ -28,14 +28,21 @@ pub fn pulse_socket() -> Option<PathBuf> {
 /// Connections to the socket at `server` by process id (those this user
 /// can see: every one of its own).
 pub fn connections(server: &Path) -> io::Result<HashMap<u32, usize>> {
-    let sockets = unix_sockets()?;
-    let name = server.as_os_str().as_bytes();
-    let client_ends: HashSet<u32> = sockets
+    let client_ends: HashSet<u32> = serving_ends(server)?
         .iter()
-        .filter(|s| s.name.as_deref() == Some(name))
         .filter_map(|s| s.peer)
         .collect();
     holders(&client_ends)
+}
+
+/// The server's ends of the socket at `server`: its listening socket and
+/// one per connection (accepted sockets carry the listener's name).
+fn serving_ends(server: &Path) -> io::Result<Vec<UnixSocket>> {
+    let name = server.as_os_str().as_bytes();
+    Ok(unix_sockets()?
+        .into_iter()
+        .filter(|s| s.name.as_deref() == Some(name))
+        .collect())
 }
 
 /// The processes serving the socket at `server`: those holding its
@@ -43,13 +50,7 @@ pub fn connections(server: &Path) -> io::Result<HashMap<u32, usize>> {
 /// is pipewire-pulse, whose pid its pulse clients carry as
 /// `pipewire.sec.pid` (the pid of PipeWire's own connection, not theirs).
 pub fn server_pids(server: &Path) -> io::Result<HashSet<u32>> {
-    let sockets = unix_sockets()?;
-    let name = server.as_os_str().as_bytes();
-    let server_ends: HashSet<u32> = sockets
-        .iter()
-        .filter(|s| s.name.as_deref() == Some(name))
-        .map(|s| s.ino)
-        .collect();
+    let server_ends: HashSet<u32> = serving_ends(server)?.iter().map(|s| s.ino).collect();
     Ok(holders(&server_ends)?.into_keys().collect())
 }
 
