@@ -508,7 +508,7 @@ impl Task {
         if self.autostart_applied == Some(wanted) {
             return;
         }
-        #[cfg(target_os = "linux")]
+        #[cfg(any(target_os = "linux", windows))]
         let result = match veil_os::autostart::apply(wanted) {
             Ok(replaced) => {
                 let locked = self
@@ -531,7 +531,7 @@ impl Task {
             }
             Err(e) => Err(e.to_string()),
         };
-        #[cfg(not(target_os = "linux"))]
+        #[cfg(target_os = "macos")]
         let result = {
             use tauri_plugin_autostart::ManagerExt;
             let launcher = self.app.autolaunch();

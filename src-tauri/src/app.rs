@@ -27,7 +27,10 @@ pub fn context() -> tauri::Context {
     tauri::generate_context!("../tauri.conf.json")
 }
 
-pub fn run(show: bool) -> ExitCode {
+/// `show` opens the dashboard; `at_sign_in` is the start the installer's
+/// sign-in entry makes (`veil --autostart`).
+pub fn run(show: bool, at_sign_in: bool) -> ExitCode {
+    veil_os::process::limit_heap_arenas();
     let Some((paths, _log_guard)) = logging::start_app() else {
         return ExitCode::FAILURE;
     };
@@ -60,18 +63,25 @@ pub fn run(show: bool) -> ExitCode {
         };
 
     let (state, initial_actions) = initial_state(&paths);
+    // Windows starts Veil for every account from the machine's Run key,
+    // which an agent cannot remove: an agent who turned start at login off
+    // (and policy does not lock it on) ends that start here.
+    if at_sign_in && !state.settings().start_at_login {
+        tracing::info!("start at sign-in skipped: start_at_login is off");
+        return ExitCode::SUCCESS;
+    }
     tracing::info!(
         version = veil_core::VERSION,
         policy = %paths.policy_file.display(),
         "Veil starting"
     );
 
-    let builder = tauri::Builder::default()
-        .plugin(tauri_plugin_autostart::init(
-            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
-            None,
-        ))
-        .plugin(tauri_plugin_notification::init());
+    let builder = tauri::Builder::default().plugin(tauri_plugin_notification::init());
+    #[cfg(target_os = "macos")]
+    let builder = builder.plugin(tauri_plugin_autostart::init(
+        tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+        None,
+    ));
     #[cfg(not(target_os = "linux"))]
     let builder = builder.plugin(tauri_plugin_global_shortcut::Builder::new().build());
     let app = builder

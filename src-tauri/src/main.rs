@@ -46,11 +46,11 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             veil_os::display::prepare_toolkit();
-            app::run(false)
+            app::run(false, true)
         }
         cli::Launch::Tray { show } => {
             veil_os::display::prepare_toolkit();
-            app::run(show)
+            app::run(show, false)
         }
     }
 }

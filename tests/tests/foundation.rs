@@ -36,6 +36,29 @@ fn cli_version_help_and_not_running() {
     }
 }
 
+/// The installer's sign-in start (`veil --autostart`; on Windows the
+/// machine's Run key, which an agent cannot remove) ends at once when the
+/// agent turned start at login off, and runs when policy locks it on.
+#[test]
+fn a_sign_in_start_follows_start_at_login_and_its_policy_lock() {
+    let home = Home::new();
+    home.write_settings("start_at_login = false\n");
+    let t = Instant::now();
+    let skipped = home.cli(&["--autostart"]);
+    assert!(skipped.status.success(), "{}", stderr(&skipped));
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+    assert_eq!(home.cli(&["status"]).status.code(), Some(3));
+    assert!(
+        home.rolling_log().contains("start at sign-in skipped"),
+        "{}",
+        home.rolling_log()
+    );
+
+    home.write_policy("start_at_login = true\n");
+    let _app = home.launch(&["--autostart"]);
+    assert_eq!(home.status().unwrap()["state"], "protected");
+}
+
 #[test]
 fn policy_check_names_file_line_and_key() {
     let home = Home::new();
@@ -368,9 +391,10 @@ async fn locked_setting_is_denied_through_ipc() {
     );
 
     // Commands the main window's capability does not grant are refused by
-    // Tauri itself, e.g. a plugin's own command.
+    // Tauri itself, e.g. a registered plugin's own command.
     let script = "const done = arguments[0];\
-        window.__TAURI_INTERNALS__.invoke('plugin:autostart|disable', {})\
+        window.__TAURI_INTERNALS__.invoke('plugin:notification|notify', \
+          { options: { title: 'forged' } })\
           .then(() => done('ok'), (e) => done('denied: ' + e));";
     let plugin = s.client.execute_async(script, vec![]).await.unwrap();
     assert!(plugin.as_str().unwrap().starts_with("denied"), "{plugin}");

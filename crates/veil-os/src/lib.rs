@@ -3,7 +3,6 @@
 //! by side under `#[cfg(target_os)]` and all type-check in CI.
 
 pub mod audio;
-#[cfg(target_os = "linux")]
 pub mod autostart;
 pub mod camera;
 pub mod console;

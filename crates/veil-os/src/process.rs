@@ -218,6 +218,22 @@ pub fn raise_open_file_limit() -> Option<u64> {
     None
 }
 
+/// Caps glibc's heap arenas at two. By default each thread that allocates
+/// may get its own (up to eight per core), and the tray's threads (audio,
+/// posture, fleet, the async runtime) each kept a mostly empty one
+/// resident; the tray allocates little and rarely contends.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+pub fn limit_heap_arenas() {
+    // SAFETY: mallopt only sets an allocator parameter; called before the
+    // other threads start.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+pub fn limit_heap_arenas() {}
+
 /// Whether `exe` lives where only an administrator can put a program: the
 /// file and every folder above it owned by root and writable by no one
 /// else (on Windows: under Program Files or the Windows folder). A copy of
