@@ -252,9 +252,23 @@ impl Home {
     }
 
     /// Every audit entry, oldest first (`veil audit show --json`).
+    /// A run that fails is printed (the test log then says why) and tried
+    /// again twice; still failing, the answer is empty.
     pub fn audit(&self) -> Vec<serde_json::Value> {
-        let out = self.cli(&["audit", "show", "--json"]);
-        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap_or_default()
+        for attempt in 0..3 {
+            let out = self.cli(&["audit", "show", "--json"]);
+            if out.status.success() {
+                return serde_json::from_slice(&out.stdout).unwrap_or_default();
+            }
+            eprintln!(
+                "veil audit show --json exited {:?} (attempt {}): {}",
+                out.status.code(),
+                attempt + 1,
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Vec::new()
     }
 
     /// The audit entries of one kind.

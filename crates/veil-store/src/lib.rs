@@ -83,6 +83,11 @@ impl Store {
             Access::ReadOnly => OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         };
         let conn = Connection::open_with_flags(path, flags).map_err(sql)?;
+        // Before the first read: while the tray app commits or checkpoints,
+        // a reader's first look at the WAL index can be told "busy", and a
+        // CLI run (`veil audit show`) must wait, not fail.
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(sql)?;
         let hex: String = key.bytes().iter().map(|b| format!("{b:02x}")).collect();
         // A raw 256-bit key (no passphrase derivation): it is random already.
         conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";"))
@@ -101,11 +106,8 @@ impl Store {
             }
             Err(e) => return Err(sql(e)),
         }
-        conn.execute_batch(
-            "PRAGMA temp_store = MEMORY;
-             PRAGMA busy_timeout = 5000;",
-        )
-        .map_err(sql)?;
+        conn.execute_batch("PRAGMA temp_store = MEMORY;")
+            .map_err(sql)?;
         if access == Access::ReadWrite {
             conn.execute_batch(
                 "PRAGMA journal_mode = WAL;
