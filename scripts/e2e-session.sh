@@ -45,7 +45,13 @@ pids+=($!)
 export NO_AT_BRIDGE=1
 dbus-update-activation-environment DISPLAY XDG_RUNTIME_DIR NO_AT_BRIDGE
 # The keyring daemon forks; its PID comes from its control socket's owner.
-echo -n "veil-e2e" | gnome-keyring-daemon --unlock --components=secrets >"$LOGS/keyring.env" 2>"$LOGS/keyring.log"
+# Its keyring files in this session's own folder: the daemon keeps them in
+# $XDG_DATA_HOME/keyrings and reloads them when they change, so two sessions
+# at once (the e2e groups) sharing ~/.local/share/keyrings rewrote each
+# other's files and lost each other's store keys.
+mkdir -p "$XDG_RUNTIME_DIR/keyring-data"
+echo -n "veil-e2e" | XDG_DATA_HOME="$XDG_RUNTIME_DIR/keyring-data" \
+  gnome-keyring-daemon --unlock --components=secrets >"$LOGS/keyring.env" 2>"$LOGS/keyring.log"
 # Another run may have its own keyring on another display: take the one
 # started on this session's bus.
 kr=""
