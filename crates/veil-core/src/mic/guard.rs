@@ -58,7 +58,10 @@ pub struct Decision {
 #[derive(Debug, Clone, Default)]
 pub struct Guard {
     prior: Prior,
-    /// The last look needed no writes.
+    /// A look since privacy mode came on (or the server connected) found
+    /// nothing to write: from then on every change is a correction, also
+    /// one seen before the look after Veil's own write (a user's quick
+    /// second change was recorded as enforcement and not told).
     settled: bool,
     rounds: VecDeque<Millis>,
     contested_until: Option<Millis>,
@@ -137,7 +140,6 @@ impl Guard {
         if self.contested(now) || self.rounds.len() >= CONTEST_ROUNDS {
             self.contested_until = Some(now.plus(CONTEST_QUIET));
         }
-        self.settled = false;
         let before = self.prior.clone();
         if enforce {
             plan::remember(&mut self.prior, view, &actions);
@@ -273,6 +275,13 @@ mod tests {
             (
                 "user unmutes: corrected",
                 view(false, "hs", true),
+                true,
+                vec![Corrected],
+                false,
+            ),
+            (
+                "the user switches to the laptop before Veil saw its write: corrected",
+                view(true, "laptop", true),
                 true,
                 vec![Corrected],
                 false,
