@@ -307,9 +307,21 @@ impl Home {
             .spawn()
             .expect("start veil");
         let app = App { child };
-        wait_until(Duration::from_secs(30), "Veil answers veil status", || {
-            self.status().is_some()
-        });
+        // Under a first second on an idle machine; the allowance is for CI's
+        // two loaded cores. On a timeout the app's own log says where it was.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.status().is_none() {
+            if Instant::now() >= deadline {
+                let log = fs::read_to_string(self.log_file()).unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(40).collect();
+                let tail: Vec<&str> = tail.into_iter().rev().collect();
+                panic!(
+                    "timed out after 60s waiting for: Veil answers veil status; app.log ends:\n{}",
+                    tail.join("\n")
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
         app
     }
 
@@ -401,15 +413,22 @@ impl Drop for PrivateBus {
 }
 
 /// Polls `check` until it is true, or panics naming `what`.
-pub fn wait_until(timeout: Duration, what: &str, mut check: impl FnMut() -> bool) {
+pub fn wait_until(timeout: Duration, what: &str, check: impl FnMut() -> bool) {
+    if !poll_until(timeout, check) {
+        panic!("timed out after {timeout:?} waiting for: {what}");
+    }
+}
+
+/// Whether `check` came true within `timeout` (polled every 50 ms).
+pub fn poll_until(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
     let deadline = Instant::now() + timeout;
     while Instant::now() < deadline {
         if check() {
-            return;
+            return true;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    panic!("timed out after {timeout:?} waiting for: {what}");
+    false
 }
 
 /// Visible application windows (not the 32 px tray icon, which carries the

@@ -16,7 +16,7 @@ use crate::pulse::device;
 use crate::wait_until;
 
 /// How long a start or a plug may take on a loaded machine.
-const START: Duration = Duration::from_secs(15);
+const START: Duration = Duration::from_secs(30);
 
 pub struct PipeWire {
     pub(crate) client: Pactl,
@@ -80,9 +80,14 @@ impl PipeWire {
         wait_until(START, "PipeWire's socket", || socket.exists());
         self.start_session_manager();
         self.pulse = Some(self.spawn("pipewire-pulse"));
-        wait_until(START, "pipewire-pulse answers", || {
-            self.client.try_pactl(&["info"]).is_some()
-        });
+        let logs = self.logs.clone();
+        let answered = crate::poll_until(START, || self.client.try_pactl(&["info"]).is_some());
+        if !answered {
+            let log = std::fs::read_to_string(logs.join("pipewire-pulse.log")).unwrap_or_default();
+            panic!(
+                "timed out after {START:?} waiting for: pipewire-pulse answers; its log:\n{log}"
+            );
+        }
         // What `--load=module-null-sink sink_name=virt_out` gives on
         // PulseAudio: a sink, so that its monitor is there as a source
         // that is no microphone.
