@@ -39,31 +39,34 @@ impl LinuxDisks {
         self.devices.iter().find(|d| d.name == name)
     }
 
-    /// Encrypted if it is a dm-crypt device, or every device it is built on
-    /// is (an LVM volume spanning an encrypted and a plain disk is not).
-    pub fn encrypted(&self, name: &str) -> bool {
+    /// Some(true) if it is a dm-crypt device, or every device it is built
+    /// on is (an LVM volume spanning an encrypted and a plain disk is not);
+    /// None when the walk meets a device sysfs does not list, so "could not
+    /// tell" never reads as "not encrypted".
+    pub fn encrypted(&self, name: &str) -> Option<bool> {
         self.encrypted_depth(name, 0)
     }
 
-    fn encrypted_depth(&self, name: &str, depth: usize) -> bool {
+    fn encrypted_depth(&self, name: &str, depth: usize) -> Option<bool> {
         if depth > 16 {
-            return false;
+            return None;
         }
-        let Some(dev) = self.device(name) else {
-            return false;
-        };
+        let dev = self.device(name)?;
         if dev
             .dm_uuid
             .as_deref()
             .is_some_and(|u| u.starts_with("CRYPT-"))
         {
-            return true;
+            return Some(true);
         }
-        !dev.slaves.is_empty()
-            && dev
-                .slaves
-                .iter()
-                .all(|s| self.encrypted_depth(s, depth + 1))
+        if dev.slaves.is_empty() {
+            return Some(false);
+        }
+        let mut all = true;
+        for slave in &dev.slaves {
+            all &= self.encrypted_depth(slave, depth + 1)?;
+        }
+        Some(all)
     }
 }
 
@@ -85,7 +88,11 @@ pub fn decide_linux(d: &LinuxDisks) -> Observation {
                     )
                 }
             },
-            (Some(root), _) => d.encrypted(root).then_some("dm_crypt"),
+            (Some(root), _) => match d.encrypted(root) {
+                Some(true) => Some("dm_crypt"),
+                Some(false) => None,
+                None => return unlisted(root),
+            },
             (None, _) => {
                 return Observation::unknown(
                     EXPECTED_LINUX,
@@ -96,10 +103,13 @@ pub fn decide_linux(d: &LinuxDisks) -> Observation {
                 )
             }
         };
-    let plain_swap = d
-        .swaps
-        .iter()
-        .any(|s| !swap_in_memory(s) && !d.encrypted(s));
+    let mut plain_swap = false;
+    for swap in d.swaps.iter().filter(|s| !swap_in_memory(s)) {
+        match d.encrypted(swap) {
+            Some(encrypted) => plain_swap |= !encrypted,
+            None => return unlisted(swap),
+        }
+    }
     match (root_ok, plain_swap) {
         (Some(how), false) => Observation::pass(
             how,
@@ -126,6 +136,13 @@ pub fn decide_linux(d: &LinuxDisks) -> Observation {
             "The disk holding the system is not encrypted.",
         ),
     }
+}
+
+fn unlisted(device: &str) -> Observation {
+    Observation::unknown(
+        EXPECTED_LINUX,
+        format!("the block device {device} (or one it is built on) is not listed under /sys/class/block"),
+    )
 }
 
 const EXPECTED_BITLOCKER: &str = "bitlocker_on";
@@ -333,10 +350,26 @@ mod tests {
                 "dm_crypt",
             ),
             (
-                "a device sysfs does not list",
+                "a device sysfs does not list: could not tell, not a failure",
                 disks(vec![], "dm-7", &[]),
-                Fail,
-                "none",
+                Unknown,
+                "unknown",
+            ),
+            (
+                "an LVM volume on a device sysfs does not list",
+                disks(vec![dev("dm-1", lvm, &["sdz2"])], "dm-1", &[]),
+                Unknown,
+                "unknown",
+            ),
+            (
+                "an encrypted root with a swap device sysfs does not list",
+                disks(
+                    vec![dev("sda", None, &[]), dev("dm-0", luks, &["sda"])],
+                    "dm-0",
+                    &["sdq1"],
+                ),
+                Unknown,
+                "unknown",
             ),
         ];
         for (what, d, result, observed) in table {
