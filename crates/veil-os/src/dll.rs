@@ -19,7 +19,7 @@ pub(crate) struct Library(HMODULE);
 
 impl Library {
     pub(crate) fn system32(name: &str) -> Result<Library, String> {
-        let w: Vec<u16> = name.encode_utf16().chain(std::iter::once(0)).collect();
+        let w = crate::win_str::wide(name);
         // SAFETY: w is NUL-terminated and outlives the call.
         unsafe { LoadLibraryExW(PCWSTR(w.as_ptr()), None, LOAD_LIBRARY_SEARCH_SYSTEM32) }
             .map(Library)

@@ -23,6 +23,10 @@ pub mod managed_policy;
 pub mod paths;
 pub mod posture;
 pub mod process;
+#[cfg(windows)]
+pub mod registry;
 pub mod secrets;
 pub mod session;
 pub mod watch;
+#[cfg(windows)]
+mod win_str;

@@ -52,32 +52,19 @@ pub fn machine_id() -> Result<String, MachineIdError> {
 
 #[cfg(windows)]
 pub fn machine_id() -> Result<String, MachineIdError> {
-    use windows::core::w;
-    use windows::Win32::System::Registry::{
-        RegGetValueW, HKEY_LOCAL_MACHINE, RRF_RT_REG_SZ, RRF_SUBKEY_WOW6464KEY,
-    };
-    let mut buf = [0u16; 128];
-    let mut size = (buf.len() * 2) as u32;
-    // The 64-bit view: a 32-bit process would otherwise read a copy.
-    let rc = unsafe {
-        RegGetValueW(
-            HKEY_LOCAL_MACHINE,
-            w!("SOFTWARE\\Microsoft\\Cryptography"),
-            w!("MachineGuid"),
-            RRF_RT_REG_SZ | RRF_SUBKEY_WOW6464KEY,
-            None,
-            Some(buf.as_mut_ptr().cast()),
-            Some(&mut size),
-        )
-    };
-    if rc.is_err() {
-        return Err(MachineIdError {
-            source_name: "HKLM\\SOFTWARE\\Microsoft\\Cryptography\\MachineGuid".into(),
-            message: format!("cannot be read (error {})", rc.0),
-        });
+    use windows::Win32::System::Registry::HKEY_LOCAL_MACHINE;
+    const KEY: &str = "SOFTWARE\\Microsoft\\Cryptography";
+    match crate::registry::read_text(HKEY_LOCAL_MACHINE, KEY, "MachineGuid") {
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => Err(MachineIdError {
+            source_name: format!("HKLM\\{KEY}\\MachineGuid"),
+            message: "missing".into(),
+        }),
+        Err(e) => Err(MachineIdError {
+            source_name: "HKLM".into(),
+            message: e.to_string(),
+        }),
     }
-    let len = buf.iter().position(|c| *c == 0).unwrap_or(buf.len());
-    Ok(String::from_utf16_lossy(&buf[..len]))
 }
 
 #[cfg(target_os = "macos")]

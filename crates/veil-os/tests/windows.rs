@@ -637,6 +637,57 @@ mod posture {
 
 // ------------------------------------------------------------------ managed policy
 
+mod registry {
+    use super::*;
+    use veil_os::registry::{read_text, read_value, RegValue, RegistryError};
+
+    const KEY: &str = r"Software\Veil\RegistryReaderTest";
+
+    /// Proves: the one-value reader the posture checks, the machine id and
+    /// the Run entry share gives numbers and text with their types, None
+    /// for a missing value or key, and a named error for a type it does not
+    /// take (text asked of a number, a binary value).
+    #[test]
+    fn one_value_is_read_with_its_type_and_a_wrong_type_is_named() {
+        remove(HKEY_CURRENT_USER, KEY);
+        assert_eq!(read_value(HKEY_CURRENT_USER, KEY, "Anything"), Ok(None));
+        set(HKEY_CURRENT_USER, KEY, "Dword", Value::Dword(900));
+        set(HKEY_CURRENT_USER, KEY, "Qword", Value::Qword(1 << 40));
+        set(
+            HKEY_CURRENT_USER,
+            KEY,
+            "Text",
+            Value::Sz("C:\\Program Files\\Veil\\veil.exe"),
+        );
+        set(HKEY_CURRENT_USER, KEY, "Blob", Value::Binary(&[1, 2, 3]));
+        assert_eq!(
+            read_value(HKEY_CURRENT_USER, KEY, "Dword"),
+            Ok(Some(RegValue::Number(900)))
+        );
+        assert_eq!(
+            read_value(HKEY_CURRENT_USER, KEY, "Qword"),
+            Ok(Some(RegValue::Number(1 << 40)))
+        );
+        assert_eq!(
+            read_text(HKEY_CURRENT_USER, KEY, "Text"),
+            Ok(Some("C:\\Program Files\\Veil\\veil.exe".into()))
+        );
+        assert_eq!(read_text(HKEY_CURRENT_USER, KEY, "Missing"), Ok(None));
+        let wrong = read_text(HKEY_CURRENT_USER, KEY, "Dword").unwrap_err();
+        assert!(matches!(wrong, RegistryError::UnexpectedType { .. }));
+        assert!(
+            wrong.to_string().contains("RegistryReaderTest\\Dword"),
+            "{wrong}"
+        );
+        let blob = read_value(HKEY_CURRENT_USER, KEY, "Blob").unwrap_err();
+        assert!(
+            matches!(blob, RegistryError::UnexpectedType { kind: 3, .. }),
+            "{blob}"
+        );
+        remove(HKEY_CURRENT_USER, KEY);
+    }
+}
+
 mod managed_policy {
     use super::*;
     use veil_core::settings::managed::{ManagedEntry, ManagedValue};

@@ -37,6 +37,7 @@ use windows::Win32::System::Com::{
 };
 
 use super::{AudioBackend, AudioError, Devices, InputDevice, Notify};
+use crate::win_str::wide;
 
 /// CLSID of the class that implements IPolicyConfig.
 const CLSID_POLICY_CONFIG_CLIENT: GUID = GUID::from_u128(0x870af99c_171d_4f9e_af0d_e63df40c2bc9);
@@ -251,11 +252,6 @@ fn prop_text(value: &PROPVARIANT) -> Option<String> {
         CoTaskMemFree(Some(text.0 as *const c_void));
         s
     }
-}
-
-/// A NUL-terminated UTF-16 string for Win32 calls.
-pub(crate) fn wide(id: &str) -> Vec<u16> {
-    id.encode_utf16().chain(std::iter::once(0)).collect()
 }
 
 impl AudioBackend for WasapiBackend {

@@ -8,18 +8,15 @@
 use std::io;
 
 use windows::core::PCWSTR;
-use windows::Win32::Foundation::{ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_SUCCESS};
+use windows::Win32::Foundation::{ERROR_FILE_NOT_FOUND, ERROR_SUCCESS};
 use windows::Win32::System::Registry::{
-    RegDeleteKeyValueW, RegGetValueW, RegSetKeyValueW, HKEY, HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE,
-    REG_SZ, RRF_RT_REG_SZ, RRF_SUBKEY_WOW6464KEY,
+    RegDeleteKeyValueW, RegSetKeyValueW, HKEY, HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, REG_SZ,
 };
+
+use crate::win_str::wide;
 
 const RUN_KEY: &str = r"Software\Microsoft\Windows\CurrentVersion\Run";
 pub const VALUE_NAME: &str = "Veil";
-
-fn wide(s: &str) -> Vec<u16> {
-    s.encode_utf16().chain(std::iter::once(0)).collect()
-}
 
 fn os_error(what: &str, code: u32) -> io::Error {
     io::Error::other(format!("{what} (error {code})"))
@@ -27,33 +24,7 @@ fn os_error(what: &str, code: u32) -> io::Error {
 
 /// The `Run` value under `root`, or None when there is none.
 fn read_run_value(root: HKEY) -> io::Result<Option<String>> {
-    let (key, name) = (wide(RUN_KEY), wide(VALUE_NAME));
-    let mut buf = [0u16; 1024];
-    let mut size = std::mem::size_of_val(&buf) as u32;
-    // SAFETY: the strings are NUL-terminated; buf is writable for size bytes.
-    let rc = unsafe {
-        RegGetValueW(
-            root,
-            PCWSTR(key.as_ptr()),
-            PCWSTR(name.as_ptr()),
-            RRF_RT_REG_SZ | RRF_SUBKEY_WOW6464KEY,
-            None,
-            Some(buf.as_mut_ptr().cast()),
-            Some(&mut size),
-        )
-    };
-    if rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND {
-        return Ok(None);
-    }
-    if rc != ERROR_SUCCESS {
-        return Err(os_error(
-            &format!("{RUN_KEY}\\{VALUE_NAME} cannot be read"),
-            rc.0,
-        ));
-    }
-    let units = (size as usize / 2).min(buf.len());
-    let len = buf[..units].iter().position(|c| *c == 0).unwrap_or(units);
-    Ok(Some(String::from_utf16_lossy(&buf[..len])))
+    crate::registry::read_text(root, RUN_KEY, VALUE_NAME).map_err(io::Error::other)
 }
 
 /// Whether the installer's machine-wide value is there.

@@ -34,8 +34,8 @@ use windows::Win32::System::Registry::{
 };
 
 use super::{CameraMonitor, Notify};
-use crate::audio::wasapi::wide;
 use crate::dll::{Library, RawProc};
+use crate::win_str::wide;
 
 const CONSENT_STORE: &str =
     r"Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore";

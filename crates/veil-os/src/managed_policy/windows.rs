@@ -16,7 +16,7 @@ use windows::Win32::System::Registry::{
 use veil_core::settings::managed::{ManagedEntry, ManagedKind, ManagedSet, REGISTRY_ROOT};
 
 use super::registry::decode;
-use crate::audio::wasapi::wide;
+use crate::win_str::wide;
 
 const SUBKEY: &str = r"SOFTWARE\Policies\Veil";
 

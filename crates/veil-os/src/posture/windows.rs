@@ -16,9 +16,9 @@ use veil_core::posture::{
 };
 use windows::core::{s, w, GUID, HRESULT, PCSTR, PCWSTR};
 use windows::Win32::Foundation::{
-    ERROR_ACCESS_DENIED, ERROR_BUFFER_OVERFLOW, ERROR_FILE_NOT_FOUND, ERROR_INVALID_STATE,
-    ERROR_NO_DATA, ERROR_PATH_NOT_FOUND, ERROR_SERVICE_DOES_NOT_EXIST, ERROR_SERVICE_NOT_ACTIVE,
-    ERROR_SUCCESS, HANDLE, PROPERTYKEY, RPC_E_CHANGED_MODE,
+    ERROR_ACCESS_DENIED, ERROR_BUFFER_OVERFLOW, ERROR_INVALID_STATE, ERROR_NO_DATA,
+    ERROR_SERVICE_DOES_NOT_EXIST, ERROR_SERVICE_NOT_ACTIVE, ERROR_SUCCESS, HANDLE, PROPERTYKEY,
+    RPC_E_CHANGED_MODE,
 };
 use windows::Win32::NetworkManagement::IpHelper::{
     GetAdaptersAddresses, GAA_FLAG_SKIP_ANYCAST, GAA_FLAG_SKIP_DNS_SERVER, GAA_FLAG_SKIP_MULTICAST,
@@ -40,10 +40,10 @@ use windows::Win32::System::Com::{
     CoCreateInstance, CoInitializeEx, CoUninitialize, CLSCTX_INPROC_SERVER, COINIT_MULTITHREADED,
 };
 use windows::Win32::System::LibraryLoader::{GetModuleHandleW, GetProcAddress};
-use windows::Win32::System::Registry::{
-    RegGetValueW, HKEY, HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, REG_DWORD, REG_EXPAND_SZ, REG_QWORD,
-    REG_SZ, REG_VALUE_TYPE, RRF_NOEXPAND, RRF_RT_ANY, RRF_SUBKEY_WOW6464KEY,
-};
+use windows::Win32::System::Registry::{HKEY, HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE};
+
+use crate::registry::{self, RegValue};
+use crate::win_str::wide;
 use windows::Win32::System::SecurityCenter::{
     IWSCProductList, WSCProductList, WSC_SECURITY_PRODUCT_OUT_OF_DATE, WSC_SECURITY_PRODUCT_STATE,
     WSC_SECURITY_PRODUCT_STATE_EXPIRED, WSC_SECURITY_PRODUCT_STATE_ON,
@@ -59,10 +59,6 @@ use windows::Win32::UI::Shell::PropertiesSystem::PSGetPropertyKeyFromName;
 use windows::Win32::UI::Shell::{IShellItem2, SHCreateItemFromParsingName};
 
 use crate::dll::{Library, RawProc};
-
-fn wide(s: &str) -> Vec<u16> {
-    s.encode_utf16().chain(std::iter::once(0)).collect()
-}
 
 // ---------------------------------------------------------------- helpers
 
@@ -107,75 +103,9 @@ fn com_error(what: &str, e: windows::core::Error) -> String {
     format!("{what} failed ({})", hresult(e.code()))
 }
 
-/// A registry value as read, whatever its type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum RegValue {
-    Text(String),
-    Number(u64),
-}
-
-impl RegValue {
-    /// DWORDs, and numbers kept as text (Control Panel\Desktop keeps its
-    /// values as strings).
-    fn number(&self) -> Option<u64> {
-        match self {
-            RegValue::Number(n) => Some(*n),
-            RegValue::Text(t) => t.trim().parse().ok(),
-        }
-    }
-
-    fn number_u32(&self) -> Option<u32> {
-        self.number().and_then(|n| u32::try_from(n).ok())
-    }
-
-    fn is_empty_text(&self) -> bool {
-        matches!(self, RegValue::Text(t) if t.trim().is_empty())
-    }
-}
-
-/// One value; Ok(None) when the key or the value does not exist, Err when
-/// it exists but cannot be read. HKLM is read in its 64-bit view (a 32-bit
-/// build would otherwise see a copy).
+/// One value, with the error as the check's reason.
 fn reg_read(root: HKEY, path: &str, name: &str) -> Result<Option<RegValue>, String> {
-    let (wpath, wname) = (wide(path), wide(name));
-    let mut kind = REG_VALUE_TYPE::default();
-    let mut buf = [0u16; 512];
-    let mut size = std::mem::size_of_val(&buf) as u32;
-    // SAFETY: the strings are NUL-terminated; buf is writable for size bytes.
-    let rc = unsafe {
-        RegGetValueW(
-            root,
-            PCWSTR(wpath.as_ptr()),
-            PCWSTR(wname.as_ptr()),
-            RRF_RT_ANY | RRF_NOEXPAND | RRF_SUBKEY_WOW6464KEY,
-            Some(&mut kind),
-            Some(buf.as_mut_ptr().cast()),
-            Some(&mut size),
-        )
-    };
-    if rc == ERROR_FILE_NOT_FOUND || rc == ERROR_PATH_NOT_FOUND {
-        return Ok(None);
-    }
-    if rc != ERROR_SUCCESS {
-        return Err(format!("{path}\\{name} cannot be read (error {})", rc.0));
-    }
-    let units = (size as usize / 2).min(buf.len());
-    let word = |i: usize| u64::from(buf[i]) << (16 * i);
-    match kind {
-        REG_DWORD if units >= 2 => Ok(Some(RegValue::Number(word(0) | word(1)))),
-        REG_QWORD if units >= 4 => Ok(Some(RegValue::Number(
-            word(0) | word(1) | word(2) | word(3),
-        ))),
-        REG_SZ | REG_EXPAND_SZ => {
-            let text = &buf[..units];
-            let len = text.iter().position(|c| *c == 0).unwrap_or(text.len());
-            Ok(Some(RegValue::Text(String::from_utf16_lossy(&text[..len]))))
-        }
-        other => Err(format!(
-            "{path}\\{name} has an unexpected type ({})",
-            other.0
-        )),
-    }
+    registry::read_value(root, path, name).map_err(|e| e.to_string())
 }
 
 // ---------------------------------------------------------------- disk
