@@ -120,6 +120,24 @@ impl MockLogind {
         )
     }
 
+    /// Makes `session/auto` (the caller's own session, as logind resolves
+    /// it) say it is closing, as logind does during a logout.
+    pub fn session_closing(&self) {
+        let code = format!(
+            "import dbus\n\
+             bus = dbus.bus.BusConnection({:?})\n\
+             mock = bus.get_object('org.freedesktop.login1', '/org/freedesktop/login1')\n\
+             mock.AddObject('/org/freedesktop/login1/session/auto', 'org.freedesktop.login1.Session', \
+             {{'State': 'closing'}}, [], dbus_interface='org.freedesktop.DBus.Mock')\n",
+            self.address
+        );
+        let status = Command::new("/usr/bin/python3")
+            .args(["-c", &code])
+            .status()
+            .expect("python3-dbus");
+        assert!(status.success(), "the closing session was not added");
+    }
+
     /// Whether the session's `LockedHint` is set, as logind would say.
     pub fn locked_hint(&self) -> bool {
         let out = Command::new("dbus-send")

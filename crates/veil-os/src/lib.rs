@@ -27,6 +27,8 @@ pub mod process;
 pub mod registry;
 pub mod secrets;
 pub mod session;
+#[cfg(target_os = "linux")]
+pub mod system_bus;
 pub mod watch;
 #[cfg(windows)]
 mod win_str;

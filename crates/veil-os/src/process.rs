@@ -95,6 +95,8 @@ pub fn run_within(
     use std::io::Read;
     use std::process::Stdio;
     let program = cmd.get_program().to_string_lossy().into_owned();
+    #[cfg(target_os = "linux")]
+    crate::system_bus::scrub(cmd);
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

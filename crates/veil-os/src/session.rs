@@ -60,7 +60,7 @@ fn uninstalled() -> bool {
 #[cfg(target_os = "linux")]
 fn logind_session_state() -> Option<String> {
     use dbus::blocking::stdintf::org_freedesktop_dbus::Properties;
-    let bus = dbus::blocking::Connection::new_system().ok()?;
+    let bus = crate::system_bus::connect().ok()?;
     let proxy = bus.with_proxy(
         "org.freedesktop.login1",
         "/org/freedesktop/login1/session/auto",
@@ -75,7 +75,7 @@ fn logind_session_state() -> Option<String> {
 #[cfg(target_os = "linux")]
 pub fn session_started_ms() -> Option<i64> {
     use dbus::blocking::stdintf::org_freedesktop_dbus::Properties;
-    let bus = dbus::blocking::Connection::new_system().ok()?;
+    let bus = crate::system_bus::connect().ok()?;
     let proxy = bus.with_proxy(
         "org.freedesktop.login1",
         "/org/freedesktop/login1/session/auto",

@@ -237,7 +237,7 @@ mod logind {
     }
 
     pub fn lock() -> Result<(), String> {
-        let bus = Connection::new_system().map_err(|e| format!("no system bus: {e}"))?;
+        let bus = crate::system_bus::connect().map_err(|e| format!("no system bus: {e}"))?;
         let path = session(&bus).ok_or("this process is in no logind session")?;
         let proxy = bus.with_proxy(SERVICE, path, Duration::from_secs(2));
         proxy
@@ -246,7 +246,7 @@ mod logind {
     }
 
     pub fn locked() -> bool {
-        let Ok(bus) = Connection::new_system() else {
+        let Ok(bus) = crate::system_bus::connect() else {
             return false;
         };
         let Some(path) = session(&bus) else {

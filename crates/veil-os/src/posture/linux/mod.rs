@@ -14,9 +14,6 @@ pub mod updates;
 
 use std::path::PathBuf;
 
-/// The system bus's well-known socket (the D-Bus specification's default).
-const SYSTEM_BUS: &str = "unix:path=/var/run/dbus/system_bus_socket";
-
 /// Where the probes look. Production reads the real system; tests point
 /// `root` at a made-up sysfs/procfs/etc tree and `system_bus` at a private
 /// bus with the services they start.
@@ -52,20 +49,11 @@ impl Environment {
     /// environment, and a bus of their own could answer for
     /// NetworkManager or PackageKit.
     pub fn system_bus(&self) -> Result<dbus::blocking::Connection, String> {
-        let address = match &self.system_bus {
-            Some(a) => Some(a.clone()),
-            None if cfg!(debug_assertions) => None,
-            None => Some(SYSTEM_BUS.to_string()),
-        };
-        match &address {
-            None => dbus::blocking::Connection::new_system().map_err(|e| e.to_string()),
-            Some(address) => {
-                let mut c = dbus::channel::Channel::open_private(address)
-                    .map_err(|e| format!("{address}: {e}"))?;
-                c.register().map_err(|e| format!("{address}: {e}"))?;
-                Ok(dbus::blocking::Connection::from(c))
-            }
-        }
+        let address = self
+            .system_bus
+            .clone()
+            .unwrap_or_else(crate::system_bus::address);
+        crate::system_bus::connect_to(&address).map_err(|e| format!("{address}: {e}"))
     }
 }
 
