@@ -223,7 +223,14 @@ fn from_file(path: &Path, create: bool, problem: Option<String>) -> Result<KeyOu
         path: path.to_path_buf(),
         source,
     };
-    match std::fs::read_to_string(path) {
+    // A regular file of a key's size only: the agent's account could put a
+    // FIFO there, which would hang the store's opening.
+    let read = crate::files::read_text(path, 4096).map_err(|e| match e {
+        crate::files::ReadError::Missing => io::Error::from(io::ErrorKind::NotFound),
+        crate::files::ReadError::Io(e) => e,
+        other => io::Error::new(io::ErrorKind::InvalidData, other.to_string()),
+    });
+    match read {
         Ok(text) => {
             check_private(path).map_err(err)?;
             let key = DbKey::from_hex(&text).ok_or_else(|| {

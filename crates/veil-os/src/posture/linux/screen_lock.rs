@@ -56,10 +56,21 @@ impl ScreenLockProbe {
         })
     }
 
-    /// The system-wide defaults (`/etc/xdg`), then the agent's file.
-    pub fn read_kde(&self) -> Kde {
-        let system = std::fs::read_to_string(self.env.path("/etc/xdg/kscreenlockerrc")).ok();
-        let user = std::fs::read_to_string(self.env.config_home.join("kscreenlockerrc")).ok();
+    /// The system-wide defaults (`/etc/xdg`), then the agent's file. A
+    /// file that is there but cannot be read (a FIFO in the agent's
+    /// ~/.config, which would hang a plain read) is an error, not absent:
+    /// KDE's defaults would then pass for the agent's settings.
+    pub fn read_kde(&self) -> Result<Kde, String> {
+        let read = |p: std::path::PathBuf| match crate::files::read_text(
+            &p,
+            crate::files::CONFIG_MAX_BYTES,
+        ) {
+            Ok(text) => Ok(Some(text)),
+            Err(crate::files::ReadError::Missing) => Ok(None),
+            Err(e) => Err(format!("{} cannot be read: {e}", p.display())),
+        };
+        let system = read(self.env.path("/etc/xdg/kscreenlockerrc"))?;
+        let user = read(self.env.config_home.join("kscreenlockerrc"))?;
         let text = match (system, user) {
             (None, None) => None,
             (s, u) => Some(format!(
@@ -68,7 +79,7 @@ impl ScreenLockProbe {
                 u.unwrap_or_default()
             )),
         };
-        Kde::parse(text.as_deref())
+        Ok(Kde::parse(text.as_deref()))
     }
 }
 
@@ -82,7 +93,13 @@ impl crate::posture::ScreenLock for ScreenLockProbe {
                     e,
                 ),
             },
-            Platform::Kde => decide::decide_kde(&self.read_kde(), max),
+            Platform::Kde => match self.read_kde() {
+                Ok(k) => decide::decide_kde(&k, max),
+                Err(e) => Observation::unknown(
+                    &format!("locks within {} minutes", max.as_secs().div_ceil(60)),
+                    e,
+                ),
+            },
             _ => decide::unknown_desktop(&self.env.desktop, max),
         }
     }
@@ -119,6 +136,25 @@ mod tests {
         assert_eq!(p.screen_lock(MAX).observed, "lock_off");
         std::fs::write(dir.path().join("kscreenlockerrc"), "[Daemon]\nTimeout=60\n").unwrap();
         assert_eq!(p.screen_lock(MAX).observed, "lock_too_late");
+    }
+
+    /// A FIFO as the agent's file (an attacker's way to hang a reader) is
+    /// answered at once, as could-not-tell with the file named, never with
+    /// KDE's defaults.
+    #[test]
+    fn a_fifo_as_the_kde_file_is_unknown_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("kscreenlockerrc");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let o = ScreenLockProbe::new(env("KDE", dir.path().into())).screen_lock(MAX);
+        assert_eq!(o.result, CheckResult::Unknown);
+        let why = o.reason.unwrap();
+        assert!(
+            why.contains("kscreenlockerrc") && why.contains("FIFO"),
+            "{why}"
+        );
     }
 
     #[test]

@@ -105,7 +105,7 @@ impl UpdatesProbe {
         files.push(self.env.path("/etc/apt/apt.conf"));
         let mut value = None;
         for f in files {
-            if let Ok(text) = fs::read_to_string(&f) {
+            if let Ok(text) = crate::files::read_text(&f, crate::files::CONFIG_MAX_BYTES) {
                 value = unattended_setting(&text).or(value);
             }
         }
