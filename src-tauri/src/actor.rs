@@ -461,18 +461,29 @@ impl Task {
 
     /// The kept copy of the last good policy is agent-writable; it counts
     /// only if its hash is the one the audit log recorded when the policy
-    /// was last loaded.
+    /// was last loaded. With no store open there is no record to check it
+    /// against, so it does not count then either (fail closed); the file is
+    /// left for a later start that can check it.
     fn check_policy_cache(&mut self) {
         let path = self.paths.policy_cache_file();
         let Ok(text) = files::read_text(&path, files::CONFIG_MAX_BYTES) else {
             return;
         };
         let hash = veil_core::audit::sha256_hex(text.as_bytes());
+        if !self.audit.is_open() {
+            if self.state.distrust_policy_cache() {
+                tracing::warn!(
+                    "{}: the store is not open, so the kept copy of the last good policy cannot be checked; the fail-closed policy is in force",
+                    path.display()
+                );
+            }
+            return;
+        }
         let recorded = self
             .audit
             .last_of(&[RecordKind::PolicyLoaded, RecordKind::PolicyChanged])
             .map(|(_, details, _)| details);
-        if !self.audit.is_open() || recorded.as_deref().is_some_and(|d| d.contains(&hash)) {
+        if recorded.as_deref().is_some_and(|d| d.contains(&hash)) {
             return;
         }
         let _ = std::fs::remove_file(&path);
