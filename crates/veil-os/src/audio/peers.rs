@@ -26,13 +26,49 @@ pub fn pulse_socket() -> Option<PathBuf> {
 }
 
 /// Connections to the socket at `server` by process id (those this user
-/// can see: every one of its own).
+/// can see: every one of its own). A process whose environment sets its
+/// own `application.process.id` (`PULSE_PROP_application.process.id=...`)
+/// counts as having none: counting alone cannot see two clients that swap
+/// claims (a recorder claiming the softphone's pid while the softphone,
+/// started with that variable, claims the recorder's), and an unmodified
+/// program makes such a claim only through its environment. Its pid is
+/// then believed for no client.
 pub fn connections(server: &Path) -> io::Result<HashMap<u32, usize>> {
     let client_ends: HashSet<u32> = serving_ends(server)?
         .iter()
         .filter_map(|s| s.peer)
         .collect();
-    holders(&client_ends)
+    let mut out = holders(&client_ends)?;
+    out.retain(|pid, _| !declares_its_own_pid(*pid));
+    Ok(out)
+}
+
+/// Whether the process's environment overrides the pid libpulse sends.
+fn declares_its_own_pid(pid: u32) -> bool {
+    use std::io::Read;
+    let Ok(file) = std::fs::File::open(format!("/proc/{pid}/environ")) else {
+        return false;
+    };
+    let mut environ = Vec::new();
+    // The kernel caps the initial environment far below this.
+    let _ = file.take(4 << 20).read_to_end(&mut environ);
+    environment_sets_process_id(&environ)
+}
+
+/// libpulse takes client properties from `PULSE_PROP` (`key=value` pairs)
+/// and `PULSE_PROP_<key>`, and their `_OVERRIDE` forms.
+fn environment_sets_process_id(environ: &[u8]) -> bool {
+    environ.split(|b| *b == 0).any(|entry| {
+        let Some(eq) = entry.iter().position(|b| *b == b'=') else {
+            return false;
+        };
+        let (name, value) = (&entry[..eq], &entry[eq + 1..]);
+        let mentions = |text: &[u8]| {
+            text.windows(b"application.process.id".len())
+                .any(|w| w == b"application.process.id")
+        };
+        name.starts_with(b"PULSE_PROP") && (mentions(name) || mentions(value))
+    })
 }
 
 /// The server's ends of the socket at `server`: its listening socket and
@@ -289,6 +325,31 @@ mod tests {
         // are in doubt.
         let claims: BTreeMap<u32, u32> = [(3, 200), (5, 200)].into_iter().collect();
         assert!(verified_clients(&claims, &connections).is_empty());
+    }
+
+    #[test]
+    fn an_environment_that_sets_the_process_id_is_seen() {
+        let table: &[(&[u8], bool)] = &[
+            (b"HOME=/home/agent\0LANG=en_US.UTF-8\0", false),
+            (b"HOME=/h\0PULSE_PROP_application.process.id=4242\0", true),
+            (
+                b"PULSE_PROP=media.role=phone application.process.id=4242\0",
+                true,
+            ),
+            (b"PULSE_PROP_OVERRIDE_application.process.id=1\0", true),
+            (b"PULSE_PROP_media.role=phone\0", false),
+            // Only libpulse's variables count.
+            (b"NOTES=application.process.id\0", false),
+            (b"PULSE_PROP_application.process.id", false),
+        ];
+        for (environ, sets) in table {
+            assert_eq!(
+                environment_sets_process_id(environ),
+                *sets,
+                "{}",
+                String::from_utf8_lossy(environ)
+            );
+        }
     }
 
     #[test]
