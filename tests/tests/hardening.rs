@@ -152,6 +152,37 @@ fn a_fifo_as_the_settings_file_is_named_and_policy_changes_still_apply() {
     });
 }
 
+/// The kept copy of the last good policy is in the agent's folder. Edited
+/// there (quitting allowed, privacy mode free) and then needed, because the
+/// real policy is broken at the next start, it is not the policy on record:
+/// it is removed, the attempt is recorded, and Veil runs fail-closed.
+#[test]
+fn an_edited_copy_of_the_last_good_policy_does_not_count() {
+    let home = Home::new();
+    home.write_policy("force_privacy_mode = true\nallow_quit = false\n");
+    let mut app = home.launch(&[]);
+    let cache = home.data_dir().join("policy-last-good.toml");
+    wait_until(Duration::from_secs(5), "the last good policy kept", || {
+        cache.exists()
+    });
+    app.kill_hard();
+    std::fs::write(&cache, "force_privacy_mode = false\nallow_quit = true\n").unwrap();
+    // IT's next policy is broken, so the kept copy is what Veil would use.
+    home.write_policy("force_privacy_mode = [\n");
+
+    let _app = home.launch(&[]);
+    let st = home.status().unwrap();
+    assert_eq!(st["policy_file"]["state"], "rejected", "{st}");
+    assert_eq!(st["privacy_mode_locked"], true, "fail-closed: {st}");
+    let off = home.cli(&["privacy", "off"]);
+    assert_eq!(off.status.code(), Some(1), "{}", stderr(&off));
+    let rejected = home.audit_of("policy_cache_rejected");
+    assert_eq!(rejected.len(), 1, "{:?}", home.audit());
+    let details = rejected[0]["details"].as_str().unwrap();
+    assert!(details.contains("is not the policy on record"), "{details}");
+    assert!(!cache.exists(), "the edited copy was left in place");
+}
+
 /// kill -9 leaves no chance to record anything: the next start says the
 /// previous run ended without stopping, and that the privacy-mode file was
 /// edited while Veil was down.
@@ -224,6 +255,58 @@ fn sigterm_when_quitting_is_not_allowed_is_recorded_and_leaves_the_laptop_mic_mu
         details.contains("although the organization's policy does not allow quitting"),
         "{details}"
     );
+}
+
+/// An agent's own bus standing in for logind (a locker that confirms every
+/// lock, a session that says it is closing) fools a test build, which
+/// honours `DBUS_SYSTEM_BUS_ADDRESS`, and not a release build, which reaches
+/// logind at the system bus's socket: a SIGTERM is not passed off as a
+/// logout, and the bus's "locked" is not taken for a lock.
+#[test]
+fn a_bus_of_the_agents_own_cannot_pass_a_stop_off_as_a_logout_or_confirm_a_lock() {
+    let logind = veil_e2e::logind::MockLogind::start(true);
+    logind.session_closing();
+    let sigterm = |program: &std::path::Path| -> (Option<i32>, String) {
+        let home = Home::new();
+        home.set_env("DBUS_SYSTEM_BUS_ADDRESS", &logind.address);
+        home.write_policy("allow_quit = false\n");
+        let mut app = home.launch_program(program, &[]);
+        let _ = Command::new("/bin/kill")
+            .args(["-TERM", &app.pid().to_string()])
+            .status();
+        let code = app.child.wait().unwrap().code();
+        let stopped = home.audit_of("veil_stopped");
+        assert_eq!(stopped.len(), 1, "{:?}", home.audit());
+        (code, stopped[0]["details"].as_str().unwrap().to_string())
+    };
+    // The fake works: a test build takes the stop for the session's end.
+    let (code, details) = sigterm(&veil_e2e::binary());
+    assert_eq!(code, Some(0), "{details}");
+    assert!(details.contains("the session is ending (logout)"), "{details}");
+    // The release build asks the real logind, and records the switch-off.
+    let (code, details) = sigterm(&release_binary());
+    assert_eq!(code, Some(75), "{details}");
+    assert!(
+        details.contains("although the organization's policy does not allow quitting"),
+        "{details}"
+    );
+
+    // The lock: nothing on this desktop locks, the fake's locker says it did.
+    let home = Home::new();
+    home.set_env("DBUS_SYSTEM_BUS_ADDRESS", &logind.address);
+    let lock_file = home.path().join("lock-command-ran");
+    home.write_policy(&format!(
+        "[shield]\nidle_seconds = 5\nwarning_seconds = 1\nlock_after_seconds = 8\nlock_command = \"/usr/bin/touch {}\"\nstyle = \"opaque\"\n",
+        lock_file.display()
+    ));
+    let _app = home.launch_program(&release_binary(), &[]);
+    wait_until(Duration::from_secs(60), "the lock given up", || {
+        home.status()
+            .is_some_and(|s| s["shield"]["lock_failed"] == true)
+    });
+    assert!(!logind.locked_hint(), "the release build asked the agent's bus to lock");
+    assert!(home.audit_of("session_locked").is_empty(), "{:?}", home.audit());
+    assert_eq!(home.status().unwrap()["shield"]["state"], "shielded");
 }
 
 /// The plaintext log says that a record was written and its kind, never
@@ -452,6 +535,105 @@ fn recorder_claiming_another_pid(server: veil_e2e::audio::Server) {
     );
     let _ = softphone.kill();
     let _ = softphone.wait();
+}
+
+/// Two clients that swap claims defeat counting: a recorder claims the
+/// allowed program's pid (in its own code), and the allowed program,
+/// started with `PULSE_PROP_application.process.id` set to the recorder's
+/// pid, claims the recorder's. Each pid then has one connection and one
+/// claim. The allowed program's environment gives it away: its pid is
+/// believed for no client, so the recording is an unknown program's.
+#[test]
+fn two_clients_swapping_claims_do_not_make_a_recorder_allowed() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let home = Home::new();
+    // `pactl subscribe` stands in for the allowed softphone: a program in
+    // a system folder that holds a connection (it need not record).
+    home.write_policy("microphone.allowed_apps = [\"pactl\"]\n");
+    let _app = home.launch(&[]);
+    let env = |cmd: &mut Command| {
+        cmd.env("XDG_RUNTIME_DIR", home.path().join("run"))
+            .env("HOME", home.path().join("home"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+    };
+    // The allowed program waits for the recorder's pid, then starts
+    // claiming it (exec keeps the pid the recorder claims).
+    let mut allowed = Command::new("/bin/sh");
+    allowed
+        .args([
+            "-c",
+            "read pid; exec /usr/bin/env \"PULSE_PROP_application.process.id=$pid\" /usr/bin/pactl subscribe",
+        ])
+        .stdin(Stdio::piped());
+    env(&mut allowed);
+    let mut allowed = allowed.spawn().unwrap();
+    // The recorder waits for the allowed program's pid the same way.
+    let mut recorder = Command::new("/bin/sh");
+    recorder
+        .args([
+            "-c",
+            &format!(
+                "read pid; exec {} \"$pid\" {}",
+                env!("CARGO_BIN_EXE_claiming-recorder"),
+                pulse::HEADSET
+            ),
+        ])
+        .stdin(Stdio::piped());
+    env(&mut recorder);
+    let mut recorder = recorder.spawn().unwrap();
+    writeln!(allowed.stdin.take().unwrap(), "{}", recorder.id()).unwrap();
+    // The allowed program is connected (with its claim) before the
+    // recording starts, so Veil's look at the recording sees both.
+    let claim = format!("application.process.id = \"{}\"", recorder.id());
+    wait_until(Duration::from_secs(5), "the allowed program connected", || {
+        let out = Command::new("pactl")
+            .args(["list", "clients"])
+            .env("XDG_RUNTIME_DIR", home.path().join("run"))
+            .env("HOME", home.path().join("home"))
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).contains(&claim)
+    });
+    writeln!(recorder.stdin.take().unwrap(), "{}", allowed.id()).unwrap();
+
+    wait_until(
+        Duration::from_secs(10),
+        "the recording shown as an unknown program's",
+        || {
+            home.status().is_some_and(|s| {
+                s["camera"]["microphone_users"]
+                    .as_array()
+                    .is_some_and(|users| {
+                        !users.is_empty()
+                            && users
+                                .iter()
+                                .all(|u| u["allowed"] == false && u["trust"] == "claimed")
+                    })
+            })
+        },
+    );
+    // And it stays so (Veil looks again every 2 s).
+    std::thread::sleep(Duration::from_millis(2500));
+    let st = home.status().unwrap();
+    let users = st["camera"]["microphone_users"].as_array().unwrap();
+    assert!(
+        !users.is_empty() && users.iter().all(|u| u["allowed"] == false),
+        "{st}"
+    );
+    assert!(
+        st["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["summary"] == "unknown program is using the microphone"),
+        "{st}"
+    );
+    for mut child in [recorder, allowed] {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }
 
 /// The allow-list names `parecord`; a copy of it in a folder the agent can
