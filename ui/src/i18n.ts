@@ -9,8 +9,11 @@ import enUi from "../../locales/en/ui.ftl?raw";
 import enProblems from "../../locales/en/problems.ftl?raw";
 import esUi from "../../locales/es/ui.ftl?raw";
 import esProblems from "../../locales/es/problems.ftl?raw";
+import type { Language } from "./bindings";
 
-export type Lang = "en" | "es";
+/** The generated `Language` (crates/veil-core: settings), so a language
+ * added on the Rust side makes `SOURCES` below fail to type-check. */
+export type Lang = Language;
 
 const SOURCES: Record<Lang, string[]> = {
   en: [enUi, enProblems],
@@ -34,7 +37,7 @@ export function language(): Lang {
 
 /** Switches the windows' language; returns whether it changed. */
 export function setLanguage(lang: string): boolean {
-  const next: Lang = lang === "es" ? "es" : "en";
+  const next: Lang = Object.prototype.hasOwnProperty.call(SOURCES, lang) ? (lang as Lang) : "en";
   if (next === current) return false;
   current = next;
   document.documentElement.lang = next;
