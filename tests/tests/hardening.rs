@@ -282,7 +282,10 @@ fn a_bus_of_the_agents_own_cannot_pass_a_stop_off_as_a_logout_or_confirm_a_lock(
     // The fake works: a test build takes the stop for the session's end.
     let (code, details) = sigterm(&veil_e2e::binary());
     assert_eq!(code, Some(0), "{details}");
-    assert!(details.contains("the session is ending (logout)"), "{details}");
+    assert!(
+        details.contains("the session is ending (logout)"),
+        "{details}"
+    );
     // The release build asks the real logind, and records the switch-off.
     let (code, details) = sigterm(&release_binary());
     assert_eq!(code, Some(75), "{details}");
@@ -304,8 +307,15 @@ fn a_bus_of_the_agents_own_cannot_pass_a_stop_off_as_a_logout_or_confirm_a_lock(
         home.status()
             .is_some_and(|s| s["shield"]["lock_failed"] == true)
     });
-    assert!(!logind.locked_hint(), "the release build asked the agent's bus to lock");
-    assert!(home.audit_of("session_locked").is_empty(), "{:?}", home.audit());
+    assert!(
+        !logind.locked_hint(),
+        "the release build asked the agent's bus to lock"
+    );
+    assert!(
+        home.audit_of("session_locked").is_empty(),
+        "{:?}",
+        home.audit()
+    );
     assert_eq!(home.status().unwrap()["shield"]["state"], "shielded");
 }
 
@@ -587,15 +597,19 @@ fn two_clients_swapping_claims_do_not_make_a_recorder_allowed() {
     // The allowed program is connected (with its claim) before the
     // recording starts, so Veil's look at the recording sees both.
     let claim = format!("application.process.id = \"{}\"", recorder.id());
-    wait_until(Duration::from_secs(5), "the allowed program connected", || {
-        let out = Command::new("pactl")
-            .args(["list", "clients"])
-            .env("XDG_RUNTIME_DIR", home.path().join("run"))
-            .env("HOME", home.path().join("home"))
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).contains(&claim)
-    });
+    wait_until(
+        Duration::from_secs(5),
+        "the allowed program connected",
+        || {
+            let out = Command::new("pactl")
+                .args(["list", "clients"])
+                .env("XDG_RUNTIME_DIR", home.path().join("run"))
+                .env("HOME", home.path().join("home"))
+                .output()
+                .unwrap();
+            String::from_utf8_lossy(&out.stdout).contains(&claim)
+        },
+    );
     writeln!(recorder.stdin.take().unwrap(), "{}", allowed.id()).unwrap();
 
     wait_until(

@@ -1,5 +1,6 @@
 use std::fs::{File, OpenOptions};
 use std::io;
+use std::os::windows::fs::OpenOptionsExt;
 use std::os::windows::io::AsRawHandle;
 use std::path::Path;
 use std::time::Duration;
@@ -157,11 +158,24 @@ unsafe fn user_sid(process: HANDLE) -> Option<Vec<u8>> {
     Some(std::slice::from_raw_parts(sid.0 as *const u8, sid_len).to_vec())
 }
 
+// winbase.h's values (the windows crate has them under a feature Veil
+// does not otherwise need).
+const SECURITY_SQOS_PRESENT: u32 = 0x0010_0000;
+const SECURITY_IDENTIFICATION: u32 = 1 << 16;
+
 pub(super) fn connect(_runtime_dir: &Path, timeout: Duration) -> Result<File, ClientError> {
     let deadline = std::time::Instant::now() + timeout;
     let name = pipe_name()?;
+    // A server that is not Veil (checked below) may not act as this user:
+    // it may identify the client, never impersonate it.
+    let qos = SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION;
     loop {
-        match OpenOptions::new().read(true).write(true).open(&name) {
+        match OpenOptions::new()
+            .read(true)
+            .write(true)
+            .security_qos_flags(qos)
+            .open(&name)
+        {
             Ok(f) => {
                 // The server must be this user's: a pipe of that name made
                 // by someone else first is not Veil.
