@@ -264,7 +264,11 @@ fn control_handler(app: AppHandle, actor: ActorHandle) -> Handler {
                 Request::Privacy { .. } | Request::ShieldNow | Request::Open
             );
             if changes {
-                if let Err(e) = crate::write_limit::admit(&app, "a CLI request") {
+                if let Err(e) = crate::write_limit::admit(
+                    &app,
+                    crate::write_limit::Source::ControlChannel,
+                    "a CLI request",
+                ) {
                     return Response::error(e);
                 }
             }

@@ -295,7 +295,11 @@ impl veil_os::control::WindowHost for WindowHost {
                         )));
                     }
                     if !call.name().starts_with("get_") {
-                        if let Err(e) = crate::write_limit::admit(&app, call.name()) {
+                        if let Err(e) = crate::write_limit::admit(
+                            &app,
+                            crate::write_limit::Source::Windows,
+                            call.name(),
+                        ) {
                             return Some(Response::error(e));
                         }
                     }

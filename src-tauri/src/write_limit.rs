@@ -13,22 +13,41 @@ use veil_core::state::{ChangedBy, Record};
 
 use crate::actor::{ActorHandle, Command};
 
-/// Five a second, twenty at once: more than a person clicks.
-pub struct WriteLimit(Mutex<RateLimit>);
+/// Where a request comes from. Each has its own allowance, so a loop on
+/// the control channel cannot use up the agent's own clicks in Veil's
+/// windows (which only Veil's own window process can send).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    ControlChannel,
+    Windows,
+}
+
+/// Five a second, twenty at once, for each source: more than a person
+/// clicks.
+pub struct WriteLimit {
+    control_channel: Mutex<RateLimit>,
+    windows: Mutex<RateLimit>,
+}
 
 impl Default for WriteLimit {
     fn default() -> Self {
-        WriteLimit(Mutex::new(RateLimit::new(5, 20)))
+        WriteLimit {
+            control_channel: Mutex::new(RateLimit::new(5, 20)),
+            windows: Mutex::new(RateLimit::new(5, 20)),
+        }
     }
 }
 
 /// Lets one request that changes something through, or says why not.
-pub fn admit(app: &AppHandle, what: &str) -> Result<(), String> {
+pub fn admit(app: &AppHandle, source: Source, what: &str) -> Result<(), String> {
     let Some(limit) = app.try_state::<WriteLimit>() else {
         return Ok(());
     };
-    let allowance = limit
-        .0
+    let bucket = match source {
+        Source::ControlChannel => &limit.control_channel,
+        Source::Windows => &limit.windows,
+    };
+    let allowance = bucket
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .check(SystemClock.now());
