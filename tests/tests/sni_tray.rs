@@ -127,6 +127,16 @@ fn the_tray_is_a_status_notifier_item_whose_icon_and_menu_follow_veil() {
     let item = sni(&["item", service, path]);
     assert_eq!(item["Status"], "Active", "{item}");
     assert_eq!(item["Category"], "ApplicationStatus", "{item}");
+    // libayatana-appindicator exports no tooltip (no ToolTip property, or
+    // an empty one): on these desktops the state is the menu's first line,
+    // read below. Should a later version export one, it must name the state.
+    eprintln!("the item's properties: {item}");
+    let tooltip_text = item["ToolTip"][2].as_str().unwrap_or_default().to_string()
+        + item["ToolTip"][3].as_str().unwrap_or_default();
+    assert!(
+        tooltip_text.is_empty() || tooltip_text.contains("Protected"),
+        "a tooltip that does not name the state: {item}"
+    );
     assert!(
         shows_icon(&item, "tray-protected.png"),
         "the item shows the protected icon: {item}"
