@@ -299,7 +299,7 @@ impl Client {
             Client::Otlp(c) => {
                 let body = wire::otlp_request(origin, messages, now_ms());
                 match c.post(&body) {
-                    Ok(r) => retry::of_status(r.status, r.retry_after, &r.body),
+                    Ok(r) => retry::of_otlp_response(r.status, r.retry_after, &r.body),
                     Err(e) => transport_outcome(e),
                 }
             }
@@ -674,8 +674,20 @@ impl Worker {
             }
             let outcome = s.client.send(&s.origin, &messages);
             let now = Instant::now();
+            let rejected = match &outcome {
+                Outcome::PartlyRejected { why } => {
+                    tracing::warn!(
+                        "fleet {}: {why} (records #{} to #{}); they are not sent again",
+                        self.kind.as_str(),
+                        batch.first().map_or(0, |e| e.seq),
+                        batch.last().map_or(0, |e| e.seq)
+                    );
+                    Some(why.clone())
+                }
+                _ => None,
+            };
             match outcome {
-                Outcome::Delivered => {
+                Outcome::Delivered | Outcome::PartlyRejected { .. } => {
                     if let Some(last) = batch.last() {
                         let c = Cursor {
                             seq: last.seq,
@@ -704,7 +716,9 @@ impl Worker {
                         s.parked = false;
                     } else if !s.parked {
                         status.state = DestinationState::Connected;
-                        status.last_error = None;
+                        // The collector's word on what it dropped stays
+                        // shown until a batch goes through whole.
+                        status.last_error = rejected;
                         status.failing_since = None;
                     }
                     status.last_delivered_at = Some(now_ms());

@@ -19,6 +19,11 @@ pub enum Outcome {
     },
     /// Refused for good (another 4xx): park the batch with the reason.
     Park { why: String },
+    /// Taken, but the collector says it dropped some of the records (OTLP's
+    /// `partial_success`). OTLP forbids sending them again, so the batch is
+    /// passed and the reason shown; the verifier at the receiver names the
+    /// gap they leave.
+    PartlyRejected { why: String },
 }
 
 /// An HTTP status as an outcome.
@@ -44,6 +49,31 @@ pub fn of_status(status: u16, retry_after: Option<Duration>, body: &str) -> Outc
             why: format!("the collector answered {status}"),
         },
     }
+}
+
+/// An OTLP collector's answer: its status, and for a 2xx its protobuf
+/// `ExportLogsServiceResponse`, which may say some records were rejected.
+pub fn of_otlp_response(status: u16, retry_after: Option<Duration>, body: &[u8]) -> Outcome {
+    if (200..=299).contains(&status) {
+        if let Some((rejected, message)) = super::wire::otlp_rejections(body) {
+            return Outcome::PartlyRejected {
+                why: format!(
+                    "the collector rejected {rejected} record(s){}",
+                    if message.trim().is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", message.trim().chars().take(200).collect::<String>())
+                    }
+                ),
+            };
+        }
+    }
+    let text: String = String::from_utf8_lossy(body)
+        .chars()
+        .filter(|c| !c.is_control() || *c == ' ')
+        .take(300)
+        .collect();
+    of_status(status, retry_after, &text)
 }
 
 /// `Retry-After` in seconds (the HTTP-date form is not used by collectors).
@@ -93,6 +123,49 @@ pub fn reconnect_delay(cap: Duration, random: f64) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_partial_success_is_passed_with_its_reason() {
+        use opentelemetry_proto::tonic::collector::logs::v1::{
+            ExportLogsPartialSuccess, ExportLogsServiceResponse,
+        };
+        use prost::Message as _;
+        let answer = |rejected: i64, message: &str| {
+            ExportLogsServiceResponse {
+                partial_success: Some(ExportLogsPartialSuccess {
+                    rejected_log_records: rejected,
+                    error_message: message.into(),
+                }),
+            }
+            .encode_to_vec()
+        };
+        let table: Vec<(u16, Vec<u8>, Outcome)> = vec![
+            (200, Vec::new(), Outcome::Delivered),
+            (
+                200,
+                ExportLogsServiceResponse::default().encode_to_vec(),
+                Outcome::Delivered,
+            ),
+            // A warning with nothing rejected is a full success.
+            (200, answer(0, "slow down"), Outcome::Delivered),
+            (
+                200,
+                answer(3, "attribute too long"),
+                Outcome::PartlyRejected {
+                    why: "the collector rejected 3 record(s): attribute too long".into(),
+                },
+            ),
+            // Not protobuf (a JSON answer from a proxy): no word on rejections.
+            (200, b"{\"partialSuccess\":{}}".to_vec(), Outcome::Delivered),
+        ];
+        for (status, body, want) in table {
+            assert_eq!(of_otlp_response(status, None, &body), want, "{body:?}");
+        }
+        assert!(matches!(
+            of_otlp_response(400, None, b"bad\nproto"),
+            Outcome::Park { why } if why.contains("400: badproto")
+        ));
+    }
 
     #[test]
     fn statuses_mean_deliver_retry_or_park() {

@@ -287,6 +287,17 @@ fn nanos(ms: i64) -> u64 {
     (ms.max(0) as u64).saturating_mul(1_000_000)
 }
 
+/// What a collector's `ExportLogsServiceResponse` says it rejected: the
+/// count (when above zero) and its message. None for a full success, an
+/// empty body, or a body that is not that message.
+pub fn otlp_rejections(body: &[u8]) -> Option<(i64, String)> {
+    use opentelemetry_proto::tonic::collector::logs::v1::ExportLogsServiceResponse;
+    let answer = ExportLogsServiceResponse::decode(body).ok()?;
+    let partial = answer.partial_success?;
+    (partial.rejected_log_records > 0)
+        .then_some((partial.rejected_log_records, partial.error_message))
+}
+
 /// One `ExportLogsServiceRequest` with every message, protobuf-encoded
 /// (the body of a POST to `/v1/logs`, before gzip).
 pub fn otlp_request(origin: &Origin, messages: &[Message<'_>], now_ms: i64) -> Vec<u8> {

@@ -22,8 +22,9 @@ const RESPONSE_MAX_BYTES: usize = 256 * 1024;
 pub struct Response {
     pub status: u16,
     pub retry_after: Option<Duration>,
-    /// The start of the body, printable characters only (for the error).
-    pub body: String,
+    /// The body as it came (at most the response cap): a protobuf
+    /// `ExportLogsServiceResponse`, or an error's text.
+    pub body: Vec<u8>,
 }
 
 pub struct OtlpClient {
@@ -239,11 +240,7 @@ pub fn parse_response(raw: &[u8]) -> Option<Response> {
     let status: u16 = parts.next()?.parse().ok()?;
     let retry_after =
         header(&head, "retry-after").and_then(veil_core::fleet::retry::parse_retry_after);
-    let body: String = String::from_utf8_lossy(&raw[end..])
-        .chars()
-        .filter(|c| !c.is_control() || *c == ' ')
-        .take(300)
-        .collect();
+    let body = raw[end..].to_vec();
     Some(Response {
         status,
         retry_after,
@@ -263,7 +260,7 @@ mod tests {
         .unwrap();
         assert_eq!(r.status, 503);
         assert_eq!(r.retry_after, Some(Duration::from_secs(7)));
-        assert_eq!(r.body, "busy");
+        assert_eq!(r.body, b"busy");
         assert!(response_complete(
             b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
         ));
