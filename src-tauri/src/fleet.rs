@@ -270,13 +270,14 @@ impl Client {
         };
         match kind {
             DestinationKind::Otlp if !c.otlp_endpoint.is_empty() => {
-                let ep = endpoint::parse_url(&c.otlp_endpoint)?;
+                let ep = endpoint::parse_url(&c.otlp_endpoint).map_err(|e| e.to_string())?;
                 OtlpClient::new(ep, &c.otlp_headers, &files, veil_core::VERSION)
                     .map(|c| Some(Client::Otlp(c)))
                     .map_err(|e| e.to_string())
             }
             DestinationKind::Syslog if !c.syslog_endpoint.is_empty() => {
-                let (host, port) = endpoint::split_host_port(&c.syslog_endpoint, 6514)?;
+                let (host, port) = endpoint::split_host_port(&c.syslog_endpoint, 6514)
+                    .map_err(|e| e.to_string())?;
                 SyslogClient::new(&host, port, &files)
                     .map(|c| Some(Client::Syslog(c)))
                     .map_err(|e| e.to_string())

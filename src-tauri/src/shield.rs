@@ -255,7 +255,7 @@ impl Runner {
     }
 
     async fn show_overlays(&mut self, overlays: Vec<Overlay>) -> Result<(), String> {
-        veil_os::display::windows_stay_on_top()?;
+        veil_os::display::windows_stay_on_top().map_err(|e| e.to_string())?;
         if overlays.is_empty() {
             return Err("no monitor reported".into());
         }

@@ -156,7 +156,7 @@ pub enum Denied {
     #[error("privacy mode is required by your organization's policy and cannot be turned off")]
     PrivacyForcedByPolicy,
     #[error("{0}")]
-    Training(String),
+    Training(crate::training::trainer::Refused),
 }
 
 #[derive(Debug, Clone)]

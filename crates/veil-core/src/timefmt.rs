@@ -39,17 +39,17 @@ pub fn rfc3339(ms: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
 }
 
+/// A `--since` value that is not a time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a time: use a UTC date like 2026-11-24, a date and time like 2026-11-24T16:05, or an age like 90m, 12h, 7d, 2w")]
+pub struct NotATime(pub String);
+
 /// Parses `--since`: a UTC date (`2026-11-24`), date and time
 /// (`2026-11-24T16:05`, `2026-11-24 16:05:09`, optional trailing `Z`), or an
 /// age (`90m`, `12h`, `7d`, `2w`) counted back from `now_ms`.
-pub fn parse_since(s: &str, now_ms: i64) -> Result<i64, String> {
+pub fn parse_since(s: &str, now_ms: i64) -> Result<i64, NotATime> {
     let s = s.trim();
-    let bad = || {
-        format!(
-            "`{s}` is not a time: use a UTC date like 2026-11-24, a date and time like \
-             2026-11-24T16:05, or an age like 90m, 12h, 7d, 2w"
-        )
-    };
+    let bad = || NotATime(s.to_string());
     let is_age = !s.contains(['-', ':']);
     if let Some(unit) = s
         .chars()

@@ -53,21 +53,22 @@ pub fn prepare_toolkit() {
 /// Whether a window asked to stay above all others really does. Not on a
 /// Wayland desktop without Xwayland (or with the toolkit forced to
 /// Wayland): there the shield locks the session instead of covering it.
-pub fn windows_stay_on_top() -> Result<(), String> {
+pub fn windows_stay_on_top() -> Result<(), NoWindowOnTop> {
     #[cfg(target_os = "linux")]
     {
         if crate::idle::wayland_session() {
             let backend_x11 = std::env::var("GDK_BACKEND").is_ok_and(|b| b.starts_with("x11"));
             if !(x_display_set() && backend_x11) {
-                return Err(
-                    "this Wayland desktop cannot keep a window above the others (no Xwayland)"
-                        .into(),
-                );
+                return Err(NoWindowOnTop);
             }
         }
     }
     Ok(())
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("this Wayland desktop cannot keep a window above the others (no Xwayland)")]
+pub struct NoWindowOnTop;
 
 /// An X server (Xorg, or Xwayland under a Wayland desktop) is named.
 #[cfg(target_os = "linux")]

@@ -113,29 +113,43 @@ pub enum KeyError {
     Random(io::Error),
 }
 
+/// Why the credential store did not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialStoreError {
+    #[error("{0}")]
+    Os(#[from] keyring::Error),
+    #[error("no credential store")]
+    Absent,
+    #[error("the key did not read back")]
+    DidNotReadBack,
+    /// A test store's own failure.
+    #[error("{0}")]
+    Other(String),
+}
+
 /// Something that keeps one secret string per account.
 pub trait SecretStore {
     /// `Ok(None)` when there is no secret for the account.
-    fn get(&self, account: &str) -> Result<Option<String>, String>;
-    fn set(&self, account: &str, secret: &str) -> Result<(), String>;
+    fn get(&self, account: &str) -> Result<Option<String>, CredentialStoreError>;
+    fn set(&self, account: &str, secret: &str) -> Result<(), CredentialStoreError>;
 }
 
 /// The OS credential store, through the keyring crate.
 pub struct OsCredentialStore;
 
 impl SecretStore for OsCredentialStore {
-    fn get(&self, account: &str) -> Result<Option<String>, String> {
-        let entry = keyring::Entry::new(SERVICE, account).map_err(|e| e.to_string())?;
+    fn get(&self, account: &str) -> Result<Option<String>, CredentialStoreError> {
+        let entry = keyring::Entry::new(SERVICE, account)?;
         match entry.get_password() {
             Ok(s) => Ok(Some(s)),
             Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.into()),
         }
     }
 
-    fn set(&self, account: &str, secret: &str) -> Result<(), String> {
-        let entry = keyring::Entry::new(SERVICE, account).map_err(|e| e.to_string())?;
-        entry.set_password(secret).map_err(|e| e.to_string())
+    fn set(&self, account: &str, secret: &str) -> Result<(), CredentialStoreError> {
+        let entry = keyring::Entry::new(SERVICE, account)?;
+        Ok(entry.set_password(secret)?)
     }
 }
 
@@ -144,12 +158,12 @@ impl SecretStore for OsCredentialStore {
 pub struct NoCredentialStore;
 
 impl SecretStore for NoCredentialStore {
-    fn get(&self, _: &str) -> Result<Option<String>, String> {
-        Err("no credential store".into())
+    fn get(&self, _: &str) -> Result<Option<String>, CredentialStoreError> {
+        Err(CredentialStoreError::Absent)
     }
 
-    fn set(&self, _: &str, _: &str) -> Result<(), String> {
-        Err("no credential store".into())
+    fn set(&self, _: &str, _: &str) -> Result<(), CredentialStoreError> {
+        Err(CredentialStoreError::Absent)
     }
 }
 
@@ -187,7 +201,7 @@ pub fn load_or_create(
                 .and_then(|()| secrets.get(account))
                 .and_then(|back| match back {
                     Some(b) if b == key.to_hex() => Ok(()),
-                    _ => Err("the key did not read back".to_string()),
+                    _ => Err(CredentialStoreError::DidNotReadBack),
                 });
             match saved {
                 Ok(()) => Ok(KeyOutcome {
@@ -196,10 +210,10 @@ pub fn load_or_create(
                     created: true,
                     credential_store_problem: None,
                 }),
-                Err(problem) => fall_back(key_file, fallback, create, problem),
+                Err(problem) => fall_back(key_file, fallback, create, problem.to_string()),
             }
         }
-        Err(problem) => fall_back(key_file, fallback, create, problem),
+        Err(problem) => fall_back(key_file, fallback, create, problem.to_string()),
     }
 }
 
@@ -294,15 +308,19 @@ mod tests {
     }
 
     impl SecretStore for Fake {
-        fn get(&self, account: &str) -> Result<Option<String>, String> {
+        fn get(&self, account: &str) -> Result<Option<String>, CredentialStoreError> {
             if self.broken {
-                return Err("no Secret Service on the bus".into());
+                return Err(CredentialStoreError::Other(
+                    "no Secret Service on the bus".into(),
+                ));
             }
             Ok(self.map.borrow().get(account).cloned())
         }
-        fn set(&self, account: &str, secret: &str) -> Result<(), String> {
+        fn set(&self, account: &str, secret: &str) -> Result<(), CredentialStoreError> {
             if self.broken {
-                return Err("no Secret Service on the bus".into());
+                return Err(CredentialStoreError::Other(
+                    "no Secret Service on the bus".into(),
+                ));
             }
             self.map.borrow_mut().insert(account.into(), secret.into());
             Ok(())

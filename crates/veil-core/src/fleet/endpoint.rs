@@ -36,6 +36,28 @@ fn bracket(host: &str) -> String {
     }
 }
 
+/// Why a receiver's address from policy cannot be used (the message reads
+/// as the end of "key `fleet.otlp_endpoint`: ...").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EndpointError {
+    #[error("\"{0}\" must start with https:// (or http:// to this computer)")]
+    NoScheme(String),
+    #[error("put credentials in fleet.otlp_headers, not in the URL")]
+    Credentials,
+    #[error("\"{0}\" is plain http to another computer; use https:// (only a collector on this computer may use http://)")]
+    PlainToAnotherComputer(String),
+    #[error("the endpoint takes no query or fragment")]
+    QueryOrFragment,
+    #[error("\"{0}\": unclosed [")]
+    UnclosedBracket(String),
+    #[error("\"{0}\" has no host")]
+    NoHost(String),
+    #[error("\"{0}\" is not a port")]
+    NotAPort(String),
+    #[error("\"{0}\" needs a port, like \"{0}:6514\"")]
+    NoPort(String),
+}
+
 /// Whether a host name or address is this computer.
 pub fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
@@ -44,31 +66,27 @@ pub fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-pub fn parse_url(url: &str) -> Result<HttpEndpoint, String> {
+pub fn parse_url(url: &str) -> Result<HttpEndpoint, EndpointError> {
     let (tls, rest) = if let Some(r) = url.strip_prefix("https://") {
         (true, r)
     } else if let Some(r) = url.strip_prefix("http://") {
         (false, r)
     } else {
-        return Err(format!(
-            "\"{url}\" must start with https:// (or http:// to this computer)"
-        ));
+        return Err(EndpointError::NoScheme(url.into()));
     };
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
     };
     if authority.contains('@') {
-        return Err("put credentials in fleet.otlp_headers, not in the URL".into());
+        return Err(EndpointError::Credentials);
     }
     let (host, port) = split_host_port(authority, if tls { 443 } else { 80 })?;
     if !tls && !is_loopback(&host) {
-        return Err(format!(
-            "\"{url}\" is plain http to another computer; use https:// (only a collector on this computer may use http://)"
-        ));
+        return Err(EndpointError::PlainToAnotherComputer(url.into()));
     }
     if path.contains(['?', '#']) {
-        return Err("the endpoint takes no query or fragment".into());
+        return Err(EndpointError::QueryOrFragment);
     }
     Ok(HttpEndpoint {
         tls,
@@ -79,11 +97,11 @@ pub fn parse_url(url: &str) -> Result<HttpEndpoint, String> {
 }
 
 /// `host:port` (an IPv6 address in brackets).
-pub fn split_host_port(s: &str, default_port: u16) -> Result<(String, u16), String> {
+pub fn split_host_port(s: &str, default_port: u16) -> Result<(String, u16), EndpointError> {
     let (host, port) = if let Some(rest) = s.strip_prefix('[') {
         let end = rest
             .find(']')
-            .ok_or_else(|| format!("\"{s}\": unclosed ["))?;
+            .ok_or_else(|| EndpointError::UnclosedBracket(s.into()))?;
         let host = &rest[..end];
         let port = rest[end + 1..].strip_prefix(':');
         (host.to_string(), port)
@@ -94,7 +112,7 @@ pub fn split_host_port(s: &str, default_port: u16) -> Result<(String, u16), Stri
         }
     };
     if host.is_empty() || host.contains([' ', '/']) {
-        return Err(format!("\"{s}\" has no host"));
+        return Err(EndpointError::NoHost(s.into()));
     }
     let port = match port {
         None => default_port,
@@ -102,24 +120,24 @@ pub fn split_host_port(s: &str, default_port: u16) -> Result<(String, u16), Stri
             .parse::<u16>()
             .ok()
             .filter(|p| *p > 0)
-            .ok_or_else(|| format!("\"{p}\" is not a port"))?,
+            .ok_or_else(|| EndpointError::NotAPort(p.into()))?,
     };
     Ok((host, port))
 }
 
-pub fn check_url(v: &str) -> Result<(), String> {
+pub fn check_url(v: &str) -> Result<(), EndpointError> {
     if v.is_empty() {
         return Ok(());
     }
     parse_url(v).map(|_| ())
 }
 
-pub fn check_host_port(v: &str) -> Result<(), String> {
+pub fn check_host_port(v: &str) -> Result<(), EndpointError> {
     if v.is_empty() {
         return Ok(());
     }
     if !v.contains(':') {
-        return Err(format!("\"{v}\" needs a port, like \"{v}:6514\""));
+        return Err(EndpointError::NoPort(v.into()));
     }
     split_host_port(v, 6514).map(|_| ())
 }

@@ -54,11 +54,15 @@ impl Value {
             | (Kind::Text, Value::Text(_))
             | (Kind::TextList, Value::List(_))
             | (Kind::Table, Value::Map(_)) => Ok(()),
-            (Kind::Url, Value::Text(v)) => crate::fleet::endpoint::check_url(v),
-            (Kind::HostPort, Value::Text(v)) => crate::fleet::endpoint::check_host_port(v),
-            (Kind::Shortcut, Value::Text(v)) => {
-                crate::shield::shortcut::parse_setting(v).map(|_| ())
+            (Kind::Url, Value::Text(v)) => {
+                crate::fleet::endpoint::check_url(v).map_err(|e| e.to_string())
             }
+            (Kind::HostPort, Value::Text(v)) => {
+                crate::fleet::endpoint::check_host_port(v).map_err(|e| e.to_string())
+            }
+            (Kind::Shortcut, Value::Text(v)) => crate::shield::shortcut::parse_setting(v)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
             (Kind::Command, Value::Text(v)) => match v.split_whitespace().next() {
                 None => Ok(()),
                 Some(p) if p.starts_with('/') || p.get(1..3) == Some(":\\") => Ok(()),

@@ -122,10 +122,34 @@ fn canonical_key(token: &str) -> Option<String> {
         .map(|k| k.to_string())
 }
 
-impl FromStr for Shortcut {
-    type Err = String;
+/// Why a shortcut setting cannot be used (reads as the end of "key
+/// `shield.shortcut`: ...").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShortcutError {
+    #[error("empty shortcut")]
+    Empty,
+    #[error("\"{0}\" has an empty part")]
+    EmptyPart(String),
+    #[error("\"{0}\" is not a modifier; use Ctrl, Alt, Shift, Super or CmdOrCtrl, then one key")]
+    NotAModifier(String),
+    #[error("\"{modifier}\" appears twice in \"{shortcut}\"")]
+    Twice { modifier: String, shortcut: String },
+    #[error(
+        "\"{key}\" is not a key Veil can use; use a letter, a digit, F1 to F24, or one of {named}"
+    )]
+    NotAKey { key: String, named: String },
+    #[error("\"{0}\" would take the key away from other programs; use at least two modifiers, one of them Ctrl, Alt, Super or CmdOrCtrl")]
+    TooFewModifiers(String),
+    #[error("\"{0}\" switches to a text console on Linux")]
+    ConsoleSwitch(String),
+    #[error("\"{shortcut}\" is already used for {owner}")]
+    Taken { shortcut: String, owner: String },
+}
 
-    fn from_str(text: &str) -> Result<Self, String> {
+impl FromStr for Shortcut {
+    type Err = ShortcutError;
+
+    fn from_str(text: &str) -> Result<Self, ShortcutError> {
         let mut s = Shortcut {
             ctrl: false,
             alt: false,
@@ -136,7 +160,7 @@ impl FromStr for Shortcut {
         };
         let tokens: Vec<&str> = text.split('+').map(str::trim).collect();
         let Some((key, modifiers)) = tokens.split_last() else {
-            return Err("empty shortcut".into());
+            return Err(ShortcutError::Empty);
         };
         for m in modifiers {
             let flag = match m.to_ascii_lowercase().as_str() {
@@ -145,26 +169,24 @@ impl FromStr for Shortcut {
                 "shift" => &mut s.shift,
                 "super" | "cmd" | "command" | "meta" | "win" => &mut s.super_key,
                 "cmdorctrl" | "commandorcontrol" => &mut s.cmd_or_ctrl,
-                "" => return Err(format!("\"{text}\" has an empty part")),
-                other => {
-                    return Err(format!(
-                        "\"{other}\" is not a modifier; use Ctrl, Alt, Shift, Super or CmdOrCtrl, then one key"
-                    ))
-                }
+                "" => return Err(ShortcutError::EmptyPart(text.into())),
+                other => return Err(ShortcutError::NotAModifier(other.into())),
             };
             if *flag {
-                return Err(format!("\"{m}\" appears twice in \"{text}\""));
+                return Err(ShortcutError::Twice {
+                    modifier: (*m).into(),
+                    shortcut: text.into(),
+                });
             }
             *flag = true;
         }
-        s.key = canonical_key(key).ok_or_else(|| {
-            format!("\"{key}\" is not a key Veil can use; use a letter, a digit, F1 to F24, or one of {}", NAMED_KEYS.join(", "))
+        s.key = canonical_key(key).ok_or_else(|| ShortcutError::NotAKey {
+            key: (*key).into(),
+            named: NAMED_KEYS.join(", "),
         })?;
         let without_shift = s.modifiers() - usize::from(s.shift);
         if s.modifiers() < 2 || without_shift == 0 {
-            return Err(format!(
-                "\"{text}\" would take the key away from other programs; use at least two modifiers, one of them Ctrl, Alt, Super or CmdOrCtrl"
-            ));
+            return Err(ShortcutError::TooFewModifiers(text.into()));
         }
         let canonical = s.to_string();
         let function_key = s
@@ -174,19 +196,20 @@ impl FromStr for Shortcut {
             .is_some_and(|n| n <= 12);
         let vt_switch = s.ctrl && s.alt && !s.shift && !s.super_key && function_key;
         if vt_switch {
-            return Err(format!(
-                "\"{canonical}\" switches to a text console on Linux"
-            ));
+            return Err(ShortcutError::ConsoleSwitch(canonical));
         }
         if let Some((_, owner)) = TAKEN.iter().find(|(t, _)| *t == canonical) {
-            return Err(format!("\"{canonical}\" is already used for {owner}"));
+            return Err(ShortcutError::Taken {
+                shortcut: canonical,
+                owner: (*owner).into(),
+            });
         }
         Ok(s)
     }
 }
 
 /// The setting's value: `Ok(None)` when empty (no shortcut).
-pub fn parse_setting(text: &str) -> Result<Option<Shortcut>, String> {
+pub fn parse_setting(text: &str) -> Result<Option<Shortcut>, ShortcutError> {
     if text.trim().is_empty() {
         return Ok(None);
     }
@@ -233,7 +256,7 @@ mod tests {
             let got = text.parse::<Shortcut>().map(|s| s.to_string());
             match (want, &got) {
                 (Ok(w), Ok(g)) => assert_eq!(g, w, "{text}"),
-                (Err(w), Err(g)) => assert!(g.starts_with(w), "{text}: {g}"),
+                (Err(w), Err(g)) => assert!(g.to_string().starts_with(w), "{text}: {g}"),
                 _ => panic!("{text}: wanted {want:?}, got {got:?}"),
             }
         }

@@ -235,6 +235,21 @@ pub struct Trainer {
     pending: Vec<TrainingAction>,
 }
 
+/// A training request the trainer refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("no training module `{0}`")]
+    NoModule(String),
+    #[error("question `{0}` is not in the open quiz")]
+    NotInQuiz(String),
+    #[error("question `{0}` is already answered")]
+    AlreadyAnswered(String),
+    #[error("question `{0}` has no such option")]
+    NoSuchOption(String),
+    #[error("read a lesson first: questions start once its lesson is read")]
+    NothingToPractise,
+}
+
 impl Trainer {
     /// Applies one event; an error is a refused request (an unknown
     /// module, a question not in the open quiz).
@@ -242,7 +257,7 @@ impl Trainer {
         &mut self,
         event: TrainingEvent,
         policy: &TrainingPolicy,
-    ) -> Result<Vec<TrainingAction>, String> {
+    ) -> Result<Vec<TrainingAction>, Refused> {
         Ok(match event {
             TrainingEvent::Content { modules, errors } => {
                 self.set_content(modules, errors);
@@ -364,9 +379,9 @@ impl Trainer {
     }
 
     /// True when this is the first time the lesson was read.
-    pub fn lesson_read(&mut self, module: &str, at: Millis) -> Result<bool, String> {
+    pub fn lesson_read(&mut self, module: &str, at: Millis) -> Result<bool, Refused> {
         if !self.modules.iter().any(|m| m.id == module) {
-            return Err(format!("no training module `{module}`"));
+            return Err(Refused::NoModule(module.into()));
         }
         let first = !self.progress.has_read(module);
         self.progress.lesson_read(module, at);
@@ -381,21 +396,19 @@ impl Trainer {
         question: &str,
         chosen: Vec<String>,
         at: Millis,
-    ) -> Result<Answer, String> {
-        let quiz = self
-            .quiz
-            .as_mut()
-            .ok_or_else(|| format!("question `{question}` is not in the open quiz"))?;
+    ) -> Result<Answer, Refused> {
+        let not_in_quiz = || Refused::NotInQuiz(question.into());
+        let quiz = self.quiz.as_mut().ok_or_else(not_in_quiz)?;
         let q = quiz
             .questions
             .iter()
             .find(|q| q.id == question)
-            .ok_or_else(|| format!("question `{question}` is not in the open quiz"))?;
+            .ok_or_else(not_in_quiz)?;
         if quiz.answered.iter().any(|a| a.question == question) {
-            return Err(format!("question `{question}` is already answered"));
+            return Err(Refused::AlreadyAnswered(question.into()));
         }
         if chosen.is_empty() || chosen.iter().any(|c| !q.options.iter().any(|o| &o.id == c)) {
-            return Err(format!("question `{question}` has no such option"));
+            return Err(Refused::NoSuchOption(question.into()));
         }
         let took_ms = (at.0 - quiz.last_answer_at.max(quiz.shown_at)).clamp(0, 3_600_000);
         let answer = Answer {
@@ -487,7 +500,7 @@ impl Trainer {
         module: Option<&str>,
         policy: &TrainingPolicy,
         now: Millis,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, Refused> {
         let first_read = match module {
             Some(m) => self.lesson_read(m, now)?,
             None => false,
@@ -511,7 +524,7 @@ impl Trainer {
             };
         }
         if questions.is_empty() {
-            return Err("read a lesson first: questions start once its lesson is read".into());
+            return Err(Refused::NothingToPractise);
         }
         self.quiz = Some(Quiz::new(questions, now, false, true));
         Ok(first_read)
