@@ -12,6 +12,7 @@ use crate::camera::{CameraScan, CameraStatus, CameraWatch, CoverReading};
 use crate::clock::Millis;
 use crate::i18n::Message;
 use crate::mic::{MicReport, MicStatus};
+use crate::settings::records::{self, ConfigFile};
 use crate::settings::{Config, ConfigChange, Effective, FileRead, PolicyRead, Settings};
 use crate::shield::ShieldStatus;
 use crate::status::{Overall, Problem, Snapshot, Status, StoreStatus};
@@ -143,12 +144,6 @@ pub enum Action {
     },
     /// Store training progress, or show the quiz.
     Training(TrainingAction),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ConfigFile {
-    Policy,
-    Settings,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -398,86 +393,23 @@ impl VeilState {
     }
 
     fn after_config_change(&mut self, file: ConfigFile, change: ConfigChange) -> Vec<Action> {
-        let (noun, status) = match file {
-            ConfigFile::Policy => ("policy", self.config.policy_status()),
-            ConfigFile::Settings => ("settings", self.config.user_status()),
-        };
-        // Every policy read is recorded with the file's hash, so IT can
-        // tell which file was in force. Registry or profile values are
-        // named first (they win over the file) and are in the hash.
-        let label = match &status.managed {
-            Some(managed) => format!("{} over {}", managed.join(" over "), status.path),
-            None => status.path.clone(),
-        };
-        let path = match (file, &status.sha256) {
-            (ConfigFile::Policy, Some(hash)) => format!("{label} (sha256 {hash})"),
-            _ => label,
+        let status = match file {
+            ConfigFile::Policy => self.config.policy_status(),
+            ConfigFile::Settings => self.config.user_status(),
         };
         match change {
             ConfigChange::Unchanged => vec![],
-            ConfigChange::Rejected(errors) => {
-                let first = errors.first().map(ToString::to_string).unwrap_or_default();
-                vec![
-                    Action::Record(Record {
-                        kind: match file {
-                            ConfigFile::Policy => RecordKind::PolicyRejected,
-                            ConfigFile::Settings => RecordKind::SettingsRejected,
-                        },
-                        by: ChangedBy::Veil,
-                        details: match (file, &status.sha256) {
-                            (ConfigFile::Policy, Some(hash)) => format!("{first} (sha256 {hash})"),
-                            _ => first.clone(),
-                        },
-                    }),
-                    Action::Notify {
-                        title: Message::new(format!("notify-{noun}-rejected-title")),
-                        body: Message::new(format!("notify-{noun}-rejected-body"))
-                            .arg("error", first),
-                    },
-                ]
-            }
+            ConfigChange::Rejected(errors) => records::rejected(file, &status, &errors),
             ConfigChange::Applied { first, present } => {
                 let before_mode = self.privacy_mode();
                 let changed = self.config.effective().changes_from(&self.effective);
                 self.effective = self.config.effective();
                 self.settings = self.effective.settings();
                 self.camera.set_allow(self.settings.allowed_apps.clone());
-                let kind = match (file, first, present) {
-                    (ConfigFile::Policy, true, true) => Some(RecordKind::PolicyLoaded),
-                    (ConfigFile::Policy, false, true) => Some(RecordKind::PolicyChanged),
-                    (ConfigFile::Policy, false, false) => Some(RecordKind::PolicyRemoved),
-                    (ConfigFile::Policy, true, false) => Some(RecordKind::PolicyMissing),
-                    (ConfigFile::Settings, false, _) => Some(RecordKind::SettingsChanged),
-                    // The agent's file read at start.
-                    (ConfigFile::Settings, true, _) => None,
-                };
-                let mut actions: Vec<Action> = kind
-                    .map(|kind| {
-                        Action::Record(Record {
-                            kind,
-                            by: match file {
-                                ConfigFile::Policy => ChangedBy::Policy,
-                                ConfigFile::Settings => ChangedBy::Agent,
-                            },
-                            details: match (file, changed.is_empty()) {
-                                (ConfigFile::Policy, true) => path.clone(),
-                                (ConfigFile::Policy, false) => {
-                                    format!("{path}: {}", changed.join("; "))
-                                }
-                                // The hash tells the next start whether the
-                                // file changed while Veil was not running.
-                                (ConfigFile::Settings, _) => format!(
-                                    "{path}: {}; {}",
-                                    changed.join("; "),
-                                    crate::lifecycle::settings_fingerprint(
-                                        status.sha256.as_deref()
-                                    )
-                                ),
-                            },
-                        })
-                    })
-                    .into_iter()
-                    .collect();
+                let mut actions: Vec<Action> =
+                    records::applied(file, &status, first, present, &changed)
+                        .into_iter()
+                        .collect();
                 if file == ConfigFile::Policy {
                     if let Some(text) = self.config.policy_text_in_force() {
                         actions.push(Action::CachePolicy(text));
@@ -558,15 +490,7 @@ impl VeilState {
 
     fn problems_with(&self, camera: &CameraStatus) -> Vec<Problem> {
         let mut out: Vec<Problem> = self.store.problem().into_iter().collect();
-        out.extend(self.config.policy_status().problems("policy"));
-        if self.config.policy_fail_closed() {
-            out.push(Problem::new(
-                "policy",
-                "policy-unusable",
-                "Organization policy unusable".into(),
-                "Your organization's policy file cannot be used and no earlier version of it is known, so Veil keeps privacy mode on and cannot be quit until IT deploys a valid one.".into(),
-            ));
-        }
+        out.extend(self.config.policy_problems());
         out.extend(self.config.user_status().problems("settings"));
         out.extend(self.shield.problem(self.shield_enabled()));
         if self.privacy_on() {

@@ -313,6 +313,21 @@ impl Config {
     }
 
     /// Whether the policy in force is the fail-closed one.
+    /// The policy file's problems, and the fail-closed one: no usable
+    /// policy and no earlier version of it known.
+    pub fn policy_problems(&self) -> Vec<crate::status::Problem> {
+        let mut out = self.policy_status().problems("policy");
+        if self.policy_fail_closed() {
+            out.push(crate::status::Problem::new(
+                "policy",
+                "policy-unusable",
+                "Organization policy unusable".into(),
+                "Your organization's policy file cannot be used and no earlier version of it is known, so Veil keeps privacy mode on and cannot be quit until IT deploys a valid one.".into(),
+            ));
+        }
+        out
+    }
+
     pub fn policy_fail_closed(&self) -> bool {
         self.policy.last_good == Layer::fail_closed()
             && matches!(self.policy.state, FileState::Rejected { .. })

@@ -8,6 +8,7 @@ pub mod effective;
 pub mod layer;
 pub mod managed;
 pub mod policy_source;
+pub mod records;
 pub mod schema;
 pub mod value;
 
