@@ -792,7 +792,309 @@ mod managed_policy {
 // ------------------------------------------------------------------ audio
 
 mod audio {
+    use std::ffi::c_void;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
     use veil_core::mic::classify::headset_rules;
+    use veil_core::mic::plan::Action;
+    use windows::core::{implement, IUnknown, Interface, GUID, HRESULT};
+    use windows::Win32::Foundation::{PROPERTYKEY, S_OK};
+    use windows::Win32::Media::Audio::ERole;
+    use windows::Win32::System::Com::{
+        CoInitializeEx, CoRegisterClassObject, CoRevokeClassObject, IClassFactory,
+        IClassFactory_Impl, CLSCTX_INPROC_SERVER, COINIT_MULTITHREADED, REGCLS_MULTIPLEUSE,
+    };
+
+    use super::*;
+
+    /// The class Veil asks for (CPolicyConfigClient).
+    const CLSID_POLICY_CONFIG_CLIENT: GUID =
+        GUID::from_u128(0x870af99c_171d_4f9e_af0d_e63df40c2bc9);
+
+    /// This test's own registration of the policy-config interface, with
+    /// the vtable order Veil declares. It checks Veil's call path (the
+    /// class it creates, the method it calls, the endpoint id and the three
+    /// roles), not Windows' private implementation, which Wine lacks. Like
+    /// Windows, it makes the endpoint the default: here by writing
+    /// winepulse's default-device values, which Wine's MMDevice API reads
+    /// and announces with OnDefaultDeviceChanged.
+    #[allow(non_snake_case)]
+    mod policy_config {
+        use std::ffi::c_void;
+
+        use windows::core::{interface, IUnknown, IUnknown_Vtbl, HRESULT, PCWSTR};
+        use windows::Win32::Foundation::PROPERTYKEY;
+        use windows::Win32::Media::Audio::ERole;
+
+        #[interface("f8679f50-850a-41cf-9c72-430f290290c8")]
+        pub unsafe trait IPolicyConfig: IUnknown {
+            fn GetMixFormat(&self, device: PCWSTR, format: *mut *mut c_void) -> HRESULT;
+            fn GetDeviceFormat(
+                &self,
+                device: PCWSTR,
+                default: i32,
+                format: *mut *mut c_void,
+            ) -> HRESULT;
+            fn ResetDeviceFormat(&self, device: PCWSTR) -> HRESULT;
+            fn SetDeviceFormat(
+                &self,
+                device: PCWSTR,
+                endpoint: *mut c_void,
+                mix: *mut c_void,
+            ) -> HRESULT;
+            fn GetProcessingPeriod(
+                &self,
+                device: PCWSTR,
+                default: i32,
+                p1: *mut i64,
+                p2: *mut i64,
+            ) -> HRESULT;
+            fn SetProcessingPeriod(&self, device: PCWSTR, period: *mut i64) -> HRESULT;
+            fn GetShareMode(&self, device: PCWSTR, mode: *mut c_void) -> HRESULT;
+            fn SetShareMode(&self, device: PCWSTR, mode: *mut c_void) -> HRESULT;
+            fn GetPropertyValue(
+                &self,
+                device: PCWSTR,
+                store: i32,
+                key: *const PROPERTYKEY,
+                value: *mut c_void,
+            ) -> HRESULT;
+            fn SetPropertyValue(
+                &self,
+                device: PCWSTR,
+                store: i32,
+                key: *const PROPERTYKEY,
+                value: *mut c_void,
+            ) -> HRESULT;
+            fn SetDefaultEndpoint(&self, device: PCWSTR, role: ERole) -> HRESULT;
+            fn SetEndpointVisibility(&self, device: PCWSTR, visible: i32) -> HRESULT;
+        }
+    }
+    use policy_config::{IPolicyConfig, IPolicyConfig_Impl};
+
+    type Calls = Arc<Mutex<Vec<(String, i32)>>>;
+
+    const WINEPULSE: &str = r"Software\Wine\Drivers\winepulse.drv";
+
+    #[implement(IPolicyConfig)]
+    struct TestPolicyConfig {
+        calls: Calls,
+    }
+
+    const E_NOTIMPL: HRESULT = HRESULT(0x8000_4001_u32 as i32);
+
+    #[allow(non_snake_case)]
+    impl IPolicyConfig_Impl for TestPolicyConfig_Impl {
+        unsafe fn GetMixFormat(&self, _: PCWSTR, _: *mut *mut c_void) -> HRESULT {
+            E_NOTIMPL
+        }
+        unsafe fn GetDeviceFormat(&self, _: PCWSTR, _: i32, _: *mut *mut c_void) -> HRESULT {
+            E_NOTIMPL
+        }
+        unsafe fn ResetDeviceFormat(&self, _: PCWSTR) -> HRESULT {
+            E_NOTIMPL
+        }
+        unsafe fn SetDeviceFormat(&self, _: PCWSTR, _: *mut c_void, _: *mut c_void) -> HRESULT {
+            E_NOTIMPL
+        }
+        unsafe fn GetProcessingPeriod(
+            &self,
+            _: PCWSTR,
+            _: i32,
+            _: *mut i64,
+            _: *mut i64,
+        ) -> HRESULT {
+            E_NOTIMPL
+        }
+        unsafe fn SetProcessingPeriod(&self, _: PCWSTR, _: *mut i64) -> HRESULT {
+            E_NOTIMPL
+        }
+        unsafe fn GetShareMode(&self, _: PCWSTR, _: *mut c_void) -> HRESULT {
+            E_NOTIMPL
+        }
+        unsafe fn SetShareMode(&self, _: PCWSTR, _: *mut c_void) -> HRESULT {
+            E_NOTIMPL
+        }
+        unsafe fn GetPropertyValue(
+            &self,
+            _: PCWSTR,
+            _: i32,
+            _: *const PROPERTYKEY,
+            _: *mut c_void,
+        ) -> HRESULT {
+            E_NOTIMPL
+        }
+        unsafe fn SetPropertyValue(
+            &self,
+            _: PCWSTR,
+            _: i32,
+            _: *const PROPERTYKEY,
+            _: *mut c_void,
+        ) -> HRESULT {
+            E_NOTIMPL
+        }
+        unsafe fn SetDefaultEndpoint(&self, device: PCWSTR, role: ERole) -> HRESULT {
+            let id = unsafe { device.to_string() }.unwrap_or_default();
+            self.calls.lock().unwrap().push((id.clone(), role.0));
+            // eCommunications is the voice default; the others the default.
+            let value = if role.0 == 2 {
+                "DefaultVoiceInput"
+            } else {
+                "DefaultInput"
+            };
+            set(HKEY_CURRENT_USER, WINEPULSE, value, Value::Sz(&id));
+            S_OK
+        }
+        unsafe fn SetEndpointVisibility(&self, _: PCWSTR, _: i32) -> HRESULT {
+            E_NOTIMPL
+        }
+    }
+
+    #[implement(IClassFactory)]
+    struct Factory {
+        calls: Calls,
+    }
+
+    impl IClassFactory_Impl for Factory_Impl {
+        fn CreateInstance(
+            &self,
+            _outer: windows::core::Ref<IUnknown>,
+            iid: *const GUID,
+            object: *mut *mut c_void,
+        ) -> windows::core::Result<()> {
+            let unknown: IUnknown = TestPolicyConfig {
+                calls: self.calls.clone(),
+            }
+            .into();
+            // SAFETY: COM's contract: iid and object come from the caller.
+            unsafe { unknown.query(iid, object).ok() }
+        }
+        fn LockServer(&self, _: windows::core::BOOL) -> windows::core::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Proves (with this test's registration of the policy-config class,
+    /// see [`IPolicyConfig`]): Veil sets the headset as the default capture
+    /// endpoint for all three roles through SetDefaultEndpoint with the
+    /// endpoint's id; the default change is announced to Veil
+    /// (OnDefaultDeviceChanged) and read back; and moving one program's
+    /// recording, which Windows has no interface for, is reported as not
+    /// supported rather than done or ignored.
+    #[test]
+    fn the_default_is_set_through_the_policy_config_call_and_the_change_is_told() {
+        if std::env::var("VEIL_WINE_AUDIO").is_err() {
+            println!("VEIL_WINE_AUDIO not set: skipped");
+            return;
+        }
+        // SAFETY: COM on this thread (the multithreaded apartment Veil's
+        // backend joins too).
+        let _ = unsafe { CoInitializeEx(None, COINIT_MULTITHREADED) };
+        let calls: Calls = Arc::default();
+        let factory: IClassFactory = Factory {
+            calls: calls.clone(),
+        }
+        .into();
+        // SAFETY: a class object this process implements, revoked below.
+        let cookie = unsafe {
+            CoRegisterClassObject(
+                &CLSID_POLICY_CONFIG_CLIENT,
+                &factory,
+                CLSCTX_INPROC_SERVER,
+                REGCLS_MULTIPLEUSE,
+            )
+        }
+        .unwrap();
+        let told = Arc::new(AtomicUsize::new(0));
+        let counter = told.clone();
+        let mut backend = veil_os::audio::connect(Box::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }))
+        .unwrap();
+        let devices = backend.read().unwrap();
+        let headset = devices
+            .inputs
+            .iter()
+            .find(|d| d.name.contains("Jabra"))
+            .unwrap()
+            .id
+            .clone();
+        let laptop = devices
+            .inputs
+            .iter()
+            .find(|d| d.name.contains("Built-in"))
+            .unwrap()
+            .id
+            .clone();
+        // Start from the laptop mic as the default, as Windows often does.
+        set(
+            HKEY_CURRENT_USER,
+            WINEPULSE,
+            "DefaultInput",
+            Value::Sz(&laptop),
+        );
+        set(
+            HKEY_CURRENT_USER,
+            WINEPULSE,
+            "DefaultVoiceInput",
+            Value::Sz(&laptop),
+        );
+        let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+            let deadline = std::time::Instant::now() + Duration::from_secs(5);
+            while !done() {
+                assert!(std::time::Instant::now() < deadline, "timed out: {what}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        };
+        wait_for("the laptop mic as the default", &|| {
+            backend_default(&laptop)
+        });
+        let before = told.load(Ordering::SeqCst);
+
+        let results = backend.apply(&[Action::SetDefault {
+            input_id: headset.clone(),
+        }]);
+        assert!(results[0].1.is_ok(), "{results:?}");
+        assert_eq!(
+            *calls.lock().unwrap(),
+            vec![
+                (headset.clone(), 0),
+                (headset.clone(), 1),
+                (headset.clone(), 2)
+            ],
+            "SetDefaultEndpoint for eConsole, eMultimedia and eCommunications"
+        );
+        wait_for("the change told to Veil", &|| {
+            told.load(Ordering::SeqCst) > before
+        });
+        assert_eq!(
+            backend.read().unwrap().default_id.as_deref(),
+            Some(headset.as_str())
+        );
+
+        let moved = backend.apply(&[Action::MoveStream {
+            stream: 1,
+            to_input_id: headset.clone(),
+        }]);
+        let err = moved[0].1.as_ref().unwrap_err().to_string();
+        assert!(
+            err.contains("cannot move one application's recording"),
+            "{err}"
+        );
+        drop(backend);
+        // SAFETY: the cookie CoRegisterClassObject gave.
+        unsafe { CoRevokeClassObject(cookie) }.unwrap();
+        remove(HKEY_CURRENT_USER, WINEPULSE);
+    }
+
+    /// Whether a fresh connection reads `id` as the default capture
+    /// endpoint.
+    fn backend_default(id: &str) -> bool {
+        veil_os::audio::connect(Box::new(|| {}))
+            .and_then(|mut b| b.read())
+            .is_ok_and(|d| d.default_id.as_deref() == Some(id))
+    }
 
     /// Proves (where the capture endpoints are known, as
     /// scripts/test-windows.sh sets them up through winepulse): the WASAPI
