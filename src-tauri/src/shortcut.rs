@@ -42,7 +42,9 @@ mod os {
             return Ok(None);
         };
         let limit = limit_here()?;
-        let shortcut: Shortcut = new.parse()?;
+        let shortcut: Shortcut = new
+            .parse()
+            .map_err(|e: veil_core::shield::shortcut::ShortcutError| e.to_string())?;
         let hotkey = X11Hotkey::register(&shortcut, move || shield.shield_now())
             .map_err(|e| format!("{new} could not be registered: {e}"))?;
         *slot = Some(hotkey);
