@@ -299,7 +299,7 @@ fn a_bus_of_the_agents_own_cannot_pass_a_stop_off_as_a_logout_or_confirm_a_lock(
     home.set_env("DBUS_SYSTEM_BUS_ADDRESS", &logind.address);
     let lock_file = home.path().join("lock-command-ran");
     home.write_policy(&format!(
-        "[shield]\nidle_seconds = 5\nwarning_seconds = 1\nlock_after_seconds = 8\nlock_command = \"/usr/bin/touch {}\"\nstyle = \"opaque\"\n",
+        "[shield]\nidle_seconds = 5\nwarning_seconds = 1\nlock_after_seconds = 10\nlock_command = \"/usr/bin/touch {}\"\nstyle = \"opaque\"\n",
         lock_file.display()
     ));
     let _app = home.launch_program(&release_binary(), &[]);
