@@ -27,6 +27,23 @@ pub fn context() -> tauri::Context {
     tauri::generate_context!("../tauri.conf.json")
 }
 
+/// The tray app never runs the web engine it maps on Linux (the windows
+/// are the window process's): once start-up is over, the kernel may take
+/// back the engine's pages (about 16 MB, most of them the loader's reads
+/// of WebKitGTK and its speech voices).
+fn spawn_web_engine_reclaim() {
+    #[cfg(target_os = "linux")]
+    std::thread::spawn(|| {
+        std::thread::sleep(std::time::Duration::from_secs(3));
+        let advised =
+            veil_os::process::reclaim_library_pages(veil_os::process::WEB_ENGINE_LIBRARIES);
+        tracing::debug!(
+            "web engine pages handed back: {} kB advised",
+            advised / 1024
+        );
+    });
+}
+
 /// `show` opens the dashboard; `at_sign_in` is the start the installer's
 /// sign-in entry makes (`veil --autostart`).
 pub fn run(show: bool, at_sign_in: bool) -> ExitCode {
@@ -126,6 +143,7 @@ pub fn run(show: bool, at_sign_in: bool) -> ExitCode {
                 Arc::new(window_host.clone()),
             ));
             config_files::spawn(actor, paths.clone());
+            spawn_web_engine_reclaim();
             if show {
                 window_host.open(WindowName::Main);
             }

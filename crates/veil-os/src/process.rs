@@ -160,6 +160,29 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn library_ranges_are_picked_by_file_name() {
+        let maps = "\
+7f00aa000000-7f00aa400000 r--p 00000000 fd:01 1234 /usr/lib/x86_64-linux-gnu/libwebkit2gtk-4.1.so.0.19.9
+7f00aa400000-7f00aa600000 r-xp 00400000 fd:01 1234 /usr/lib/x86_64-linux-gnu/libwebkit2gtk-4.1.so.0.19.9
+7f00ab000000-7f00ab100000 r--p 00000000 fd:01 99 /usr/lib/x86_64-linux-gnu/libgtk-3.so.0
+7f00ac000000-7f00ac010000 rw-p 00000000 00:00 0
+7f00ad000000-7f00ad080000 r--p 00000000 fd:01 77 /usr/lib/x86_64-linux-gnu/libflite_cmu_us_slt.so.2.2
+";
+        let got = library_ranges(maps, WEB_ENGINE_LIBRARIES);
+        assert_eq!(
+            got,
+            vec![
+                (0x7f00aa000000, 0x7f00aa400000),
+                (0x7f00aa400000, 0x7f00aa600000),
+                (0x7f00ad000000, 0x7f00ad080000)
+            ]
+        );
+        // This test program maps none of them; the call is harmless.
+        assert_eq!(reclaim_library_pages(&["libdoes-not-exist"]), 0);
+    }
+
     #[test]
     fn tools_come_from_system_folders_and_hung_ones_are_killed() {
         assert!(system_tool("../tmp/x").is_none());
@@ -235,6 +258,63 @@ pub fn limit_heap_arenas() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 pub fn limit_heap_arenas() {}
+
+/// The web engine's libraries, and the speech-synthesis voices WebKitGTK
+/// links. The tray app maps them (it is one program with the window
+/// process, which shows the web windows) but never runs them on Linux.
+pub const WEB_ENGINE_LIBRARIES: &[&str] = &["libwebkit2gtk-", "libjavascriptcoregtk-", "libflite"];
+
+/// Asks the kernel to reclaim the resident pages of every mapped library
+/// whose file name starts with one of `prefixes` (MADV_PAGEOUT, Linux 5.4
+/// and later): the pages the loader read to relocate them and never needs
+/// again. A page that is used later is read back from the file, so this is
+/// always safe; pages the loader wrote (relocated data) stay where there is
+/// no swap. Returns the bytes of the mappings advised (0 where the kernel
+/// refuses the advice).
+#[cfg(target_os = "linux")]
+pub fn reclaim_library_pages(prefixes: &[&str]) -> u64 {
+    let Ok(maps) = crate::files::read_text(std::path::Path::new("/proc/self/maps"), 16 << 20)
+    else {
+        return 0;
+    };
+    let mut advised = 0;
+    for (start, end) in library_ranges(&maps, prefixes) {
+        let len = end - start;
+        // SAFETY: a range of this process's own mappings, as the kernel
+        // listed them; MADV_PAGEOUT changes no content.
+        let rc = unsafe { libc::madvise(start as *mut libc::c_void, len, libc::MADV_PAGEOUT) };
+        if rc == 0 {
+            advised += len as u64;
+        }
+    }
+    advised
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn reclaim_library_pages(_prefixes: &[&str]) -> u64 {
+    0
+}
+
+/// The address ranges in `/proc/self/maps` text of the files whose names
+/// start with one of `prefixes`.
+#[cfg(target_os = "linux")]
+fn library_ranges(maps: &str, prefixes: &[&str]) -> Vec<(usize, usize)> {
+    maps.lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let range = fields.next()?;
+            let path = fields.nth(4)?;
+            let name = path.rsplit('/').next()?;
+            if !prefixes.iter().any(|p| name.starts_with(p)) {
+                return None;
+            }
+            let (start, end) = range.split_once('-')?;
+            let start = usize::from_str_radix(start, 16).ok()?;
+            let end = usize::from_str_radix(end, 16).ok()?;
+            (end > start).then_some((start, end))
+        })
+        .collect()
+}
 
 /// Whether `exe` lives where only an administrator can put a program: the
 /// file and every folder above it owned by root and writable by no one
