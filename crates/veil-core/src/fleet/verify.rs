@@ -10,13 +10,14 @@
 //! rsyslog's omfile with the JSON template in the README.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value as Json;
 
 use super::wire::{self, Checkpoint, Heartbeat};
-use super::GapDetails;
+use super::{DestinationKind, GapDetails};
 use crate::audit::{self, Entry, NewEntry, PruneDetails, RecordKind};
 
 /// One Veil message found in a receiver's file.
@@ -39,6 +40,13 @@ pub struct Sighting {
     pub host_id: String,
     pub observed: Observed,
     pub place: Place,
+    /// The receiver it came through, told by the form it was stored in:
+    /// only Veil's OTLP destination writes OTLP/JSON with Veil's resource,
+    /// only its syslog destination writes the `veil@32473` SD element. None
+    /// when that is not known (a caller made the sighting): a `fleet_gap`
+    /// of any destination then accounts for a gap, as it did before the
+    /// verifier told receivers apart.
+    pub destination: Option<DestinationKind>,
 }
 
 /// Parses one stored line. Lines of other programs (the same file may
@@ -179,6 +187,7 @@ fn parse_otlp(resource_logs: &[Json], place: &Place) -> Result<Vec<Sighting>, St
                     host_id: host_id.clone(),
                     observed,
                     place: place.clone(),
+                    destination: Some(DestinationKind::Otlp),
                 });
             }
         }
@@ -233,6 +242,7 @@ fn parse_syslog(doc: &Json, place: &Place) -> Result<Option<Sighting>, String> {
         host_id,
         observed,
         place: place.clone(),
+        destination: Some(DestinationKind::Syslog),
     }))
 }
 
@@ -245,17 +255,24 @@ pub enum FindingKind {
     Altered,
     /// Two consecutive entries that do not link.
     ChainBreak,
-    /// Entries never received, and no `fleet_gap` or retention record
-    /// accounts for them.
+    /// Entries never received between two that were, and no `fleet_gap`
+    /// (for that receiver) or retention record accounts for them.
     Gap,
+    /// Entries after the last one received that an earlier heartbeat or
+    /// checkpoint announced, and no `fleet_gap` (for that receiver) or
+    /// retention record accounts for them.
+    NotReceived,
     /// A record number that arrived again with another hash, or a head
     /// that went back: the local log was rewound, rewritten or replaced.
     Regression,
     /// The host stopped sending heartbeats for longer than allowed
     /// without saying it stopped.
     HeartbeatMissing,
-    /// A checkpoint whose head is not the entry received under that number.
+    /// A checkpoint whose head is not the entry received under that number,
+    /// or whose count is not the number of entries the chain implies.
     CheckpointMismatch,
+    /// A heartbeat whose head is not the entry received under that number.
+    HeartbeatMismatch,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -319,6 +336,25 @@ pub fn verify(sightings: Vec<Sighting>, options: Options) -> Vec<HostReport> {
         .collect()
 }
 
+/// A send's heartbeat and checkpoint are made one after the other; those
+/// within this of a receiver's newest one went with the same send.
+const SAME_SEND_MS: i64 = 1_000;
+
+/// A head a heartbeat or checkpoint named.
+struct Announcement {
+    at_ms: i64,
+    head: i64,
+    what: &'static str,
+    place: Place,
+}
+
+/// " at the otlp receiver", or nothing when the receiver is not known.
+fn at_receiver(destination: Option<DestinationKind>) -> String {
+    destination
+        .map(|d| format!(" at the {} receiver", d.as_str()))
+        .unwrap_or_default()
+}
+
 fn verify_host(
     host_id: String,
     list: Vec<Sighting>,
@@ -331,19 +367,52 @@ fn verify_host(
     let mut rewritten: BTreeMap<i64, Place> = BTreeMap::new();
     let mut heartbeats: Vec<(Heartbeat, Place)> = Vec::new();
     let mut checkpoints: Vec<(Checkpoint, Place)> = Vec::new();
+    // Per receiver: the numbers it took (first place of each), and the
+    // heads it was told of.
+    let mut received: BTreeMap<Option<DestinationKind>, BTreeMap<i64, Place>> = BTreeMap::new();
+    let mut announced: BTreeMap<Option<DestinationKind>, Vec<Announcement>> = BTreeMap::new();
     for s in list {
         match s.observed {
-            Observed::Audit(e) => match entries.get(&e.seq) {
-                Some((first, _)) if first.hash != e.hash => {
-                    rewritten.entry(e.seq).or_insert(s.place);
+            Observed::Audit(e) => {
+                received
+                    .entry(s.destination)
+                    .or_default()
+                    .entry(e.seq)
+                    .or_insert_with(|| s.place.clone());
+                match entries.get(&e.seq) {
+                    Some((first, _)) if first.hash != e.hash => {
+                        rewritten.entry(e.seq).or_insert(s.place);
+                    }
+                    Some(_) => {} // a resend: the receiver drops it by id
+                    None => {
+                        entries.insert(e.seq, (e, s.place));
+                    }
                 }
-                Some(_) => {} // a resend: the receiver drops it by id
-                None => {
-                    entries.insert(e.seq, (e, s.place));
-                }
-            },
-            Observed::Heartbeat(h) => heartbeats.push((h, s.place)),
-            Observed::Checkpoint(c) => checkpoints.push((c, s.place)),
+            }
+            Observed::Heartbeat(h) => {
+                announced
+                    .entry(s.destination)
+                    .or_default()
+                    .push(Announcement {
+                        at_ms: h.at_ms,
+                        head: h.head_seq,
+                        what: "heartbeat",
+                        place: s.place.clone(),
+                    });
+                heartbeats.push((h, s.place));
+            }
+            Observed::Checkpoint(c) => {
+                announced
+                    .entry(s.destination)
+                    .or_default()
+                    .push(Announcement {
+                        at_ms: c.at_ms,
+                        head: c.seq,
+                        what: "checkpoint",
+                        place: s.place.clone(),
+                    });
+                checkpoints.push((c, s.place));
+            }
         }
     }
     for (from, through, place) in ranges(&rewritten) {
@@ -369,33 +438,89 @@ fn verify_host(
         }
     }
 
-    let covered = covered_ranges(entries.values().map(|(e, _)| e));
     let list: Vec<&(Entry, Place)> = entries.values().collect();
     for pair in list.windows(2) {
         let ((a, _), (b, place)) = (pair[0], pair[1]);
-        if b.seq == a.seq + 1 {
-            if b.prev_hash != a.hash {
+        if b.seq == a.seq + 1 && b.prev_hash != a.hash {
+            findings.push(Finding {
+                kind: FindingKind::ChainBreak,
+                seq: Some(b.seq),
+                message: format!(
+                    "record #{} does not follow record #{} (the chain is broken)",
+                    b.seq, a.seq
+                ),
+                place: Some(place.clone()),
+            });
+        }
+    }
+
+    // Gaps are each receiver's: a `fleet_gap` names the one that gave the
+    // records up, and the other one still owes them. The records that
+    // account for a gap may have come through either receiver.
+    let covers = covered_ranges(entries.values().map(|(e, _)| e));
+    for (destination, seqs) in &received {
+        let covered = covered_for(&covers, *destination);
+        let seqs: Vec<(&i64, &Place)> = seqs.iter().collect();
+        for pair in seqs.windows(2) {
+            let ((&a, _), (&b, place)) = (pair[0], pair[1]);
+            if b == a + 1 {
+                continue;
+            }
+            for (from, through) in uncovered(a + 1, b - 1, &covered) {
                 findings.push(Finding {
-                    kind: FindingKind::ChainBreak,
-                    seq: Some(b.seq),
+                    kind: FindingKind::Gap,
+                    seq: Some(from),
                     message: format!(
-                        "record #{} does not follow record #{} (the chain is broken)",
-                        b.seq, a.seq
+                        "{} never arrived{}, and no fleet_gap or audit_pruned record accounts for them",
+                        span(from, through),
+                        at_receiver(*destination)
                     ),
                     place: Some(place.clone()),
                 });
             }
+        }
+    }
+
+    // Records announced but never received. A heartbeat or checkpoint names
+    // the log's head when it is sent, and a receiver is sent records in
+    // order, the ones after its batch in the next sends. So only a
+    // receiver's newest send (its heartbeat and checkpoint, SAME_SEND_MS)
+    // may announce records still in flight when the file ends; a head named
+    // by any earlier one must have arrived through that receiver, or be
+    // given up for it (fleet_gap) or pruned. A receiver that took no record
+    // at all is not held to this: a new destination starts without the
+    // records older than fleet.backlog_days and records no gap for them.
+    for (destination, list) in &announced {
+        let Some(&last) = received.get(destination).and_then(|s| s.keys().next_back()) else {
+            continue;
+        };
+        let Some(newest) = list.iter().map(|a| a.at_ms).max() else {
+            continue;
+        };
+        let Some(a) = list
+            .iter()
+            .filter(|a| a.at_ms < newest.saturating_sub(SAME_SEND_MS))
+            .max_by_key(|a| (a.head, std::cmp::Reverse(a.at_ms)))
+        else {
+            continue;
+        };
+        if a.head <= last {
             continue;
         }
-        for (from, through) in uncovered(a.seq + 1, b.seq - 1, &covered) {
+        let covered = covered_for(&covers, *destination);
+        for (from, through) in uncovered(last + 1, a.head, &covered) {
             findings.push(Finding {
-                kind: FindingKind::Gap,
+                kind: FindingKind::NotReceived,
                 seq: Some(from),
                 message: format!(
-                    "{} never arrived, and no fleet_gap or audit_pruned record accounts for them",
-                    span(from, through)
+                    "records up to #{} were announced by the {} of {} but not received: {} never arrived{}, and no fleet_gap or audit_pruned record accounts for them",
+                    a.head,
+                    a.what,
+                    crate::timefmt::rfc3339(a.at_ms),
+                    span(from, through),
+                    at_receiver(*destination)
                 ),
-                place: Some(place.clone()),
+                place: Some(a.place.clone()),
             });
         }
     }
@@ -416,9 +541,49 @@ fn verify_host(
                 });
             }
         }
+        // The sender reads the head, then the count: records written in
+        // between (before the checkpoint's time) may be counted too.
+        if let Some(expected) = implied_count(&entries, c.seq) {
+            let later = entries
+                .range((Bound::Excluded(c.seq), Bound::Unbounded))
+                .filter(|(_, (e, _))| e.entry.at_ms <= c.at_ms)
+                .map(|(&seq, _)| seq);
+            let fits = std::iter::once(c.seq)
+                .chain(later)
+                .any(|seq| implied_count(&entries, seq) == Some(c.count));
+            if !fits {
+                findings.push(Finding {
+                    kind: FindingKind::CheckpointMismatch,
+                    seq: Some(c.seq),
+                    message: format!(
+                        "the checkpoint of {} counts {} records in the local log, but its chain to record #{} implies {expected}: records were removed or added outside the chain",
+                        crate::timefmt::rfc3339(c.at_ms),
+                        c.count,
+                        c.seq
+                    ),
+                    place: Some(place.clone()),
+                });
+            }
+        }
     }
 
     heartbeats.sort_by_key(|(h, _)| h.at_ms);
+    for (h, place) in &heartbeats {
+        if let Some((e, _)) = entries.get(&h.head_seq) {
+            if audit::unhex(&h.head_hash) != Some(e.hash) {
+                findings.push(Finding {
+                    kind: FindingKind::HeartbeatMismatch,
+                    seq: Some(h.head_seq),
+                    message: format!(
+                        "the heartbeat of {} names record #{} with another hash than the record received",
+                        crate::timefmt::rfc3339(h.at_ms),
+                        h.head_seq
+                    ),
+                    place: Some(place.clone()),
+                });
+            }
+        }
+    }
     let heads = heartbeats
         .iter()
         .map(|(h, p)| (h.at_ms, h.head_seq, p))
@@ -520,21 +685,80 @@ fn ranges(seqs: &BTreeMap<i64, Place>) -> Vec<(i64, i64, Place)> {
     out
 }
 
-/// Ranges the host said it gave up (`fleet_gap`) or pruned (`audit_pruned`).
-fn covered_ranges<'a>(entries: impl Iterator<Item = &'a Entry>) -> Vec<(i64, i64)> {
+/// A range the host said it gave up (`fleet_gap`, for the receiver it
+/// names) or pruned (`audit_pruned`, destination None: gone for every
+/// receiver).
+struct Cover {
+    from: i64,
+    through: i64,
+    destination: Option<DestinationKind>,
+}
+
+fn covered_ranges<'a>(entries: impl Iterator<Item = &'a Entry>) -> Vec<Cover> {
     let mut out = Vec::new();
     for e in entries {
         if e.entry.kind == RecordKind::FleetGap.as_str() {
             if let Ok(g) = serde_json::from_str::<GapDetails>(&e.entry.details) {
-                out.push((g.from_seq, g.through_seq));
+                out.push(Cover {
+                    from: g.from_seq,
+                    through: g.through_seq,
+                    destination: Some(g.destination),
+                });
             }
         } else if e.entry.kind == RecordKind::AuditPruned.as_str() {
             if let Ok(p) = serde_json::from_str::<PruneDetails>(&e.entry.details) {
-                out.push((1, p.through_seq));
+                out.push(Cover {
+                    from: 1,
+                    through: p.through_seq,
+                    destination: None,
+                });
             }
         }
     }
     out
+}
+
+/// The ranges that account for what `destination` did not take: pruned
+/// ones, and the gaps given up for that receiver. When the receiver is not
+/// known, any receiver's gap counts (the verifier's behaviour before it
+/// told them apart: it cannot say whose gap it is).
+fn covered_for(covers: &[Cover], destination: Option<DestinationKind>) -> Vec<(i64, i64)> {
+    covers
+        .iter()
+        .filter(|c| match (c.destination, destination) {
+            (None, _) | (Some(_), None) => true,
+            (Some(gave_up), Some(d)) => gave_up == d,
+        })
+        .map(|c| (c.from, c.through))
+        .collect()
+}
+
+/// How many entries the host's local log held with its head at `head`, as
+/// the chain received implies: pruning removes #1 to its `through_seq` and
+/// records that it did; nothing else removes entries (a `fleet_gap` only
+/// stops sending). So the count is `head` less the latest pruning's
+/// `through_seq` at or before it. None when that cannot be known: some
+/// entry after the latest `audit_pruned` record (or from #1, without one)
+/// through `head` was not received, and a pruning may be among them.
+fn implied_count(entries: &BTreeMap<i64, (Entry, Place)>, head: i64) -> Option<u64> {
+    let mut base = (0, 0);
+    for (&seq, (e, _)) in entries.range(..=head).rev() {
+        if e.entry.kind == RecordKind::AuditPruned.as_str() {
+            let p = serde_json::from_str::<PruneDetails>(&e.entry.details).ok()?;
+            base = (seq, p.through_seq);
+            break;
+        }
+    }
+    let (pruning_seq, pruned_through) = base;
+    if head < pruning_seq {
+        return None; // a head below #1
+    }
+    let held = if head == pruning_seq {
+        0
+    } else {
+        entries.range(pruning_seq + 1..=head).count() as i64
+    };
+    (held == head - pruning_seq).then(|| head.saturating_sub(pruned_through).max(0) as u64)
 }
 
 /// The parts of `from..=through` no covered range contains.
@@ -567,6 +791,7 @@ mod tests {
     use super::*;
     use crate::audit::Anchor;
     use crate::fleet::wire::{syslog_frame, Message, Origin};
+    use crate::fleet::DestinationKind;
 
     fn origin() -> Origin {
         Origin {
@@ -612,6 +837,7 @@ mod tests {
                 file: "f".into(),
                 line: 1,
             },
+            destination: None,
         }
     }
 
@@ -681,7 +907,7 @@ mod tests {
                 at_ms: 1_010_000,
                 seq: l[seq].seq,
                 hash,
-                count: 6,
+                count: l[seq].seq as u64,
             })
         };
         let table: Vec<(&str, Vec<Observed>, Vec<FindingKind>)> = vec![
@@ -757,11 +983,10 @@ mod tests {
         stop.entry.kind = "veil_stopped".into();
         stop.entry.at_ms = 100_000;
         stop.hash = audit::entry_hash(&stop.prev_hash, stop.seq, &stop.entry);
-        let l = log(1);
         let r = kinds(vec![
-            heartbeat(0, &l[0]),
-            Observed::Audit(stop),
-            heartbeat(7_200_000, &l[0]),
+            heartbeat(0, &stop),
+            Observed::Audit(stop.clone()),
+            heartbeat(7_200_000, &stop),
         ]);
         assert_eq!(r, vec![]);
     }
@@ -827,5 +1052,442 @@ mod tests {
         let s = parse_line(&line, &place).unwrap();
         assert_eq!(s[0].host_id, "h9");
         assert_eq!(s[0].observed, Observed::Audit(l[0].clone()));
+    }
+
+    /// One line as a collector's file exporter stores it.
+    fn otlp_line(m: Message<'_>) -> String {
+        let (at_ms, body, attributes) = match m {
+            Message::Audit(e) => (
+                e.entry.at_ms,
+                e.entry.details.clone(),
+                serde_json::json!([
+                    {"key": "veil.audit.seq", "value": {"intValue": e.seq.to_string()}},
+                    {"key": "veil.audit.prev_hash", "value": {"stringValue": audit::hex(&e.prev_hash)}},
+                    {"key": "veil.audit.hash", "value": {"stringValue": audit::hex(&e.hash)}},
+                    {"key": "veil.audit.kind", "value": {"stringValue": e.entry.kind}},
+                    {"key": "veil.audit.actor", "value": {"stringValue": e.entry.actor}},
+                    {"key": "user.name", "value": {"stringValue": e.entry.user}}
+                ]),
+            ),
+            Message::Heartbeat(h) => (
+                h.at_ms,
+                serde_json::to_string(h).unwrap(),
+                serde_json::json!([]),
+            ),
+            Message::Checkpoint(c) => (
+                c.at_ms,
+                serde_json::to_string(c).unwrap(),
+                serde_json::json!([]),
+            ),
+        };
+        serde_json::json!({"resourceLogs": [{
+            "resource": {"attributes": [
+                {"key": "service.name", "value": {"stringValue": "veil"}},
+                {"key": "host.id", "value": {"stringValue": "h1"}}
+            ]},
+            "scopeLogs": [{"scope": {"name": "veil"}, "logRecords": [{
+                "timeUnixNano": (at_ms * 1_000_000).to_string(),
+                "eventName": wire::event_name(m),
+                "body": {"stringValue": body},
+                "attributes": attributes
+            }]}]
+        }]})
+        .to_string()
+    }
+
+    /// One line as rsyslog's omfile stores it with the README's template.
+    fn syslog_line(m: Message<'_>) -> String {
+        let frame = String::from_utf8(syslog_frame(&origin(), m)).unwrap();
+        let msg = frame.split_once(' ').unwrap().1;
+        let sd_start = msg.find('[').unwrap();
+        let sd_end = msg.find("] ").unwrap() + 1;
+        serde_json::json!({
+            "hostname": "seat",
+            "appname": "veil",
+            "structured_data": &msg[sd_start..sd_end],
+            "msg": &msg[sd_end + 1..],
+        })
+        .to_string()
+    }
+
+    /// The findings for stored lines, each read as `veil fleet verify` does.
+    fn stored_kinds(lines: &[String]) -> Vec<FindingKind> {
+        let place = Place {
+            file: "f".into(),
+            line: 1,
+        };
+        let sightings = lines
+            .iter()
+            .flat_map(|l| parse_line(l, &place).unwrap())
+            .collect();
+        verify(sightings, Options::default())[0]
+            .findings
+            .iter()
+            .map(|f| f.kind)
+            .collect()
+    }
+
+    fn gap_record(after: &Entry, destination: DestinationKind, from: i64, through: i64) -> Entry {
+        audit::chain(
+            Anchor {
+                seq: after.seq,
+                hash: after.hash,
+            },
+            NewEntry {
+                at_ms: after.entry.at_ms + 1000,
+                kind: "fleet_gap".into(),
+                actor: "veil".into(),
+                user: "alice".into(),
+                details: serde_json::to_string(&GapDetails {
+                    destination,
+                    endpoint: "x".into(),
+                    from_seq: from,
+                    through_seq: through,
+                    count: (through - from + 1) as u64,
+                    backlog_days: 30,
+                })
+                .unwrap(),
+            },
+        )
+    }
+
+    #[test]
+    fn a_fleet_gap_accounts_only_for_the_receiver_it_names() {
+        use DestinationKind::{Otlp, Syslog};
+        let l = log(6);
+        // #7: records #2 to #4 given up, for one receiver.
+        let gave_up = |d| gap_record(&l[5], d, 2, 4);
+        let o = |e: &Entry| otlp_line(Message::Audit(e));
+        let s = |e: &Entry| syslog_line(Message::Audit(e));
+        let some = |f: &dyn Fn(&Entry) -> String, idx: &[usize], gap: Option<Entry>| {
+            let mut v: Vec<String> = idx.iter().map(|&i| f(&l[i])).collect();
+            v.extend(gap.iter().map(f));
+            v
+        };
+        // Each receiver gave the same records up: #7 for OTLP, #8 for syslog,
+        // both sent to both.
+        let both_gave_up = {
+            let g7 = gave_up(Otlp);
+            let g8 = gap_record(&g7, Syslog, 2, 4);
+            let mut v = some(&o, &[0, 4, 5], Some(g7.clone()));
+            v.push(o(&g8));
+            v.extend(some(&s, &[0, 4, 5], Some(g7)));
+            v.push(s(&g8));
+            v
+        };
+        let gap_only_otlp = {
+            let mut v = some(&o, &[0, 4, 5], Some(gave_up(Otlp)));
+            v.extend(some(&s, &[0, 4, 5], Some(gave_up(Otlp))));
+            v
+        };
+        let syslog_has_them = {
+            let mut v = some(&o, &[0, 4, 5], Some(gave_up(Otlp)));
+            v.extend(some(&s, &[0, 1, 2, 3, 4, 5], Some(gave_up(Otlp))));
+            v
+        };
+        let syslog_lost_them = {
+            let mut v = some(&o, &[0, 1, 2, 3, 4, 5], None);
+            v.extend(some(&s, &[0, 4, 5], None));
+            v
+        };
+        let table: Vec<(&str, Vec<String>, Vec<FindingKind>)> = vec![
+            (
+                "OTLP file, its own gap",
+                some(&o, &[0, 4, 5], Some(gave_up(Otlp))),
+                vec![],
+            ),
+            (
+                "OTLP file, the syslog receiver's gap",
+                some(&o, &[0, 4, 5], Some(gave_up(Syslog))),
+                vec![FindingKind::Gap],
+            ),
+            (
+                "syslog file, its own gap",
+                some(&s, &[0, 4, 5], Some(gave_up(Syslog))),
+                vec![],
+            ),
+            (
+                "syslog file, the OTLP receiver's gap",
+                some(&s, &[0, 4, 5], Some(gave_up(Otlp))),
+                vec![FindingKind::Gap],
+            ),
+            ("both files, each its own gap", both_gave_up, vec![]),
+            (
+                "both files missing them, only OTLP gave them up",
+                gap_only_otlp,
+                vec![FindingKind::Gap],
+            ),
+            (
+                "OTLP gave them up, syslog took them",
+                syslog_has_them,
+                vec![],
+            ),
+            (
+                "syslog lost what OTLP took",
+                syslog_lost_them,
+                vec![FindingKind::Gap],
+            ),
+        ];
+        for (name, lines, want) in table {
+            assert_eq!(stored_kinds(&lines), want, "{name}");
+        }
+        // Sightings whose receiver is not known: any gap counts, as before.
+        let unknown = vec![
+            Observed::Audit(l[0].clone()),
+            Observed::Audit(l[4].clone()),
+            Observed::Audit(l[5].clone()),
+            Observed::Audit(gave_up(Syslog)),
+        ];
+        assert_eq!(kinds(unknown), vec![]);
+    }
+
+    #[test]
+    fn records_announced_but_not_received_are_named() {
+        use DestinationKind::Otlp;
+        let l = log(6);
+        let o = |i: usize| otlp_line(Message::Audit(&l[i]));
+        let s = |i: usize| syslog_line(Message::Audit(&l[i]));
+        let hb = |at: i64, head: usize| match heartbeat(at, &l[head]) {
+            Observed::Heartbeat(h) => h,
+            _ => unreachable!(),
+        };
+        let cp = |at: i64, head: usize| Checkpoint {
+            at_ms: at,
+            seq: l[head].seq,
+            hash: l[head].hash,
+            count: l[head].seq as u64,
+        };
+        let ohb = |at, head| otlp_line(Message::Heartbeat(&hb(at, head)));
+        let shb = |at, head| syslog_line(Message::Heartbeat(&hb(at, head)));
+        let ocp = |at, head| otlp_line(Message::Checkpoint(&cp(at, head)));
+        const T: i64 = 1_100_000;
+        let table: Vec<(&str, Vec<String>, Vec<FindingKind>)> = vec![
+            (
+                "every head arrived",
+                vec![o(0), o(1), o(2), ohb(T, 2), ohb(T + 60_000, 2)],
+                vec![],
+            ),
+            (
+                "the newest send's records may be in flight",
+                vec![o(0), o(1), ohb(T, 3)],
+                vec![],
+            ),
+            (
+                "the newest send: its checkpoint and heartbeat",
+                vec![o(0), o(1), ocp(T, 3), ohb(T + 1, 3)],
+                vec![],
+            ),
+            (
+                "announced, then another send, never received",
+                vec![o(0), o(1), ohb(T, 3), ohb(T + 60_000, 3)],
+                vec![FindingKind::NotReceived],
+            ),
+            (
+                "a checkpoint's head never received",
+                vec![o(0), o(1), ocp(T, 3), ohb(T + 60_000, 1)],
+                vec![FindingKind::Regression, FindingKind::NotReceived],
+            ),
+            (
+                "given up for that receiver",
+                vec![
+                    o(0),
+                    o(1),
+                    ohb(T, 3),
+                    ohb(T + 60_000, 3),
+                    syslog_line(Message::Audit(&gap_record(&l[5], Otlp, 3, 4))),
+                ],
+                vec![],
+            ),
+            (
+                "given up for the other receiver",
+                vec![
+                    o(0),
+                    o(1),
+                    ohb(T, 3),
+                    ohb(T + 60_000, 3),
+                    syslog_line(Message::Audit(&gap_record(
+                        &l[5],
+                        DestinationKind::Syslog,
+                        3,
+                        4,
+                    ))),
+                ],
+                vec![FindingKind::NotReceived],
+            ),
+            (
+                "the syslog receiver is behind the OTLP one",
+                vec![
+                    o(0),
+                    o(1),
+                    o(2),
+                    o(3),
+                    ohb(T, 3),
+                    ohb(T + 60_000, 3),
+                    s(0),
+                    s(1),
+                    shb(T, 3),
+                    shb(T + 60_000, 3),
+                ],
+                vec![FindingKind::NotReceived],
+            ),
+            (
+                "a receiver that took no record is not held to heads",
+                vec![ohb(T, 3), ohb(T + 60_000, 3)],
+                vec![],
+            ),
+        ];
+        for (name, lines, want) in table {
+            assert_eq!(stored_kinds(&lines), want, "{name}");
+        }
+        let r = verify(
+            [o(0), o(1), ohb(T, 3), ohb(T + 60_000, 3)]
+                .iter()
+                .flat_map(|line| {
+                    parse_line(
+                        line,
+                        &Place {
+                            file: "f".into(),
+                            line: 1,
+                        },
+                    )
+                    .unwrap()
+                })
+                .collect(),
+            Options::default(),
+        );
+        assert_eq!(
+            r[0].findings[0].message,
+            "records up to #4 were announced by the heartbeat of 1970-01-01T00:18:20.000Z but not received: records #3 to #4 never arrived at the otlp receiver, and no fleet_gap or audit_pruned record accounts for them"
+        );
+    }
+
+    /// A log of `kinds` (`audit_pruned:N` prunes through #N), chained.
+    fn log_of(kinds: &[&str]) -> Vec<Entry> {
+        let mut anchor = Anchor::START;
+        kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let (kind, details) = match k.split_once(':') {
+                    Some((kind, through)) => (
+                        kind.to_string(),
+                        serde_json::to_string(&PruneDetails {
+                            removed: through.parse().unwrap(),
+                            through_seq: through.parse().unwrap(),
+                            through_hash: "00".into(),
+                            retain_days: 1,
+                        })
+                        .unwrap(),
+                    ),
+                    None => (k.to_string(), format!("{{\"n\":{i}}}")),
+                };
+                let e = audit::chain(
+                    anchor,
+                    NewEntry {
+                        at_ms: 1_000_000 + i as i64 * 1000,
+                        kind,
+                        actor: "veil".into(),
+                        user: "alice".into(),
+                        details,
+                    },
+                );
+                anchor = Anchor {
+                    seq: e.seq,
+                    hash: e.hash,
+                };
+                e
+            })
+            .collect()
+    }
+
+    #[test]
+    fn checkpoint_counts_and_heartbeat_heads_are_held_to_the_chain() {
+        let l = log(4);
+        // #5 says #1 and #2 were pruned: the log holds #3 to #5.
+        let p = log_of(&["a", "a", "a", "a", "audit_pruned:2"]);
+        let a = |e: &Entry| Observed::Audit(e.clone());
+        let cp = |at_ms: i64, e: &Entry, count: u64| {
+            Observed::Checkpoint(Checkpoint {
+                at_ms,
+                seq: e.seq,
+                hash: e.hash,
+                count,
+            })
+        };
+        let hb_hash = |e: &Entry, hash: &audit::Hash| match heartbeat(1_100_000, e) {
+            Observed::Heartbeat(mut h) => {
+                h.head_hash = audit::hex(hash);
+                Observed::Heartbeat(h)
+            }
+            _ => unreachable!(),
+        };
+        let table: Vec<(&str, Vec<Observed>, Vec<FindingKind>)> = vec![
+            (
+                "count fits",
+                vec![a(&l[0]), a(&l[1]), cp(1_010_000, &l[1], 2)],
+                vec![],
+            ),
+            (
+                "count too high",
+                vec![a(&l[0]), a(&l[1]), cp(1_010_000, &l[1], 5)],
+                vec![FindingKind::CheckpointMismatch],
+            ),
+            (
+                "count too low: rows removed",
+                vec![a(&l[0]), a(&l[1]), a(&l[2]), cp(1_010_000, &l[2], 2)],
+                vec![FindingKind::CheckpointMismatch],
+            ),
+            (
+                "a record written between the head and the count",
+                vec![a(&l[0]), a(&l[1]), a(&l[2]), cp(1_010_000, &l[1], 3)],
+                vec![],
+            ),
+            (
+                "a record written after the checkpoint is not counted",
+                vec![a(&l[0]), a(&l[1]), a(&l[2]), cp(1_001_500, &l[1], 3)],
+                vec![FindingKind::CheckpointMismatch],
+            ),
+            (
+                "a record missing: the count cannot be told",
+                vec![a(&l[0]), a(&l[2]), cp(1_010_000, &l[2], 1)],
+                vec![FindingKind::Gap],
+            ),
+            (
+                "after pruning, everything received",
+                (0..5)
+                    .map(|i| a(&p[i]))
+                    .chain([cp(1_010_000, &p[4], 3)])
+                    .collect(),
+                vec![],
+            ),
+            (
+                "after pruning, from the pruning record on",
+                vec![a(&p[4]), cp(1_010_000, &p[4], 3)],
+                vec![],
+            ),
+            (
+                "after pruning, a count that ignores it",
+                vec![a(&p[4]), cp(1_010_000, &p[4], 5)],
+                vec![FindingKind::CheckpointMismatch],
+            ),
+            (
+                "heartbeat head matches",
+                vec![a(&l[0]), a(&l[1]), hb_hash(&l[1], &l[1].hash)],
+                vec![],
+            ),
+            (
+                "heartbeat head with another hash",
+                vec![a(&l[0]), a(&l[1]), hb_hash(&l[1], &l[0].hash)],
+                vec![FindingKind::HeartbeatMismatch],
+            ),
+            (
+                "heartbeat head not received: nothing to compare",
+                vec![a(&l[0]), hb_hash(&l[1], &l[0].hash)],
+                vec![],
+            ),
+        ];
+        for (name, observed, want) in table {
+            assert_eq!(kinds(observed), want, "{name}");
+        }
     }
 }
