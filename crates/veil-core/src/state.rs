@@ -535,13 +535,13 @@ impl VeilState {
                             )),
                             body: match c.fix_by {
                                 Some(by) => Message::new("notify-posture-fix-by")
-                                    .arg("detail", c.detail.as_str())
+                                    .part("detail", c.detail_message.clone())
                                     .arg(
                                         "date",
                                         crate::timefmt::rfc3339(by).get(..10).unwrap_or(""),
                                     ),
                                 None => Message::new("notify-posture-how")
-                                    .arg("detail", c.detail.as_str()),
+                                    .part("detail", c.detail_message.clone()),
                             },
                         });
                     }
