@@ -870,11 +870,13 @@ mod tests {
             status: MicStatus::of(&view, "pulseaudio", true, false),
             changes: changes
                 .iter()
-                .map(|k| Change {
-                    kind: *k,
-                    device: "Built-in Microphone".into(),
-                    what: "muted".into(),
-                    why: "test".into(),
+                .map(|k| {
+                    Change::new(
+                        *k,
+                        "Built-in Microphone",
+                        crate::i18n::Message::new("mic-what-muted"),
+                        crate::i18n::Message::new("mic-why-laptop-muted"),
+                    )
                 })
                 .collect(),
             users: vec![],
