@@ -42,6 +42,20 @@ notify-device-opened = { $app } opened { $device }. If you did not start this, c
 notify-device-taken-over = { $app } took over { $device } from { $previous }. If you did not start this, close it and report it to IT.
 notify-mic-corrected-title = Veil put your microphone back
 notify-mic-corrected-body = { $device }: { $what }, because { $why }.
+# What Veil changed and why, inside notify-mic-corrected-body. $was, $to:
+# microphone names; $app: the recording program.
+mic-what-made-default = made the default microphone (was { $was })
+mic-what-made-default-from-none = made the default microphone (was none)
+mic-what-muted = muted
+mic-what-unmuted = unmuted
+mic-what-moved = recording by { $app } moved to { $to }
+mic-what-moved-unknown-app = recording by an application moved to { $to }
+mic-why-default-restored = privacy mode is off: the microphone you had before is back
+mic-why-default-headset = in privacy mode you speak through your headset
+mic-why-mute-restored = privacy mode is off: its mute state is back as it was
+mic-why-webcam-muted = webcam microphones stay muted in privacy mode
+mic-why-laptop-muted = laptop microphones stay muted in privacy mode, because they keep listening for voice assistants
+mic-why-moved = nothing may record from the laptop or webcam microphone in privacy mode
 
 ## The CLI's words to agents (scripts read --json and exit codes instead)
 cli-not-running = Veil is not running

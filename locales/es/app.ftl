@@ -42,6 +42,20 @@ notify-device-opened = { $app } abrió { $device }. Si no lo iniciaste tú, cié
 notify-device-taken-over = { $app } tomó { $device } de { $previous }. Si no lo iniciaste tú, ciérralo y avisa a TI.
 notify-mic-corrected-title = Veil volvió a poner tu micrófono como debe estar
 notify-mic-corrected-body = { $device }: { $what }, porque { $why }.
+# Lo que cambió Veil y por qué, dentro de notify-mic-corrected-body. $was,
+# $to: nombres de micrófonos; $app: el programa que graba.
+mic-what-made-default = pasó a ser el micrófono predeterminado (antes: { $was })
+mic-what-made-default-from-none = pasó a ser el micrófono predeterminado (antes no había ninguno)
+mic-what-muted = silenciado
+mic-what-unmuted = sonido reactivado
+mic-what-moved = la grabación de { $app } pasó a { $to }
+mic-what-moved-unknown-app = la grabación de una aplicación pasó a { $to }
+mic-why-default-restored = el modo privado está desactivado: vuelve el micrófono que tenías antes
+mic-why-default-headset = en modo privado hablas por tus auriculares
+mic-why-mute-restored = el modo privado está desactivado: vuelve a estar silenciado o activo como antes
+mic-why-webcam-muted = los micrófonos de las cámaras web siguen silenciados en modo privado
+mic-why-laptop-muted = los micrófonos del portátil siguen silenciados en modo privado, porque siguen escuchando por si alguien llama a un asistente de voz
+mic-why-moved = en modo privado nada puede grabar desde el micrófono del portátil ni el de la cámara web
 
 ## Las palabras de la CLI para agentes (los scripts leen --json y los códigos de salida)
 cli-not-running = Veil no está en ejecución

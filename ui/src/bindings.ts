@@ -73,9 +73,14 @@ since: number,
  */
 fix_by: number | null, 
 /**
- * For the card: the check's name, the finding, why it matters, the fix.
+ * For the card: the check's name, the finding, why it matters, the fix
+ * (in English, for scripts; the window shows the messages below).
  */
-title: string, detail: string, why: string, fix: Fix | null, };
+title: string, detail: string, why: string, fix: Fix | null, 
+/**
+ * `title`, `detail` and `why` as catalog messages, for the window.
+ */
+title_message: Message, detail_message: Message, why_message: Message, };
 
 export type Connection = "starting" | "connected" | "disconnected";
 
@@ -153,16 +158,24 @@ managed?: Array<string>, } & ({ "state": "missing" } | { "state": "loaded" } | {
 /**
  * How to fix a check on this computer.
  */
-export type Fix = { steps: Array<string>, 
+export type Fix = { 
+/**
+ * In English, for scripts and the CLI: `step_messages` in English.
+ */
+steps: Array<string>, 
 /**
  * The settings page the "Open settings" button opens (a URI or a
  * program name Veil knows), when the OS has one.
  */
 settings: string | null, 
 /**
- * The button's label.
+ * The button's label (English).
  */
-settings_label: string | null, };
+settings_label: string | null, 
+/**
+ * The steps and the label as catalog messages, for the window.
+ */
+step_messages: Array<Message>, settings_label_message: Message | null, };
 
 /**
  * The `fleet` object of `veil status --json`.
@@ -185,6 +198,22 @@ export type Kind = { "type": "bool" } | { "type": "integer", min: number, max: n
  * A language Veil ships complete catalogs for.
  */
 export type Language = "en" | "es";
+
+/**
+ * A message to format later, in whichever language it is shown in: the
+ * actor logs it in English and shows it in the agent's language. It also
+ * crosses to the windows (a device check's finding and fix steps, a
+ * problem's parts), which format it from the same catalogs
+ * (ui/src/i18n.ts `messageText`).
+ */
+export type Message = { key: string, args: { [key in string]: MessageArg }, };
+
+/**
+ * One argument of a [`Message`]: a number (plurals select on it), a text
+ * shown as it is (what Veil observed: a name, a path, an error from the
+ * OS), or a message of its own, formatted in the same language first.
+ */
+export type MessageArg = number | string | Message;
 
 /**
  * The dashboard's mic check: the live input level of the default
@@ -311,7 +340,13 @@ summary: string, message: string,
  * `problem-<code>-message`, formatted with `args`. `summary` and
  * `message` stay English, for scripts and logs.
  */
-code: string, args: { [key in string]: string }, };
+code: string, args: { [key in string]: string }, 
+/**
+ * Arguments that have a message of their own (a device check's
+ * finding): in the agent's language they stand for the argument of the
+ * same name, whose English `args` keeps.
+ */
+parts: { [key in string]: Message }, };
 
 export type QuestionKind = "single" | "multiple" | "true_false" | "scenario";
 

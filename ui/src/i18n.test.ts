@@ -3,8 +3,8 @@
 // message used.
 import { afterEach, describe, expect, it } from "vitest";
 import { FluentResource } from "@fluent/bundle";
-import type { Problem, Snapshot } from "./bindings";
-import { formatDate, language, problemText, setLanguage, t } from "./i18n";
+import type { CheckStatus, Message, Problem, Snapshot } from "./bindings";
+import { formatDate, language, messageText, problemText, setLanguage, t } from "./i18n";
 import { renderDashboard, renderSettings, settingId, settingText, trainingSummary } from "./view";
 import { moduleMeta, questionView } from "./training-view";
 import enUi from "../../locales/en/ui.ftl?raw";
@@ -69,6 +69,7 @@ const noHeadset: Problem = {
   message: "Connect your headset. Until then the laptop microphone stays muted.",
   code: "no-headset",
   args: {},
+  parts: {},
 };
 
 const unapproved: Problem = {
@@ -77,6 +78,49 @@ const unapproved: Problem = {
   message: "obs is using Integrated Camera (/usr/bin/obs). Your organization has not approved it; if you did not start it, close it and report it to IT.",
   code: "unapproved-camera",
   args: { app: "obs", device: "Integrated Camera", exe: "/usr/bin/obs" },
+  parts: {},
+};
+
+// A required screen lock check failing on GNOME, as Veil sends it: English
+// texts for scripts, and the same as catalog messages for the window.
+const minutes = (count: number): Message => ({ key: "check-duration-minutes", args: { count } });
+const screenLock: CheckStatus = {
+  id: "screen_lock",
+  result: "fail",
+  required: true,
+  observed: "lock_too_late",
+  expected: "locks within 15 minutes",
+  reason: null,
+  since: 0,
+  fix_by: null,
+  title: "Screen lock",
+  detail: "The screen locks only after 30 minutes of inactivity; your organization asks for 15 minutes or less.",
+  why: "A screen that locks itself keeps family and visitors from seeing customers' data when you step away.",
+  fix: {
+    steps: [
+      "Open Settings > Privacy > Screen Lock (Settings > Privacy & Security > Screen Lock on newer GNOME).",
+      "Turn Automatic Screen Lock on and set the blank screen delay and lock delay to 15 minutes or less together.",
+    ],
+    settings: "gnome-control-center privacy",
+    settings_label: "Open screen lock settings",
+    step_messages: [
+      { key: "check-screen-lock-fix-gnome-1", args: {} },
+      { key: "check-screen-lock-fix-gnome-2", args: {} },
+    ],
+    settings_label_message: { key: "check-open-screen-lock", args: {} },
+  },
+  title_message: { key: "check-screen-lock-title", args: {} },
+  detail_message: { key: "check-screen-lock-too-late", args: { after: minutes(30), max: minutes(15) } },
+  why_message: { key: "check-screen-lock-why", args: {} },
+};
+
+const screenLockProblem: Problem = {
+  source: "posture",
+  summary: "Turn on the screen lock",
+  message: `${screenLock.detail} Your organization requires it. Open "This computer" on the dashboard for how to fix it.`,
+  code: "posture-screen_lock",
+  args: { detail: screenLock.detail },
+  parts: { detail: screenLock.detail_message },
 };
 
 afterEach(() => {
@@ -119,6 +163,35 @@ describe("Spanish", () => {
     expect(problemText({ ...noHeadset, code: "not-a-code" }, "summary")).toBe("Connect your headset");
     setLanguage("en");
     expect(problemText(unapproved, "summary")).toBe("obs is using the camera");
+  });
+
+  it("shows a device check, its finding and its fix steps in Spanish", () => {
+    const s = snap("es", [screenLockProblem]);
+    s.status.posture = { checks: [screenLock], compliant: false, checked_at: null, checking: false };
+    setLanguage("es");
+    const el = renderDashboard(s, () => {});
+    const card = el.querySelector("#check-screen_lock")!;
+    expect(card.querySelector(".check-title")?.textContent).toBe("Bloqueo de pantalla");
+    expect(card.querySelector(".check-detail")?.textContent).toBe(
+      "La pantalla solo se bloquea tras 30 minutos de inactividad; tu organización pide 15 minutos o menos.",
+    );
+    expect(card.querySelector(".check-why")?.textContent).toBe(
+      "Una pantalla que se bloquea sola evita que tu familia o tus visitas vean datos de clientes cuando te levantas.",
+    );
+    expect([...card.querySelectorAll(".check-steps li")].map((li) => li.textContent)).toEqual([
+      "Abre Configuración > Privacidad > Bloqueo de pantalla (Configuración > Privacidad y seguridad > Bloqueo de pantalla en las versiones más recientes de GNOME).",
+      "Activa el bloqueo automático de la pantalla y ajusta el retardo para apagar la pantalla y el del bloqueo para que juntos sumen 15 minutos o menos.",
+    ]);
+    expect(card.querySelector("[data-open-settings]")?.textContent).toBe("Abrir los ajustes del bloqueo de pantalla");
+    // The problem's message carries the finding in Spanish too.
+    expect(problemText(screenLockProblem, "message")).toBe(
+      "La pantalla solo se bloquea tras 30 minutos de inactividad; tu organización pide 15 minutos o menos. Tu organización lo exige. Abre «Este equipo» en el panel para ver cómo corregirlo.",
+    );
+    // In English the window shows what Veil sent for scripts, word for word.
+    setLanguage("en");
+    expect(messageText(screenLock.detail_message)).toBe(screenLock.detail);
+    expect(screenLock.fix!.step_messages.map(messageText)).toEqual(screenLock.fix!.steps);
+    expect(problemText(screenLockProblem, "message")).toBe(screenLockProblem.message);
   });
 
   it("shows settings, options and the lock from the catalogs", () => {

@@ -7,17 +7,19 @@
 import { FluentBundle, FluentResource, type FluentVariable } from "@fluent/bundle";
 import enUi from "../../locales/en/ui.ftl?raw";
 import enProblems from "../../locales/en/problems.ftl?raw";
+import enPosture from "../../locales/en/posture.ftl?raw";
 import esUi from "../../locales/es/ui.ftl?raw";
 import esProblems from "../../locales/es/problems.ftl?raw";
-import type { Language } from "./bindings";
+import esPosture from "../../locales/es/posture.ftl?raw";
+import type { Language, Message } from "./bindings";
 
 /** The generated `Language` (crates/veil-core: settings), so a language
  * added on the Rust side makes `SOURCES` below fail to type-check. */
 export type Lang = Language;
 
 const SOURCES: Record<Lang, string[]> = {
-  en: [enUi, enProblems],
-  es: [esUi, esProblems],
+  en: [enUi, enProblems, enPosture],
+  es: [esUi, esProblems, esPosture],
 };
 
 function bundle(lang: Lang): FluentBundle {
@@ -92,16 +94,36 @@ export function formatNumber(n: number, options?: Intl.NumberFormatOptions): str
   return new Intl.NumberFormat(current, options).format(n);
 }
 
+/** A message Veil sent (a device check's finding, a fix step) in the
+ * current language: its id with its arguments, those that are messages
+ * themselves formatted first. */
+export function messageText(m: Message): string {
+  const args: Args = {};
+  for (const [k, v] of Object.entries(m.args)) {
+    if (v === undefined) continue;
+    args[k] = typeof v === "object" ? messageText(v) : v;
+  }
+  return t(m.key, args);
+}
+
 /** A problem's summary or message in the agent's language: the catalog's
- * `problem-<code>-<part>` with the problem's arguments, else the English
- * text Veil sent (every problem has one). */
+ * `problem-<code>-<part>` with the problem's arguments (a part, such as a
+ * device check's finding, in this language too), else the English text
+ * Veil sent (every problem has one). */
 export function problemText(
-  p: { code: string; args: { [key in string]?: string }; summary: string; message: string },
+  p: {
+    code: string;
+    args: { [key in string]?: string };
+    parts?: { [key in string]?: Message };
+    summary: string;
+    message: string;
+  },
   part: "summary" | "message",
 ): string {
   const key = `problem-${p.code}-${part}`;
   if (!p.code || !has(key)) return p[part];
   const args: Args = {};
   for (const [k, v] of Object.entries(p.args)) if (v !== undefined) args[k] = v;
+  for (const [k, v] of Object.entries(p.parts ?? {})) if (v !== undefined) args[k] = messageText(v);
   return t(key, args);
 }

@@ -80,7 +80,7 @@ describe("state copy", () => {
   it("names each state", () => {
     expect(stateCopy(snap().status).title).toBe("You're protected");
     expect(stateCopy(snap({ state: "off", privacy_mode: "off" }).status).title).toBe("Privacy mode is off");
-    const two = snap({ state: "attention", problems: [{ source: "policy", summary: "a", message: "a", code: "", args: {} }, { source: "settings", summary: "b", message: "b", code: "", args: {} }] });
+    const two = snap({ state: "attention", problems: [{ source: "policy", summary: "a", message: "a", code: "", args: {}, parts: {} }, { source: "settings", summary: "b", message: "b", code: "", args: {}, parts: {} }] });
     expect(stateCopy(two.status).detail).toContain("2 things");
   });
 
@@ -93,7 +93,7 @@ describe("state copy", () => {
 describe("dashboard", () => {
   it("shows problems as text, never as HTML", () => {
     const el = renderDashboard(
-      snap({ state: "attention", problems: [{ source: "policy", summary: "x", message: "<img src=x onerror=alert(1)>", code: "", args: {} }] }),
+      snap({ state: "attention", problems: [{ source: "policy", summary: "x", message: "<img src=x onerror=alert(1)>", code: "", args: {}, parts: {} }] }),
       () => {},
     );
     expect(el.querySelector("img")).toBeNull();
@@ -338,6 +338,9 @@ describe("postureSummary", () => {
     detail: "",
     why: "",
     fix: null,
+    title_message: { key: "check-screen-lock-title", args: {} },
+    detail_message: { key: "check-screen-lock-gnome-off", args: {} },
+    why_message: { key: "check-screen-lock-why", args: {} },
     ...over,
   });
   const posture = (checks: CheckStatus[]): PostureStatus => ({

@@ -1,7 +1,7 @@
 // What the main window shows for a snapshot. Rendering only: every decision
 // was made by the app before the snapshot was sent.
 import { h, shieldIcon } from "./dom";
-import { formatDate, formatTime, has, language, problemText, t } from "./i18n";
+import { formatDate, formatTime, has, language, messageText, problemText, t } from "./i18n";
 import type {
   About,
   CameraStatus,
@@ -332,8 +332,12 @@ function postureCheck(c: CheckStatus, nowMs: number, actions: PostureActions): H
       : labelOf(RESULT_LABEL, c.result);
   const fix = c.fix && c.result === "fail" ? c.fix : null;
   const open =
-    fix && fix.settings_label
-      ? h("button", { class: "button secondary", type: "button", "data-open-settings": c.id }, fix.settings_label)
+    fix && fix.settings_label_message
+      ? h(
+          "button",
+          { class: "button secondary", type: "button", "data-open-settings": c.id },
+          messageText(fix.settings_label_message),
+        )
       : null;
   open?.addEventListener("click", () => actions.onOpenSettings(c.id));
   return h(
@@ -342,12 +346,12 @@ function postureCheck(c: CheckStatus, nowMs: number, actions: PostureActions): H
     h(
       "div",
       { class: "check-head" },
-      h("span", { class: "check-title" }, c.title),
+      h("span", { class: "check-title" }, messageText(c.title_message)),
       h("span", { class: `check-result result-${c.result}` }, status),
       h("span", { class: "muted small" }, ` · ${badge}`),
     ),
-    h("p", { class: "check-detail" }, c.detail),
-    c.result === "fail" ? h("p", { class: "muted small check-why" }, c.why) : null,
+    h("p", { class: "check-detail" }, messageText(c.detail_message)),
+    c.result === "fail" ? h("p", { class: "muted small check-why" }, messageText(c.why_message)) : null,
     fix ? fixDetails(c, fix, open) : null,
   );
 }
@@ -361,7 +365,7 @@ function fixDetails(c: CheckStatus, fix: Fix, open: HTMLElement | null): HTMLEle
     "details",
     { class: "check-fix", open: c.required || unfoldedFixes.has(c.id) },
     h("summary", { class: "small check-fix-title" }, t("posture-how-to-fix")),
-    h("ol", { class: "check-steps" }, ...fix.steps.map((step) => h("li", {}, step))),
+    h("ol", { class: "check-steps" }, ...fix.step_messages.map((step) => h("li", {}, messageText(step)))),
     open,
   );
   details.addEventListener("toggle", () => {

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// A language Veil ships complete catalogs for.
@@ -63,7 +63,8 @@ impl Language {
 }
 
 /// The catalogs the Rust side formats from, per language: `app.ftl` (tray,
-/// notifications, shield, CLI) and `problems.ftl` (shared with the windows).
+/// notifications, shield, CLI), `problems.ftl` and `posture.ftl` (the
+/// device checks' texts; both shared with the windows).
 pub const CATALOGS: &[(Language, &str, &str)] = &[
     (
         Language::En,
@@ -76,6 +77,11 @@ pub const CATALOGS: &[(Language, &str, &str)] = &[
         include_str!("../../../locales/en/problems.ftl"),
     ),
     (
+        Language::En,
+        "posture.ftl",
+        include_str!("../../../locales/en/posture.ftl"),
+    ),
+    (
         Language::Es,
         "app.ftl",
         include_str!("../../../locales/es/app.ftl"),
@@ -84,6 +90,11 @@ pub const CATALOGS: &[(Language, &str, &str)] = &[
         Language::Es,
         "problems.ftl",
         include_str!("../../../locales/es/problems.ftl"),
+    ),
+    (
+        Language::Es,
+        "posture.ftl",
+        include_str!("../../../locales/es/posture.ftl"),
     ),
 ];
 
@@ -145,29 +156,64 @@ impl From<usize> for Arg<'_> {
 }
 
 /// A message to format later, in whichever language it is shown in: the
-/// actor logs it in English and shows it in the agent's language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// actor logs it in English and shows it in the agent's language. It also
+/// crosses to the windows (a device check's finding and fix steps, a
+/// problem's parts), which format it from the same catalogs
+/// (ui/src/i18n.ts `messageText`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Message {
     pub key: String,
-    pub args: Vec<(&'static str, String)>,
+    pub args: BTreeMap<String, MessageArg>,
+}
+
+/// One argument of a [`Message`]: a number (plurals select on it), a text
+/// shown as it is (what Veil observed: a name, a path, an error from the
+/// OS), or a message of its own, formatted in the same language first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(untagged)]
+pub enum MessageArg {
+    Number(i64),
+    Text(String),
+    Message(Box<Message>),
 }
 
 impl Message {
     pub fn new(key: impl Into<String>) -> Self {
         Self {
             key: key.into(),
-            args: vec![],
+            args: BTreeMap::new(),
         }
     }
 
-    pub fn arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.args.push((name, value.into()));
+    pub fn arg(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.args
+            .insert(name.to_string(), MessageArg::Text(value.into()));
+        self
+    }
+
+    pub fn number(mut self, name: &str, value: impl Into<i64>) -> Self {
+        self.args
+            .insert(name.to_string(), MessageArg::Number(value.into()));
+        self
+    }
+
+    /// An argument that is a message itself.
+    pub fn part(mut self, name: &str, value: Message) -> Self {
+        self.args
+            .insert(name.to_string(), MessageArg::Message(Box::new(value)));
         self
     }
 
     pub fn text(&self, lang: Language) -> String {
-        let args: Vec<(&str, Arg)> = self.args.iter().map(|(k, v)| (*k, Arg::Text(v))).collect();
-        tr(lang, &self.key, &args)
+        let mut args = FluentArgs::new();
+        for (name, value) in &self.args {
+            match value {
+                MessageArg::Number(n) => args.set(name.as_str(), FluentValue::from(*n)),
+                MessageArg::Text(s) => args.set(name.as_str(), FluentValue::from(s.as_str())),
+                MessageArg::Message(m) => args.set(name.as_str(), FluentValue::from(m.text(lang))),
+            }
+        }
+        format(lang, &self.key, &args)
     }
 }
 
@@ -189,6 +235,10 @@ pub fn tr(lang: Language, key: &str, args: &Args) -> String {
             Arg::Number(n) => fluent_args.set(*name, FluentValue::from(*n)),
         }
     }
+    format(lang, key, &fluent_args)
+}
+
+fn format(lang: Language, key: &str, args: &FluentArgs) -> String {
     for l in [lang, Language::En] {
         let Some(bundle) = bundles().get(&l) else {
             continue;
@@ -197,7 +247,7 @@ pub fn tr(lang: Language, key: &str, args: &Args) -> String {
             continue;
         };
         let mut errors = vec![];
-        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+        let text = bundle.format_pattern(pattern, Some(args), &mut errors);
         return text.into_owned();
     }
     key.to_string()

@@ -467,13 +467,13 @@ impl VeilState {
                             )),
                             body: match c.fix_by {
                                 Some(by) => Message::new("notify-posture-fix-by")
-                                    .arg("detail", c.detail.as_str())
+                                    .part("detail", c.detail_message.clone())
                                     .arg(
                                         "date",
                                         crate::timefmt::rfc3339(by).get(..10).unwrap_or(""),
                                     ),
                                 None => Message::new("notify-posture-how")
-                                    .arg("detail", c.detail.as_str()),
+                                    .part("detail", c.detail_message.clone()),
                             },
                         });
                     }
@@ -794,11 +794,13 @@ mod tests {
             status: MicStatus::of(&view, "pulseaudio", true, false),
             changes: changes
                 .iter()
-                .map(|k| Change {
-                    kind: *k,
-                    device: "Built-in Microphone".into(),
-                    what: "muted".into(),
-                    why: "test".into(),
+                .map(|k| {
+                    Change::new(
+                        *k,
+                        "Built-in Microphone",
+                        crate::i18n::Message::new("mic-what-muted"),
+                        crate::i18n::Message::new("mic-why-laptop-muted"),
+                    )
                 })
                 .collect(),
             users: vec![],

@@ -53,6 +53,10 @@ pub struct Problem {
     /// `message` stay English, for scripts and logs.
     pub code: String,
     pub args: std::collections::BTreeMap<String, String>,
+    /// Arguments that have a message of their own (a device check's
+    /// finding): in the agent's language they stand for the argument of the
+    /// same name, whose English `args` keeps.
+    pub parts: std::collections::BTreeMap<String, crate::i18n::Message>,
 }
 
 impl Problem {
@@ -63,11 +67,25 @@ impl Problem {
             message,
             code: code.into(),
             args: Default::default(),
+            parts: Default::default(),
         }
     }
 
     pub fn arg(mut self, name: &str, value: impl Into<String>) -> Self {
         self.args.insert(name.into(), value.into());
+        self
+    }
+
+    pub fn part(mut self, name: &str, value: crate::i18n::Message) -> Self {
+        self.parts.insert(name.into(), value);
+        self
+    }
+
+    /// The English summary and message from the catalogs (for a problem
+    /// made without them).
+    pub fn in_english(mut self) -> Self {
+        self.summary = self.summary_in(crate::i18n::Language::En);
+        self.message = self.message_in(crate::i18n::Language::En);
         self
     }
 
@@ -86,12 +104,14 @@ impl Problem {
         if self.code.is_empty() || !crate::i18n::has(&key) {
             return english.to_string();
         }
-        let args: Vec<(&str, crate::i18n::Arg)> = self
-            .args
-            .iter()
-            .map(|(k, v)| (k.as_str(), crate::i18n::Arg::Text(v)))
-            .collect();
-        crate::i18n::tr(lang, &key, &args)
+        let mut message = crate::i18n::Message::new(key);
+        for (k, v) in &self.args {
+            message = message.arg(k, v.as_str());
+        }
+        for (k, v) in &self.parts {
+            message = message.part(k, v.clone());
+        }
+        message.text(lang)
     }
 }
 

@@ -41,7 +41,12 @@ struct Bindings {
 impl Bindings {
     /// Declares `T` and everything it refers to.
     fn declare<T: TS + 'static + ?Sized>(&mut self) {
-        if T::output_path().is_none() || !self.seen.insert(TypeId::of::<T>()) {
+        if !self.seen.insert(TypeId::of::<T>()) {
+            // Seen already: a type may hold itself (`Message`, through a
+            // map and a `Box`, which ts-rs looks through).
+            return;
+        }
+        if T::output_path().is_none() {
             // A primitive or a container: only what it holds is declared.
             T::visit_dependencies(self);
             return;

@@ -11,7 +11,7 @@ use regex::Regex;
 use veil_core::i18n::{message_ids, parse_errors, Language};
 use veil_core::settings::schema::{Kind, SETTINGS};
 
-const CATALOGS: [&str; 3] = ["app.ftl", "problems.ftl", "ui.ftl"];
+const CATALOGS: [&str; 4] = ["app.ftl", "problems.ftl", "posture.ftl", "ui.ftl"];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -192,6 +192,21 @@ fn every_catalog_parses_and_every_language_has_englishs_messages_and_arguments()
 }
 
 #[test]
+fn no_message_is_in_two_catalogs() {
+    // The windows and the Rust side each load several catalogs into one
+    // bundle, where a second message of the same id would be dropped.
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for name in CATALOGS {
+        for id in ids(Language::En, name) {
+            assert!(
+                seen.insert(id.clone()),
+                "{name}: `{id}` is in another catalog too"
+            );
+        }
+    }
+}
+
+#[test]
 fn every_message_is_used_by_the_code() {
     let rust = Names::of(&rust_sources());
     let ui = Names::of(&ui_sources());
@@ -201,11 +216,13 @@ fn every_message_is_used_by_the_code() {
             .filter(|id| !skip(id) && !names.uses(id))
             .collect()
     };
-    let app = unused("app.ftl", &rust, &|_| false);
-    assert!(
-        app.is_empty(),
-        "app.ftl: not used by the Rust code: {app:?}"
-    );
+    for name in ["app.ftl", "posture.ftl"] {
+        let unused = unused(name, &rust, &|_| false);
+        assert!(
+            unused.is_empty(),
+            "{name}: not used by the Rust code: {unused:?}"
+        );
+    }
     // A problem's messages are used when the code reports its code.
     let codes = |id: &str| -> String {
         id.trim_start_matches("problem-")

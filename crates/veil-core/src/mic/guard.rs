@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::classify::Class;
 use super::plan::{self, Action, Prior, View};
 use crate::clock::Millis;
+use crate::i18n::{Language, Message};
 
 /// This many write rounds within [`CONTEST_WINDOW`] means another program
 /// keeps undoing Veil's changes (a person fiddling is far slower).
@@ -33,13 +34,28 @@ pub enum ChangeKind {
 }
 
 /// One change Veil makes, with the device and the reason, for the audit log
-/// and the agent.
+/// (`what` and `why` in English) and the agent (their messages, app.ftl).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     pub kind: ChangeKind,
     pub device: String,
     pub what: String,
     pub why: String,
+    pub what_message: Message,
+    pub why_message: Message,
+}
+
+impl Change {
+    pub fn new(kind: ChangeKind, device: impl Into<String>, what: Message, why: Message) -> Self {
+        Self {
+            kind,
+            device: device.into(),
+            what: what.text(Language::En),
+            why: why.text(Language::En),
+            what_message: what,
+            why_message: why,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -170,51 +186,44 @@ fn describe(action: &Action, view: &View, kind: ChangeKind) -> Change {
     let restoring = kind == ChangeKind::Restored;
     match action {
         Action::SetDefault { input_id } => {
-            let was = view
-                .default_id
-                .as_deref()
-                .map(|d| name_of(view, d))
-                .unwrap_or("none");
-            Change {
-                kind,
-                device: name_of(view, input_id).to_string(),
-                what: format!("made the default microphone (was {was})"),
-                why: if restoring {
-                    "privacy mode is off: the microphone you had before is back".into()
-                } else {
-                    "in privacy mode you speak through your headset".into()
-                },
-            }
+            let what = match view.default_id.as_deref() {
+                Some(d) => Message::new("mic-what-made-default").arg("was", name_of(view, d)),
+                None => Message::new("mic-what-made-default-from-none"),
+            };
+            let why = if restoring {
+                Message::new("mic-why-default-restored")
+            } else {
+                Message::new("mic-why-default-headset")
+            };
+            Change::new(kind, name_of(view, input_id), what, why)
         }
         Action::SetMute { input_id, muted } => {
             let why = if restoring {
-                "privacy mode is off: its mute state is back as it was".to_string()
+                Message::new("mic-why-mute-restored")
             } else if class_of(view, input_id) == Some(Class::Webcam) {
-                "webcam microphones stay muted in privacy mode".to_string()
+                Message::new("mic-why-webcam-muted")
             } else {
-                "laptop microphones stay muted in privacy mode, because they keep listening for voice assistants".to_string()
+                Message::new("mic-why-laptop-muted")
             };
-            Change {
-                kind,
-                device: name_of(view, input_id).to_string(),
-                what: if *muted { "muted" } else { "unmuted" }.into(),
-                why,
-            }
+            let what = if *muted {
+                Message::new("mic-what-muted")
+            } else {
+                Message::new("mic-what-unmuted")
+            };
+            Change::new(kind, name_of(view, input_id), what, why)
         }
         Action::MoveStream {
             stream,
             to_input_id,
         } => {
             let s = view.streams.iter().find(|s| s.id == *stream);
-            let app = s.and_then(|s| s.app.as_deref()).unwrap_or("an application");
             let from = s.map(|s| name_of(view, &s.input_id)).unwrap_or("?");
-            Change {
-                kind,
-                device: from.to_string(),
-                what: format!("recording by {app} moved to {}", name_of(view, to_input_id)),
-                why: "nothing may record from the laptop or webcam microphone in privacy mode"
-                    .into(),
-            }
+            let to = name_of(view, to_input_id);
+            let what = match s.and_then(|s| s.app.as_deref()) {
+                Some(app) => Message::new("mic-what-moved").arg("app", app).arg("to", to),
+                None => Message::new("mic-what-moved-unknown-app").arg("to", to),
+            };
+            Change::new(kind, from, what, Message::new("mic-why-moved"))
         }
     }
 }
@@ -377,6 +386,28 @@ mod tests {
         let d = Guard::default().decide(&v, true, Millis(0));
         assert_eq!(d.changes[0].what, "recording by parecord moved to hs name");
         assert_eq!(d.changes[0].device, "laptop name");
+    }
+
+    #[test]
+    fn the_agent_is_told_in_their_language() {
+        use crate::i18n::{Language, Message};
+        let d = Guard::default().decide(&view(false, "laptop", false), true, Millis(0));
+        let c = &d.changes[0];
+        let body = |lang| {
+            Message::new("notify-mic-corrected-body")
+                .arg("device", c.device.as_str())
+                .part("what", c.what_message.clone())
+                .part("why", c.why_message.clone())
+                .text(lang)
+        };
+        assert_eq!(
+            body(Language::En),
+            format!("laptop name: muted, because {}.", c.why)
+        );
+        assert_eq!(
+            body(Language::Es),
+            "laptop name: silenciado, porque los micrófonos del portátil siguen silenciados en modo privado, porque siguen escuchando por si alguien llama a un asistente de voz."
+        );
     }
 
     #[test]

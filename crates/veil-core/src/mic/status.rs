@@ -183,8 +183,8 @@ impl MicReport {
                     title: crate::i18n::Message::new("notify-mic-corrected-title"),
                     body: crate::i18n::Message::new("notify-mic-corrected-body")
                         .arg("device", c.device.as_str())
-                        .arg("what", c.what.as_str())
-                        .arg("why", c.why.as_str()),
+                        .part("what", c.what_message.clone())
+                        .part("why", c.why_message.clone()),
                 });
             }
         }

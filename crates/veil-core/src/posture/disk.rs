@@ -4,6 +4,7 @@
 //! system volume; macOS reads FileVault's.
 
 use super::Observation;
+use crate::i18n::Message;
 
 const EXPECTED_LINUX: &str = "dm_crypt under / and swap";
 
@@ -76,33 +77,34 @@ fn swap_in_memory(name: &str) -> bool {
 }
 
 pub fn decide_linux(d: &LinuxDisks) -> Observation {
-    let root_ok =
-        match (&d.root, d.root_fs.as_str()) {
-            (_, "zfs") => match d.zfs_encrypted {
-                Some(true) => Some("zfs_native"),
-                Some(false) => None,
-                None => {
-                    return Observation::unknown(
-                        EXPECTED_LINUX,
-                        "the ZFS dataset's encryption property could not be read",
-                    )
-                }
-            },
-            (Some(root), _) => match d.encrypted(root) {
-                Some(true) => Some("dm_crypt"),
-                Some(false) => None,
-                None => return unlisted(root),
-            },
-            (None, _) => {
-                return Observation::unknown(
+    let root_ok = match (&d.root, d.root_fs.as_str()) {
+        (_, "zfs") => match d.zfs_encrypted {
+            Some(true) => Some("zfs_native"),
+            Some(false) => None,
+            None => {
+                return Observation::unknown_because(
                     EXPECTED_LINUX,
-                    format!(
-                    "the device holding / (a {} file system) is not a block device Veil can follow",
-                    if d.root_fs.is_empty() { "unknown" } else { &d.root_fs }
-                ),
+                    Message::new("check-disk-encryption-reason-zfs"),
                 )
             }
-        };
+        },
+        (Some(root), _) => match d.encrypted(root) {
+            Some(true) => Some("dm_crypt"),
+            Some(false) => None,
+            None => return unlisted(root),
+        },
+        (None, _) => {
+            return Observation::unknown_because(
+                EXPECTED_LINUX,
+                if d.root_fs.is_empty() {
+                    Message::new("check-disk-encryption-reason-root-unknown-fs")
+                } else {
+                    Message::new("check-disk-encryption-reason-root-not-block")
+                        .arg("fs", d.root_fs.as_str())
+                },
+            )
+        }
+    };
     let mut plain_swap = false;
     for swap in d.swaps.iter().filter(|s| !swap_in_memory(s)) {
         match d.encrypted(swap) {
@@ -115,33 +117,33 @@ pub fn decide_linux(d: &LinuxDisks) -> Observation {
             how,
             EXPECTED_LINUX,
             if how == "zfs_native" {
-                "The system disk uses ZFS native encryption."
+                Message::new("check-disk-encryption-zfs")
             } else {
-                "The system disk is encrypted (LUKS)."
+                Message::new("check-disk-encryption-luks")
             },
         ),
         (Some(_), true) => Observation::fail(
             "swap_plain",
             EXPECTED_LINUX,
-            "The system disk is encrypted but swap is not: memory written to swap can be read from a stolen disk.",
+            Message::new("check-disk-encryption-swap-plain"),
         ),
         (None, _) if d.fscrypt => Observation::fail(
             "fscrypt_only",
             EXPECTED_LINUX,
-            "Some folders are encrypted (fscrypt), but the system disk is not, so other files and swap are readable from a stolen disk.",
+            Message::new("check-disk-encryption-fscrypt-only"),
         ),
         (None, _) => Observation::fail(
             "none",
             EXPECTED_LINUX,
-            "The disk holding the system is not encrypted.",
+            Message::new("check-disk-encryption-none"),
         ),
     }
 }
 
 fn unlisted(device: &str) -> Observation {
-    Observation::unknown(
+    Observation::unknown_because(
         EXPECTED_LINUX,
-        format!("the block device {device} (or one it is built on) is not listed under /sys/class/block"),
+        Message::new("check-disk-encryption-reason-unlisted").arg("device", device),
     )
 }
 
@@ -152,45 +154,46 @@ const EXPECTED_BITLOCKER: &str = "bitlocker_on";
 /// 5 suspended, 6 on (locked), 8 waiting for activation; None: not read.
 pub fn decide_bitlocker(protection: Option<u32>) -> Observation {
     let Some(p) = protection else {
-        return Observation::unknown(
+        return Observation::unknown_because(
             EXPECTED_BITLOCKER,
-            "Windows did not report BitLocker's state for the system drive",
+            Message::new("check-disk-encryption-reason-bitlocker-unreported"),
         );
     };
     match p {
         1 | 6 => Observation::pass(
             "bitlocker_on",
             EXPECTED_BITLOCKER,
-            "BitLocker protects the system drive.",
+            Message::new("check-disk-encryption-bitlocker-on"),
         ),
         3 => Observation::fail(
             "bitlocker_encrypting",
             EXPECTED_BITLOCKER,
-            "BitLocker is still encrypting the system drive; this passes once it finishes.",
+            Message::new("check-disk-encryption-bitlocker-encrypting"),
         ),
         5 => Observation::fail(
             "bitlocker_suspended",
             EXPECTED_BITLOCKER,
-            "BitLocker is suspended on the system drive, so the disk is readable without the key.",
+            Message::new("check-disk-encryption-bitlocker-suspended"),
         ),
         4 => Observation::fail(
             "bitlocker_decrypting",
             EXPECTED_BITLOCKER,
-            "BitLocker is being turned off on the system drive.",
+            Message::new("check-disk-encryption-bitlocker-decrypting"),
         ),
         8 => Observation::fail(
             "bitlocker_waiting",
             EXPECTED_BITLOCKER,
-            "BitLocker is waiting for activation: the drive is encrypted but its key is not protected yet.",
+            Message::new("check-disk-encryption-bitlocker-waiting"),
         ),
         0 | 2 => Observation::fail(
             "bitlocker_off",
             EXPECTED_BITLOCKER,
-            "BitLocker is off on the system drive.",
+            Message::new("check-disk-encryption-bitlocker-off"),
         ),
-        other => Observation::unknown(
+        other => Observation::unknown_because(
             EXPECTED_BITLOCKER,
-            format!("Windows reported an unfamiliar BitLocker state ({other})"),
+            Message::new("check-disk-encryption-reason-bitlocker-unfamiliar")
+                .arg("state", other.to_string()),
         ),
     }
 }
@@ -200,34 +203,41 @@ const EXPECTED_FILEVAULT: &str = "filevault_on";
 /// `fdesetup status`'s output; None when it could not run.
 pub fn decide_filevault(output: Option<&str>) -> Observation {
     let Some(out) = output else {
-        return Observation::unknown(EXPECTED_FILEVAULT, "fdesetup could not be run");
+        return Observation::unknown_because(
+            EXPECTED_FILEVAULT,
+            Message::new("check-disk-encryption-reason-fdesetup-failed"),
+        );
     };
     if out.contains("FileVault is On") {
         if out.contains("Decryption in progress") {
             Observation::fail(
                 "filevault_decrypting",
                 EXPECTED_FILEVAULT,
-                "FileVault is being turned off.",
+                Message::new("check-disk-encryption-filevault-decrypting"),
             )
         } else if out.contains("Encryption in progress") {
             Observation::fail(
                 "filevault_encrypting",
                 EXPECTED_FILEVAULT,
-                "FileVault is still encrypting the disk; this passes once it finishes.",
+                Message::new("check-disk-encryption-filevault-encrypting"),
             )
         } else {
-            Observation::pass("filevault_on", EXPECTED_FILEVAULT, "FileVault is on.")
+            Observation::pass(
+                "filevault_on",
+                EXPECTED_FILEVAULT,
+                Message::new("check-disk-encryption-filevault-on"),
+            )
         }
     } else if out.contains("FileVault is Off") {
         Observation::fail(
             "filevault_off",
             EXPECTED_FILEVAULT,
-            "FileVault is off, so the disk is readable if this Mac is stolen.",
+            Message::new("check-disk-encryption-filevault-off"),
         )
     } else {
-        Observation::unknown(
+        Observation::unknown_because(
             EXPECTED_FILEVAULT,
-            "fdesetup's answer was not one Veil knows",
+            Message::new("check-disk-encryption-reason-fdesetup-unknown"),
         )
     }
 }

@@ -5,6 +5,7 @@
 //! profiles of Windows Firewall; macOS reads the application firewall.
 
 use super::Observation;
+use crate::i18n::Message;
 
 const EXPECTED: &str = "firewall_on";
 
@@ -43,20 +44,20 @@ pub fn decide_linux(firewalld: &Firewalld, ufw: &Ufw) -> Observation {
                 return Observation::fail(
                     "firewalld_accepts_all",
                     EXPECTED,
-                    "firewalld runs, but its default zone lets every connection in.",
+                    Message::new("check-firewall-firewalld-accepts-all"),
                 );
             }
             return Observation::pass(
                 "firewalld_running",
                 EXPECTED,
-                "firewalld is running and filters incoming connections.",
+                Message::new("check-firewall-firewalld-running"),
             );
         }
         Firewalld::Stopped if ufw.enabled_in_config != Some(true) => {
             return Observation::fail(
                 "firewalld_stopped",
                 EXPECTED,
-                "firewalld is installed but not running.",
+                Message::new("check-firewall-firewalld-stopped"),
             );
         }
         _ => {}
@@ -65,19 +66,24 @@ pub fn decide_linux(firewalld: &Firewalld, ufw: &Ufw) -> Observation {
         (Some(true), Some(false)) => Observation::fail(
             "ufw_inactive",
             EXPECTED,
-            "ufw is set to on, but its service is not running.",
+            Message::new("check-firewall-ufw-inactive"),
         ),
         (Some(true), _) => Observation::pass(
             "ufw_configured",
             EXPECTED,
-            "ufw is configured to be on (its rules need administrator rights to read, so Veil cannot verify them).",
+            Message::new("check-firewall-ufw-configured"),
         ),
-        (Some(false), _) => Observation::fail("ufw_off", EXPECTED, "ufw is installed but turned off."),
+        (Some(false), _) => {
+            Observation::fail("ufw_off", EXPECTED, Message::new("check-firewall-ufw-off"))
+        }
         (None, _) => match firewalld {
-            Firewalld::Error(e) => Observation::unknown(EXPECTED, format!("firewalld did not answer: {e}")),
-            _ => Observation::unknown(
+            Firewalld::Error(e) => Observation::unknown_because(
                 EXPECTED,
-                "neither firewalld nor ufw is installed, and other firewalls' rules cannot be read without administrator rights",
+                Message::new("check-firewall-reason-firewalld-error").arg("error", e.as_str()),
+            ),
+            _ => Observation::unknown_because(
+                EXPECTED,
+                Message::new("check-firewall-reason-none-installed"),
             ),
         },
     }
@@ -103,16 +109,16 @@ pub fn decide_windows(f: &WindowsFirewall) -> Observation {
         (Some(0), _) | (_, Some(true)) => Observation::pass(
             "firewall_on",
             EXPECTED,
-            "A firewall protects every active network profile.",
+            Message::new("check-firewall-windows-on"),
         ),
         (Some(2 | 3), _) | (_, Some(false)) => Observation::fail(
             "firewall_off",
             EXPECTED,
-            "The firewall is off for at least one active network profile.",
+            Message::new("check-firewall-windows-off"),
         ),
-        _ => Observation::unknown(
+        _ => Observation::unknown_because(
             EXPECTED,
-            "neither Windows Security Center nor Windows Firewall reported a state",
+            Message::new("check-firewall-reason-windows-unreported"),
         ),
     }
 }
@@ -120,11 +126,19 @@ pub fn decide_windows(f: &WindowsFirewall) -> Observation {
 /// macOS application firewall: `globalstate` 0 off, 1 on, 2 blocks all.
 pub fn decide_macos(global_state: Option<u32>) -> Observation {
     match global_state {
-        Some(1 | 2) => Observation::pass("firewall_on", EXPECTED, "The macOS firewall is on."),
-        Some(0) => Observation::fail("firewall_off", EXPECTED, "The macOS firewall is off."),
-        _ => Observation::unknown(
+        Some(1 | 2) => Observation::pass(
+            "firewall_on",
             EXPECTED,
-            "the application firewall's state could not be read",
+            Message::new("check-firewall-macos-on"),
+        ),
+        Some(0) => Observation::fail(
+            "firewall_off",
+            EXPECTED,
+            Message::new("check-firewall-macos-off"),
+        ),
+        _ => Observation::unknown_because(
+            EXPECTED,
+            Message::new("check-firewall-reason-macos-unread"),
         ),
     }
 }

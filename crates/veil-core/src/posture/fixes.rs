@@ -1,22 +1,16 @@
 //! How the agent fixes each check, on this OS and desktop: a few plain
 //! steps and, where the OS has one, the settings page the "Open settings"
 //! button opens. The app opens only targets from this table (the window
-//! names a check, never a command).
+//! names a check, never a command). The words are in the catalogs
+//! (locales/<lang>/posture.ftl).
 
 use super::{CheckId, Fix, Platform};
+use crate::i18n::{Language, Message};
 
-/// A few words for the tray menu.
-pub fn summary(id: CheckId) -> &'static str {
-    match id {
-        CheckId::DiskEncryption => "Encrypt this computer's disk",
-        CheckId::Firewall => "Turn on the firewall",
-        CheckId::ScreenLock => "Turn on the screen lock",
-        CheckId::OsUpdates => "Install security updates",
-        CheckId::Antivirus => "Turn on antivirus",
-        CheckId::Wifi => "Use a protected Wi-Fi",
-        CheckId::Vpn => "Connect the company VPN",
-        CheckId::SecureBoot => "Turn on Secure Boot",
-    }
+/// A few words for the tray menu (the problem's summary, problems.ftl), in
+/// English.
+pub fn summary(id: CheckId) -> String {
+    Message::new(format!("problem-posture-{}-summary", id.as_str())).text(Language::En)
 }
 
 /// What the "Open settings" button starts: a URI the OS opens, or one of
@@ -40,153 +34,147 @@ impl SettingsTarget {
 }
 
 /// The settings page for a check, if the OS has one.
-pub fn settings_target(id: CheckId, platform: Platform) -> Option<(SettingsTarget, &'static str)> {
+pub fn settings_target(id: CheckId, platform: Platform) -> Option<(SettingsTarget, Message)> {
     use CheckId::*;
     use Platform::*;
     use SettingsTarget::{Program as P, Uri as U};
     let t = match (platform, id) {
-        (Windows, DiskEncryption) => (U("ms-settings:deviceencryption"), "Open device encryption"),
-        (Windows, Firewall) => (U("windowsdefender://network/"), "Open firewall settings"),
-        (Windows, ScreenLock) => (U("ms-settings:lockscreen"), "Open lock screen settings"),
-        (Windows, OsUpdates) => (U("ms-settings:windowsupdate"), "Open Windows Update"),
-        (Windows, Antivirus) => (U("windowsdefender://threat/"), "Open virus protection"),
-        (Windows, Wifi) => (U("ms-settings:network-wifi"), "Open Wi-Fi settings"),
-        (Windows, Vpn) => (U("ms-settings:network-vpn"), "Open VPN settings"),
+        (Windows, DiskEncryption) => (U("ms-settings:deviceencryption"), Message::new("check-open-device-encryption")),
+        (Windows, Firewall) => (U("windowsdefender://network/"), Message::new("check-open-firewall")),
+        (Windows, ScreenLock) => (U("ms-settings:lockscreen"), Message::new("check-open-lock-screen")),
+        (Windows, OsUpdates) => (U("ms-settings:windowsupdate"), Message::new("check-open-windows-update")),
+        (Windows, Antivirus) => (U("windowsdefender://threat/"), Message::new("check-open-virus-protection")),
+        (Windows, Wifi) => (U("ms-settings:network-wifi"), Message::new("check-open-wifi")),
+        (Windows, Vpn) => (U("ms-settings:network-vpn"), Message::new("check-open-vpn")),
         (Macos, DiskEncryption) => (
             U("x-apple.systempreferences:com.apple.preference.security?FileVault"),
-            "Open FileVault settings",
+            Message::new("check-open-filevault"),
         ),
         (Macos, Firewall) => (
             U("x-apple.systempreferences:com.apple.preference.security?Firewall"),
-            "Open firewall settings",
+            Message::new("check-open-firewall"),
         ),
         (Macos, ScreenLock) => (
             U("x-apple.systempreferences:com.apple.Lock-Screen-Settings.extension"),
-            "Open lock screen settings",
+            Message::new("check-open-lock-screen"),
         ),
         (Macos, OsUpdates) => (
             U("x-apple.systempreferences:com.apple.preferences.softwareupdate"),
-            "Open Software Update",
+            Message::new("check-open-software-update"),
         ),
         (Macos, Wifi) => (
             U("x-apple.systempreferences:com.apple.wifi-settings-extension"),
-            "Open Wi-Fi settings",
+            Message::new("check-open-wifi"),
         ),
         (Macos, Vpn) => (
             U("x-apple.systempreferences:com.apple.NetworkExtensionSettingsUI.NESettingsUIExtension"),
-            "Open VPN settings",
+            Message::new("check-open-vpn"),
         ),
-        (Gnome, ScreenLock) => (P("gnome-control-center", &["privacy"]), "Open screen lock settings"),
-        (Gnome, OsUpdates) => (P("gnome-software", &["--mode=updates"]), "Open Software updates"),
-        (Gnome, Wifi) => (P("gnome-control-center", &["wifi"]), "Open Wi-Fi settings"),
-        (Gnome, Vpn) => (P("gnome-control-center", &["network"]), "Open network settings"),
+        (Gnome, ScreenLock) => (P("gnome-control-center", &["privacy"]), Message::new("check-open-screen-lock")),
+        (Gnome, OsUpdates) => (P("gnome-software", &["--mode=updates"]), Message::new("check-open-gnome-software")),
+        (Gnome, Wifi) => (P("gnome-control-center", &["wifi"]), Message::new("check-open-wifi")),
+        (Gnome, Vpn) => (P("gnome-control-center", &["network"]), Message::new("check-open-network")),
         (Gnome, SecureBoot) => (
             P("gnome-control-center", &["firmware-security"]),
-            "Open device security",
+            Message::new("check-open-device-security"),
         ),
-        (Kde, ScreenLock) => (P("systemsettings", &["kcm_screenlocker"]), "Open screen locking settings"),
-        (Kde, OsUpdates) => (P("plasma-discover", &["--mode", "update"]), "Open Discover updates"),
-        (Kde, Firewall) => (P("systemsettings", &["kcm_firewall"]), "Open firewall settings"),
-        (Kde, Wifi | Vpn) => (P("systemsettings", &["kcm_networkmanagement"]), "Open connections"),
+        (Kde, ScreenLock) => (P("systemsettings", &["kcm_screenlocker"]), Message::new("check-open-screen-locking")),
+        (Kde, OsUpdates) => (P("plasma-discover", &["--mode", "update"]), Message::new("check-open-discover")),
+        (Kde, Firewall) => (P("systemsettings", &["kcm_firewall"]), Message::new("check-open-firewall")),
+        (Kde, Wifi | Vpn) => (P("systemsettings", &["kcm_networkmanagement"]), Message::new("check-open-connections")),
         _ => return None,
     };
     Some(t)
 }
 
-fn steps(id: CheckId, platform: Platform, observed: &str) -> Vec<&'static str> {
+fn steps(id: CheckId, platform: Platform, observed: &str) -> Vec<Message> {
     use CheckId::*;
     use Platform::*;
     match (id, platform) {
         (DiskEncryption, Windows) if observed == "bitlocker_suspended" => vec![
-            "Open Control Panel > BitLocker Drive Encryption.",
-            "Next to the system drive (C:), choose Resume protection.",
+            Message::new("check-disk-encryption-fix-windows-suspended-1"),
+            Message::new("check-disk-encryption-fix-windows-suspended-2"),
         ],
         (DiskEncryption, Windows) => vec![
-            "Open Settings > Privacy & security > Device encryption (or Control Panel > BitLocker Drive Encryption).",
-            "Turn encryption on for the system drive (C:) and keep the recovery key where IT tells you.",
-            "Leave the computer on and plugged in until encryption finishes.",
+            Message::new("check-disk-encryption-fix-windows-1"),
+            Message::new("check-disk-encryption-fix-windows-2"),
+            Message::new("check-disk-encryption-fix-windows-3"),
         ],
         (DiskEncryption, Macos) => vec![
-            "Open System Settings > Privacy & Security > FileVault.",
-            "Choose Turn On and keep the recovery key where IT tells you.",
+            Message::new("check-disk-encryption-fix-macos-1"),
+            Message::new("check-disk-encryption-fix-macos-2"),
         ],
         (DiskEncryption, _) if observed == "swap_plain" => vec![
-            "Swap on an unencrypted partition can hold pieces of customers' data.",
-            "Ask IT to move swap into the encrypted volume or to encrypted swap (or zram).",
+            Message::new("check-disk-encryption-fix-linux-swap-1"),
+            Message::new("check-disk-encryption-fix-linux-swap-2"),
         ],
         (DiskEncryption, _) => vec![
-            "Linux can only encrypt the system disk when it is installed: ask IT for an encrypted installation (LUKS).",
-            "Until then, do not keep customers' data on this computer.",
+            Message::new("check-disk-encryption-fix-linux-1"),
+            Message::new("check-disk-encryption-fix-linux-2"),
         ],
         (Firewall, Windows) => vec![
-            "Open Windows Security > Firewall & network protection.",
-            "Turn the firewall on for the network marked (active).",
+            Message::new("check-firewall-fix-windows-1"),
+            Message::new("check-firewall-fix-windows-2"),
         ],
         (Firewall, Macos) => vec![
-            "Open System Settings > Network > Firewall.",
-            "Turn the firewall on.",
+            Message::new("check-firewall-fix-macos-1"),
+            Message::new("check-firewall-fix-macos-2"),
         ],
-        (Firewall, Kde) => vec![
-            "Open System Settings > Firewall and turn it on (it asks for an administrator's password).",
-        ],
+        (Firewall, Kde) => vec![Message::new("check-firewall-fix-kde")],
         (Firewall, _) => vec![
-            "Turn the firewall on (an administrator's password is needed): run `sudo ufw enable`, or `sudo systemctl enable --now firewalld` where firewalld is installed.",
-            "If you cannot, ask IT.",
+            Message::new("check-firewall-fix-linux-1"),
+            Message::new("check-firewall-fix-linux-2"),
         ],
         (ScreenLock, Windows) => vec![
-            "Open Settings > Accounts > Sign-in options and set \"If you've been away, when should Windows require you to sign in again?\" to \"When PC wakes up from sleep\".",
-            "Open Settings > Personalization > Lock screen > Screen saver, choose a screen saver, a wait of 15 minutes or less, and tick \"On resume, display logon screen\".",
+            Message::new("check-screen-lock-fix-windows-1"),
+            Message::new("check-screen-lock-fix-windows-2"),
         ],
         (ScreenLock, Macos) => vec![
-            "Open System Settings > Lock Screen.",
-            "Set \"Start Screen Saver when inactive\" to 15 minutes or less and \"Require password after screen saver begins\" to Immediately.",
+            Message::new("check-screen-lock-fix-macos-1"),
+            Message::new("check-screen-lock-fix-macos-2"),
         ],
         (ScreenLock, Gnome) => vec![
-            "Open Settings > Privacy > Screen Lock (Settings > Privacy & Security > Screen Lock on newer GNOME).",
-            "Turn Automatic Screen Lock on and set the blank screen delay and lock delay to 15 minutes or less together.",
+            Message::new("check-screen-lock-fix-gnome-1"),
+            Message::new("check-screen-lock-fix-gnome-2"),
         ],
         (ScreenLock, Kde) => vec![
-            "Open System Settings > Screen Locking (Workspace Behavior).",
-            "Tick \"Lock screen automatically\" and set it to 15 minutes or less.",
+            Message::new("check-screen-lock-fix-kde-1"),
+            Message::new("check-screen-lock-fix-kde-2"),
         ],
         (ScreenLock, LinuxOther) => vec![
-            "Set your desktop's screen saver to lock the screen after 15 minutes or less.",
-            "Veil cannot read this desktop's setting; ask IT whether Veil's own shield counts instead.",
+            Message::new("check-screen-lock-fix-linux-1"),
+            Message::new("check-screen-lock-fix-linux-2"),
         ],
         (OsUpdates, Windows) => vec![
-            "Open Settings > Windows Update and choose Check for updates.",
-            "Install what it offers and restart when asked.",
+            Message::new("check-os-updates-fix-windows-1"),
+            Message::new("check-os-updates-fix-windows-2"),
         ],
         (OsUpdates, Macos) => vec![
-            "Open System Settings > General > Software Update.",
-            "Install the update and turn on automatic updates.",
+            Message::new("check-os-updates-fix-macos-1"),
+            Message::new("check-os-updates-fix-macos-2"),
         ],
-        (OsUpdates, Gnome) => vec!["Open Software > Updates, install the updates and restart when asked."],
-        (OsUpdates, Kde) => vec!["Open Discover > Updates, install the updates and restart when asked."],
-        (OsUpdates, LinuxOther) if observed == "automatic_updates_off" => vec![
-            "Turn on automatic security updates: `sudo dpkg-reconfigure -plow unattended-upgrades` (answer Yes).",
-        ],
-        (OsUpdates, LinuxOther) => vec![
-            "Install the updates: `sudo apt update && sudo apt upgrade` (or your system's update tool).",
-        ],
+        (OsUpdates, Gnome) => vec![Message::new("check-os-updates-fix-gnome")],
+        (OsUpdates, Kde) => vec![Message::new("check-os-updates-fix-kde")],
+        (OsUpdates, LinuxOther) if observed == "automatic_updates_off" => {
+            vec![Message::new("check-os-updates-fix-linux-automatic")]
+        }
+        (OsUpdates, LinuxOther) => vec![Message::new("check-os-updates-fix-linux")],
         (Antivirus, Windows) => vec![
-            "Open Windows Security > Virus & threat protection.",
-            "Turn real-time protection on, then choose Protection updates > Check for updates.",
+            Message::new("check-antivirus-fix-windows-1"),
+            Message::new("check-antivirus-fix-windows-2"),
         ],
-        (Antivirus, _) => vec![
-            "The antivirus your organization requires is not running: restart the computer, and tell IT if it is still off.",
-        ],
+        (Antivirus, _) => vec![Message::new("check-antivirus-fix-other")],
         (Wifi, _) => vec![
-            "Change your router's Wi-Fi security to WPA2 or WPA3 with a strong password (see the router's label or manual).",
-            "Or use a network cable, or your phone's hotspot with WPA2 or WPA3, for work.",
+            Message::new("check-wifi-fix-1"),
+            Message::new("check-wifi-fix-2"),
         ],
         (Vpn, _) => vec![
-            "Connect the company VPN before taking calls (the VPN app, or the network menu).",
-            "If it does not connect, tell IT.",
+            Message::new("check-vpn-fix-1"),
+            Message::new("check-vpn-fix-2"),
         ],
         (SecureBoot, _) => vec![
-            "Restart the computer and open its firmware (UEFI) settings (usually F2, F10, F12 or Del at start).",
-            "Turn Secure Boot on, save and restart. If you are not sure, ask IT: a wrong firmware setting can stop the computer from starting.",
+            Message::new("check-secure-boot-fix-1"),
+            Message::new("check-secure-boot-fix-2"),
         ],
     }
 }
@@ -194,13 +182,13 @@ fn steps(id: CheckId, platform: Platform, observed: &str) -> Vec<&'static str> {
 /// The fix for a check that is not passing.
 pub fn fix(id: CheckId, platform: Platform, observed: &str) -> Fix {
     let target = settings_target(id, platform);
+    let step_messages = steps(id, platform, observed);
     Fix {
-        steps: steps(id, platform, observed)
-            .into_iter()
-            .map(String::from)
-            .collect(),
+        steps: step_messages.iter().map(|m| m.text(Language::En)).collect(),
         settings: target.as_ref().map(|(t, _)| t.describe()),
-        settings_label: target.map(|(_, label)| label.to_string()),
+        settings_label: target.as_ref().map(|(_, label)| label.text(Language::En)),
+        step_messages,
+        settings_label_message: target.map(|(_, label)| label),
     }
 }
 
@@ -250,5 +238,53 @@ mod tests {
         )
         .steps[1]
             .contains("Resume"));
+    }
+
+    #[test]
+    fn the_steps_and_the_button_are_in_the_agents_language() {
+        let f = fix(CheckId::ScreenLock, Platform::Gnome, "lock_off");
+        let es: Vec<String> = f
+            .step_messages
+            .iter()
+            .map(|m| m.text(Language::Es))
+            .collect();
+        assert_eq!(
+            es,
+            [
+                "Abre Configuración > Privacidad > Bloqueo de pantalla (Configuración > Privacidad y seguridad > Bloqueo de pantalla en las versiones más recientes de GNOME).",
+                "Activa el bloqueo automático de la pantalla y ajusta el retardo para apagar la pantalla y el del bloqueo para que juntos sumen 15 minutos o menos.",
+            ]
+        );
+        assert_eq!(
+            f.settings_label_message
+                .map(|m| m.text(Language::Es))
+                .as_deref(),
+            Some("Abrir los ajustes del bloqueo de pantalla")
+        );
+        // JSON keeps the English words, the same as the messages in English.
+        assert_eq!(
+            f.steps[0],
+            "Open Settings > Privacy > Screen Lock (Settings > Privacy & Security > Screen Lock on newer GNOME)."
+        );
+        assert_eq!(
+            f.settings_label.as_deref(),
+            Some("Open screen lock settings")
+        );
+        for id in CheckId::ALL {
+            for p in [
+                Platform::Windows,
+                Platform::Macos,
+                Platform::Gnome,
+                Platform::Kde,
+                Platform::LinuxOther,
+            ] {
+                let f = fix(id, p, "");
+                for (step, m) in f.steps.iter().zip(&f.step_messages) {
+                    assert_eq!(*step, m.text(Language::En));
+                    assert_ne!(m.text(Language::Es), *step, "{id:?} {p:?}: not in Spanish");
+                }
+            }
+        }
+        assert_eq!(summary(CheckId::Firewall), "Turn on the firewall");
     }
 }

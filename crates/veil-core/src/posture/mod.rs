@@ -17,6 +17,8 @@ pub mod tracker;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::i18n::{Language, Message};
+
 pub use tracker::Tracker;
 
 /// One check. Its name (`disk_encryption`, ...) is a contract: policy's
@@ -65,31 +67,40 @@ impl CheckId {
     }
 
     /// The check's name for the agent.
-    pub fn title(self) -> &'static str {
+    pub fn title_message(self) -> Message {
         match self {
-            CheckId::DiskEncryption => "Disk encryption",
-            CheckId::Firewall => "Firewall",
-            CheckId::ScreenLock => "Screen lock",
-            CheckId::OsUpdates => "Security updates",
-            CheckId::Antivirus => "Antivirus",
-            CheckId::Wifi => "Wi-Fi security",
-            CheckId::Vpn => "VPN",
-            CheckId::SecureBoot => "Secure Boot",
+            CheckId::DiskEncryption => Message::new("check-disk-encryption-title"),
+            CheckId::Firewall => Message::new("check-firewall-title"),
+            CheckId::ScreenLock => Message::new("check-screen-lock-title"),
+            CheckId::OsUpdates => Message::new("check-os-updates-title"),
+            CheckId::Antivirus => Message::new("check-antivirus-title"),
+            CheckId::Wifi => Message::new("check-wifi-title"),
+            CheckId::Vpn => Message::new("check-vpn-title"),
+            CheckId::SecureBoot => Message::new("check-secure-boot-title"),
         }
     }
 
     /// Why it matters, in one line, from the company's work-from-home rules.
-    pub fn why(self) -> &'static str {
+    pub fn why_message(self) -> Message {
         match self {
-            CheckId::DiskEncryption => "If this laptop is lost or stolen, an encrypted disk keeps customers' data unreadable.",
-            CheckId::Firewall => "A home network is less protected than the office; a personal firewall keeps others on it out of this computer.",
-            CheckId::ScreenLock => "A screen that locks itself keeps family and visitors from seeing customers' data when you step away.",
-            CheckId::OsUpdates => "Security updates close the holes attackers use; a computer that handles card numbers must have them.",
-            CheckId::Antivirus => "Your organization requires its antivirus to run on every computer used for customer work.",
-            CheckId::Wifi => "An open or WEP Wi-Fi lets anyone nearby join your network and watch its traffic.",
-            CheckId::Vpn => "Your organization's systems must be reached through its VPN, so work traffic stays encrypted.",
-            CheckId::SecureBoot => "Secure Boot stops malware that loads before the operating system, where nothing else can see it.",
+            CheckId::DiskEncryption => Message::new("check-disk-encryption-why"),
+            CheckId::Firewall => Message::new("check-firewall-why"),
+            CheckId::ScreenLock => Message::new("check-screen-lock-why"),
+            CheckId::OsUpdates => Message::new("check-os-updates-why"),
+            CheckId::Antivirus => Message::new("check-antivirus-why"),
+            CheckId::Wifi => Message::new("check-wifi-why"),
+            CheckId::Vpn => Message::new("check-vpn-why"),
+            CheckId::SecureBoot => Message::new("check-secure-boot-why"),
         }
+    }
+
+    /// The check's name in English (JSON, the CLI).
+    pub fn title(self) -> String {
+        self.title_message().text(Language::En)
+    }
+
+    pub fn why(self) -> String {
+        self.why_message().text(Language::En)
     }
 }
 
@@ -123,10 +134,14 @@ pub struct Observation {
     pub result: CheckResult,
     pub observed: String,
     pub expected: String,
-    /// Why the result is `unknown` or `not_applicable`.
+    /// Why the result is `unknown` or `not_applicable` (English).
     pub reason: Option<String>,
-    /// The finding in plain words ("The disk holding / is not encrypted.").
+    /// The finding in plain English words ("The disk holding / is not
+    /// encrypted."), for scripts and logs: `message` in English.
     pub detail: String,
+    /// The finding as a catalog message (locales/<lang>/posture.ftl), for
+    /// the agent's language.
+    pub message: Message,
 }
 
 impl Observation {
@@ -134,45 +149,77 @@ impl Observation {
         result: CheckResult,
         observed: impl Into<String>,
         expected: impl Into<String>,
-        detail: impl Into<String>,
+        message: Message,
     ) -> Self {
         Self {
             result,
             observed: observed.into(),
             expected: expected.into(),
             reason: None,
-            detail: detail.into(),
+            detail: message.text(Language::En),
+            message,
         }
     }
 
-    pub fn pass(observed: &str, expected: &str, detail: impl Into<String>) -> Self {
-        Self::new(CheckResult::Pass, observed, expected, detail)
+    pub fn pass(observed: &str, expected: &str, message: Message) -> Self {
+        Self::new(CheckResult::Pass, observed, expected, message)
     }
 
-    pub fn fail(observed: &str, expected: &str, detail: impl Into<String>) -> Self {
-        Self::new(CheckResult::Fail, observed, expected, detail)
+    pub fn fail(observed: &str, expected: &str, message: Message) -> Self {
+        Self::new(CheckResult::Fail, observed, expected, message)
     }
 
-    /// Could not tell: `reason` is for the record and the card.
+    /// Could not tell, for a reason a probe gave at run time (an error from
+    /// the OS, a path): it is shown as it is, inside the translated
+    /// sentence. `reason` is for the record and the card.
     pub fn unknown(expected: &str, reason: impl Into<String>) -> Self {
         let reason = reason.into();
+        Self::unknown_with(
+            expected,
+            Message::new("check-could-not-check").arg("reason", reason.as_str()),
+            reason,
+        )
+    }
+
+    /// Could not tell, for a reason Veil words itself (a catalog message).
+    pub fn unknown_because(expected: &str, reason: Message) -> Self {
+        let english = reason.text(Language::En);
+        Self::unknown_with(
+            expected,
+            Message::new("check-could-not-check").part("reason", reason),
+            english,
+        )
+    }
+
+    fn unknown_with(expected: &str, message: Message, reason: String) -> Self {
         Self {
-            result: CheckResult::Unknown,
-            observed: "unknown".into(),
-            expected: expected.into(),
-            detail: format!("Veil could not check this: {reason}."),
             reason: Some(reason),
+            ..Self::new(CheckResult::Unknown, "unknown", expected, message)
         }
     }
 
+    /// Does not apply, for a reason a probe gave (shown as it is).
     pub fn not_applicable(reason: impl Into<String>) -> Self {
         let reason = reason.into();
+        Self::not_applicable_with(
+            Message::new("check-does-not-apply").arg("reason", reason.as_str()),
+            reason,
+        )
+    }
+
+    /// Does not apply, for a reason Veil words itself.
+    pub fn not_applicable_because(reason: Message) -> Self {
+        let english = reason.text(Language::En);
+        Self::not_applicable_with(
+            Message::new("check-does-not-apply").part("reason", reason),
+            english,
+        )
+    }
+
+    fn not_applicable_with(message: Message, reason: String) -> Self {
         Self {
-            result: CheckResult::NotApplicable,
-            observed: "not_applicable".into(),
-            expected: String::new(),
-            detail: format!("Does not apply: {reason}."),
             reason: Some(reason),
+            ..Self::new(CheckResult::NotApplicable, "not_applicable", "", message)
         }
     }
 }
@@ -253,12 +300,16 @@ impl PostureConfig {
 /// How to fix a check on this computer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Fix {
+    /// In English, for scripts and the CLI: `step_messages` in English.
     pub steps: Vec<String>,
     /// The settings page the "Open settings" button opens (a URI or a
     /// program name Veil knows), when the OS has one.
     pub settings: Option<String>,
-    /// The button's label.
+    /// The button's label (English).
     pub settings_label: Option<String>,
+    /// The steps and the label as catalog messages, for the window.
+    pub step_messages: Vec<Message>,
+    pub settings_label_message: Option<Message>,
 }
 
 /// One entry of `posture.checks` in `veil status --json`.
@@ -275,11 +326,16 @@ pub struct CheckStatus {
     /// Unix ms by which a failing required check must be fixed (grace);
     /// null when not failing, not required, or without grace.
     pub fix_by: Option<i64>,
-    /// For the card: the check's name, the finding, why it matters, the fix.
+    /// For the card: the check's name, the finding, why it matters, the fix
+    /// (in English, for scripts; the window shows the messages below).
     pub title: String,
     pub detail: String,
     pub why: String,
     pub fix: Option<Fix>,
+    /// `title`, `detail` and `why` as catalog messages, for the window.
+    pub title_message: Message,
+    pub detail_message: Message,
+    pub why_message: Message,
 }
 
 impl CheckStatus {
@@ -310,16 +366,17 @@ impl PostureStatus {
             .iter()
             .filter(|c| c.needs_attention(now_ms))
             .map(|c| {
+                // problems.ftl words it (`problem-posture-<check>-*`); the
+                // finding is a part, in the agent's language in the windows.
                 crate::status::Problem::new(
                     "posture",
                     &format!("posture-{}", c.id.as_str()),
-                    fixes::summary(c.id).into(),
-                    format!(
-                        "{} Your organization requires it. {}",
-                        c.detail, "Open \"This computer\" on the dashboard for how to fix it."
-                    ),
+                    String::new(),
+                    String::new(),
                 )
                 .arg("detail", c.detail.as_str())
+                .part("detail", c.detail_message.clone())
+                .in_english()
             })
             .collect()
     }
@@ -367,5 +424,79 @@ mod tests {
         ] {
             assert_eq!(glob_match(p, n), ok, "{p} {n}");
         }
+    }
+
+    #[test]
+    fn findings_keep_their_english_for_json_and_have_a_message_for_the_agent() {
+        let o = Observation::unknown("x", "org.freedesktop.DBus.Error.ServiceUnknown");
+        assert_eq!(
+            o.detail,
+            "Veil could not check this: org.freedesktop.DBus.Error.ServiceUnknown."
+        );
+        assert_eq!(
+            o.message.text(Language::Es),
+            "Veil no pudo comprobarlo: org.freedesktop.DBus.Error.ServiceUnknown."
+        );
+        let o = network::decide_nm_wifi(None);
+        assert_eq!(o.reason.as_deref(), Some("NetworkManager is not running"));
+        assert_eq!(
+            o.detail,
+            "Veil could not check this: NetworkManager is not running."
+        );
+        assert_eq!(
+            o.message.text(Language::Es),
+            "Veil no pudo comprobarlo: NetworkManager no está en ejecución."
+        );
+        let o = network::decide_vpn(&network::VpnFacts::default(), false, &[]);
+        assert_eq!(
+            o.detail,
+            "Does not apply: your organization does not require a VPN."
+        );
+        assert_eq!(
+            o.message.text(Language::Es),
+            "No aplica: tu organización no exige una VPN."
+        );
+        let o = system::decide_linux_updates(&system::LinuxUpdates {
+            packagekit: system::PackageKit::Read {
+                security_pending: 1,
+                other_pending: 0,
+                cache_age: None,
+            },
+            unattended_upgrades: None,
+        });
+        assert_eq!(o.detail, "1 security update is waiting to be installed.");
+        assert_eq!(
+            o.message.text(Language::Es),
+            "Hay 1 actualización de seguridad esperando a instalarse."
+        );
+    }
+
+    #[test]
+    fn a_failing_checks_problem_is_worded_by_the_catalogs() {
+        let mut t = Tracker::new(Platform::Gnome);
+        let config = PostureConfig {
+            required: vec![CheckId::Firewall],
+            grace: std::time::Duration::ZERO,
+            ..PostureConfig::default()
+        };
+        let off = firewall::decide_macos(Some(0));
+        t.observe(
+            vec![(CheckId::Firewall, off)],
+            crate::clock::Millis(0),
+            &config,
+        );
+        let problems = t.status(&config).problems(0);
+        let p = &problems[0];
+        assert_eq!(p.summary, "Turn on the firewall");
+        assert_eq!(
+            p.message,
+            "The macOS firewall is off. Your organization requires it. Open \"This computer\" on the dashboard for how to fix it."
+        );
+        assert_eq!(p.args["detail"], "The macOS firewall is off.");
+        assert_eq!(p.summary_in(Language::Es), "Activa el cortafuegos");
+        assert_eq!(
+            p.message_in(Language::Es),
+            "El cortafuegos de macOS está desactivado. Tu organización lo exige. Abre «Este equipo» en el panel para ver cómo corregirlo."
+        );
     }
 }

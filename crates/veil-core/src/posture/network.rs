@@ -3,6 +3,7 @@
 //! whether a tunnel is up are kept: never a network's name or address.
 
 use super::{glob_match, Observation};
+use crate::i18n::Message;
 
 const EXPECTED_WIFI: &str = "wpa2, wpa3 or owe";
 
@@ -52,26 +53,28 @@ pub fn ap_security(ap: &AccessPoint) -> (&'static str, bool) {
 }
 
 fn wifi_result(token: &'static str, ok: bool) -> Observation {
-    let name = match token {
-        "wpa3" => "WPA3",
-        "wpa2_enterprise" => "WPA2-Enterprise",
-        "wpa2" => "WPA2",
-        "owe" => "Enhanced Open (OWE)",
-        "wpa1" => "the old WPA",
-        "wep" => "WEP, which can be broken in minutes",
-        _ => "no password (open)",
-    };
     if ok {
+        // The names of the standards, the same in every language.
+        let name = match token {
+            "wpa3" => "WPA3",
+            "wpa2_enterprise" => "WPA2-Enterprise",
+            "wpa2" => "WPA2",
+            _ => "Enhanced Open (OWE)",
+        };
         Observation::pass(
             token,
             EXPECTED_WIFI,
-            format!("The Wi-Fi is protected with {name}."),
+            Message::new("check-wifi-protected").arg("security", name),
         )
     } else {
         Observation::fail(
             token,
             EXPECTED_WIFI,
-            format!("The Wi-Fi this computer uses is protected with {name}: anyone nearby can join it or read its traffic."),
+            match token {
+                "wpa1" => Message::new("check-wifi-weak-wpa1"),
+                "wep" => Message::new("check-wifi-weak-wep"),
+                _ => Message::new("check-wifi-weak-open"),
+            },
         )
     }
 }
@@ -80,10 +83,13 @@ fn wifi_result(token: &'static str, ok: bool) -> Observation {
 /// Each active Wi-Fi connection's access point; the weakest decides.
 pub fn decide_nm_wifi(aps: Option<&[AccessPoint]>) -> Observation {
     let Some(aps) = aps else {
-        return Observation::unknown(EXPECTED_WIFI, "NetworkManager is not running");
+        return Observation::unknown_because(
+            EXPECTED_WIFI,
+            Message::new("check-wifi-reason-no-networkmanager"),
+        );
     };
     if aps.is_empty() {
-        return Observation::not_applicable("this computer is not connected to Wi-Fi");
+        return Observation::not_applicable_because(Message::new("check-wifi-not-connected"));
     }
     let mut worst: Option<(&'static str, bool)> = None;
     for ap in aps {
@@ -109,11 +115,11 @@ pub enum WindowsWifi {
 pub fn decide_windows_wifi(w: &WindowsWifi) -> Observation {
     match w {
         WindowsWifi::NotConnected => {
-            Observation::not_applicable("this computer is not connected to Wi-Fi")
+            Observation::not_applicable_because(Message::new("check-wifi-not-connected"))
         }
-        WindowsWifi::NoPermission => Observation::unknown(
+        WindowsWifi::NoPermission => Observation::unknown_because(
             EXPECTED_WIFI,
-            "Windows needs location permission for Veil before it tells which Wi-Fi security is in use",
+            Message::new("check-wifi-reason-windows-location"),
         ),
         WindowsWifi::Error(e) => Observation::unknown(EXPECTED_WIFI, e.clone()),
         WindowsWifi::Auth(a) => match a {
@@ -124,9 +130,10 @@ pub fn decide_windows_wifi(w: &WindowsWifi) -> Observation {
             7 => wifi_result("wpa2", true),
             8 | 9 => wifi_result("wpa3", true),
             10 => wifi_result("owe", true),
-            other => Observation::unknown(
+            other => Observation::unknown_because(
                 EXPECTED_WIFI,
-                format!("Windows reported an unfamiliar Wi-Fi security ({other})"),
+                Message::new("check-wifi-reason-windows-unfamiliar")
+                    .arg("value", other.to_string()),
             ),
         },
     }
@@ -144,26 +151,26 @@ pub struct VpnFacts {
 
 pub fn decide_vpn(f: &VpnFacts, required: bool, patterns: &[String]) -> Observation {
     if !required {
-        return Observation::not_applicable("your organization does not require a VPN");
+        return Observation::not_applicable_because(Message::new("check-vpn-not-required"));
     }
     let by_name = f
         .interfaces_up
         .iter()
         .any(|i| patterns.iter().any(|p| glob_match(p, i)));
     if by_name || f.nm_vpn_active == Some(true) {
-        return Observation::pass(EXPECTED_VPN, EXPECTED_VPN, "The company VPN is connected.");
-    }
-    if patterns.is_empty() && f.nm_vpn_active.is_none() {
-        return Observation::unknown(
+        return Observation::pass(
             EXPECTED_VPN,
-            "NetworkManager is not running and the policy names no VPN interface (posture.vpn_interfaces)",
+            EXPECTED_VPN,
+            Message::new("check-vpn-connected"),
         );
     }
-    Observation::fail(
-        "vpn_down",
-        EXPECTED_VPN,
-        "The company VPN is not connected.",
-    )
+    if patterns.is_empty() && f.nm_vpn_active.is_none() {
+        return Observation::unknown_because(
+            EXPECTED_VPN,
+            Message::new("check-vpn-reason-no-way-to-tell"),
+        );
+    }
+    Observation::fail("vpn_down", EXPECTED_VPN, Message::new("check-vpn-down"))
 }
 
 #[cfg(test)]

@@ -6,6 +6,34 @@
 use std::time::Duration;
 
 use super::Observation;
+use crate::i18n::Message;
+
+/// A time in words ("5 minutes 5 seconds"), as a message.
+pub fn duration_message(d: Duration) -> Message {
+    let s = d.as_secs();
+    let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    let units: Vec<Message> = [
+        (h > 0).then(|| Message::new("check-duration-hours").number("count", count(h))),
+        (m > 0).then(|| Message::new("check-duration-minutes").number("count", count(m))),
+        (sec > 0).then(|| Message::new("check-duration-seconds").number("count", count(sec))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut units = units.into_iter();
+    match (units.next(), units.next(), units.next()) {
+        (None, _, _) => Message::new("check-duration-seconds").number("count", 0),
+        (Some(a), None, _) => a,
+        (Some(a), Some(b), None) => Message::new("check-duration-two")
+            .part("first", a)
+            .part("second", b),
+        (Some(a), Some(b), Some(c)) => Message::new("check-duration-three")
+            .part("first", a)
+            .part("second", b)
+            .part("third", c),
+    }
+}
 
 fn expected(max: Duration) -> String {
     format!("locks within {} minutes", max.as_secs().div_ceil(60))
@@ -16,26 +44,21 @@ fn within(after: Duration, max: Duration) -> Observation {
         Observation::pass(
             "lock_on",
             &expected(max),
-            format!(
-                "The screen locks after {} of inactivity.",
-                crate::timefmt::duration_words(after)
-            ),
+            Message::new("check-screen-lock-on").part("after", duration_message(after)),
         )
     } else {
         Observation::fail(
             "lock_too_late",
             &expected(max),
-            format!(
-                "The screen locks only after {} of inactivity; your organization asks for {} or less.",
-                crate::timefmt::duration_words(after),
-                crate::timefmt::duration_words(max)
-            ),
+            Message::new("check-screen-lock-too-late")
+                .part("after", duration_message(after))
+                .part("max", duration_message(max)),
         )
     }
 }
 
-fn off(max: Duration, detail: &str) -> Observation {
-    Observation::fail("lock_off", &expected(max), detail)
+fn off(max: Duration, message: Message) -> Observation {
+    Observation::fail("lock_off", &expected(max), message)
 }
 
 /// GNOME's settings (`org.gnome.desktop.*`), as gsettings reads them.
@@ -53,16 +76,13 @@ pub struct Gnome {
 
 pub fn decide_gnome(g: &Gnome, max: Duration) -> Observation {
     if g.lockdown_disabled {
-        return off(
-            max,
-            "Locking the screen is disabled on this computer (GNOME lockdown).",
-        );
+        return off(max, Message::new("check-screen-lock-gnome-lockdown"));
     }
     if !g.lock_enabled {
-        return off(max, "GNOME's automatic screen lock is off.");
+        return off(max, Message::new("check-screen-lock-gnome-off"));
     }
     if g.idle_delay == 0 {
-        return off(max, "The screen never blanks, so GNOME never locks it.");
+        return off(max, Message::new("check-screen-lock-gnome-never-blanks"));
     }
     within(
         Duration::from_secs(u64::from(g.idle_delay) + u64::from(g.lock_delay)),
@@ -124,10 +144,10 @@ impl Kde {
 
 pub fn decide_kde(k: &Kde, max: Duration) -> Observation {
     if !k.autolock {
-        return off(max, "KDE's automatic screen lock is off.");
+        return off(max, Message::new("check-screen-lock-kde-off"));
     }
     if k.timeout_minutes == 0 {
-        return off(max, "KDE never locks the screen on its own (timeout 0).");
+        return off(max, Message::new("check-screen-lock-kde-timeout-zero"));
     }
     within(
         Duration::from_secs(u64::from(k.timeout_minutes) * 60 + u64::from(k.lock_grace_seconds)),
@@ -158,10 +178,7 @@ pub fn decide_windows(w: &Windows, max: Duration) -> Observation {
     // The sooner of the two locks first.
     match [policy, saver].into_iter().flatten().min() {
         Some(s) => within(Duration::from_secs(u64::from(s)), max),
-        None => off(
-            max,
-            "Windows does not lock on its own: no inactivity limit and no password-protected screen saver.",
-        ),
+        None => off(max, Message::new("check-screen-lock-windows-off")),
     }
 }
 
@@ -176,26 +193,28 @@ pub struct Macos {
 
 pub fn decide_macos(m: &Macos, max: Duration) -> Observation {
     if !m.read {
-        return Observation::unknown(&expected(max), "the screen lock settings could not be read");
+        return Observation::unknown_because(
+            &expected(max),
+            Message::new("check-screen-lock-reason-macos-unread"),
+        );
     }
     match (m.lock_delay, m.idle) {
-        (None, _) => off(
-            max,
-            "The Mac does not ask for a password after the screen saver starts.",
-        ),
-        (Some(_), Some(0) | None) => off(max, "The screen saver never starts on its own."),
+        (None, _) => off(max, Message::new("check-screen-lock-macos-no-password")),
+        (Some(_), Some(0) | None) => {
+            off(max, Message::new("check-screen-lock-macos-no-screen-saver"))
+        }
         (Some(d), Some(i)) => within(Duration::from_secs(u64::from(d) + u64::from(i)), max),
     }
 }
 
 /// Linux desktops Veil cannot read.
 pub fn unknown_desktop(desktop: &str, max: Duration) -> Observation {
-    Observation::unknown(
+    Observation::unknown_because(
         &expected(max),
         if desktop.is_empty() {
-            "no desktop was recognized (XDG_CURRENT_DESKTOP is empty)".to_string()
+            Message::new("check-screen-lock-reason-no-desktop")
         } else {
-            format!("Veil cannot read the screen lock settings of this desktop ({desktop})")
+            Message::new("check-screen-lock-reason-unknown-desktop").arg("desktop", desktop)
         },
     )
 }
@@ -210,10 +229,7 @@ pub fn with_shield(
         Some(after) if o.result != super::CheckResult::Pass && after <= max => Observation::pass(
             "veil_shield",
             &expected(max),
-            format!(
-                "Veil's privacy shield covers the screen and locks the session after {} away.",
-                crate::timefmt::duration_words(after)
-            ),
+            Message::new("check-screen-lock-veil-shield").part("after", duration_message(after)),
         ),
         _ => o,
     }
@@ -316,5 +332,31 @@ mod tests {
             Fail
         );
         assert_eq!(unknown_desktop("XFCE", MAX).result, Unknown);
+    }
+
+    #[test]
+    fn durations_read_as_before_in_english_and_naturally_in_spanish() {
+        use crate::i18n::Language;
+        for s in [0, 1, 5, 59, 60, 61, 305, 900, 3600, 3661, 7200, 5400] {
+            let d = Duration::from_secs(s);
+            assert_eq!(
+                duration_message(d).text(Language::En),
+                crate::timefmt::duration_words(d),
+                "{s}"
+            );
+        }
+        let es = |s| duration_message(Duration::from_secs(s)).text(Language::Es);
+        assert_eq!(es(1), "1 segundo");
+        assert_eq!(es(305), "5 minutos y 5 segundos");
+        assert_eq!(es(3661), "1 hora, 1 minuto y 1 segundo");
+        let o = decide_kde(&Kde::parse(Some("[Daemon]\nTimeout=30\n")), MAX);
+        assert_eq!(
+            o.detail,
+            "The screen locks only after 30 minutes 5 seconds of inactivity; your organization asks for 15 minutes or less."
+        );
+        assert_eq!(
+            o.message.text(Language::Es),
+            "La pantalla solo se bloquea tras 30 minutos y 5 segundos de inactividad; tu organización pide 15 minutos o menos."
+        );
     }
 }

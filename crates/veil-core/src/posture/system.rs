@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use super::Observation;
+use crate::i18n::Message;
 
 const EXPECTED_UPDATES: &str = "no security updates pending";
 /// An update list older than this cannot vouch for "nothing pending".
@@ -32,13 +33,14 @@ pub struct LinuxUpdates {
 
 pub fn decide_linux_updates(u: &LinuxUpdates) -> Observation {
     match &u.packagekit {
-        PackageKit::Absent => Observation::unknown(
+        PackageKit::Absent => Observation::unknown_because(
             EXPECTED_UPDATES,
-            "PackageKit is not installed, so pending updates cannot be listed",
+            Message::new("check-os-updates-reason-no-packagekit"),
         ),
-        PackageKit::Error(e) => {
-            Observation::unknown(EXPECTED_UPDATES, format!("PackageKit did not answer: {e}"))
-        }
+        PackageKit::Error(e) => Observation::unknown_because(
+            EXPECTED_UPDATES,
+            Message::new("check-os-updates-reason-packagekit-error").arg("error", e.as_str()),
+        ),
         PackageKit::Read {
             security_pending,
             other_pending,
@@ -48,14 +50,8 @@ pub fn decide_linux_updates(u: &LinuxUpdates) -> Observation {
                 return Observation::fail(
                     "security_updates_pending",
                     EXPECTED_UPDATES,
-                    format!(
-                        "{security_pending} security update{} waiting to be installed.",
-                        if *security_pending == 1 {
-                            " is"
-                        } else {
-                            "s are"
-                        }
-                    ),
+                    Message::new("check-os-updates-security-pending")
+                        .number("count", *security_pending),
                 );
             }
             if cache_age.is_some_and(|a| a > STALE_UPDATE_CACHE) {
@@ -63,23 +59,25 @@ pub fn decide_linux_updates(u: &LinuxUpdates) -> Observation {
                 return Observation::fail(
                     "update_check_stale",
                     EXPECTED_UPDATES,
-                    format!("This computer has not looked for updates in {days} days, so it cannot know what it is missing."),
+                    Message::new("check-os-updates-stale")
+                        .number("days", i64::try_from(days).unwrap_or(i64::MAX)),
                 );
             }
             if u.unattended_upgrades == Some(false) {
                 return Observation::fail(
                     "automatic_updates_off",
                     EXPECTED_UPDATES,
-                    "No security updates are pending, but automatic security updates (unattended-upgrades) are off.",
+                    Message::new("check-os-updates-linux-automatic-off"),
                 );
             }
             Observation::pass(
                 "up_to_date",
                 EXPECTED_UPDATES,
                 if *other_pending > 0 {
-                    format!("No security updates are pending ({other_pending} other updates are available).")
+                    Message::new("check-os-updates-only-other-pending")
+                        .number("count", *other_pending)
                 } else {
-                    "No updates are pending.".to_string()
+                    Message::new("check-os-updates-none-pending")
                 },
             )
         }
@@ -102,13 +100,16 @@ pub fn decide_windows_updates(
             return Observation::fail(
                 "os_too_old",
                 &expected,
-                format!(
-                    "Windows is at build {b}; your organization requires {min_build} or later."
-                ),
+                Message::new("check-os-updates-windows-too-old")
+                    .arg("build", b.to_string())
+                    .arg("min", min_build.to_string()),
             )
         }
         None if min_build > 0 => {
-            return Observation::unknown(&expected, "Windows did not report its build number")
+            return Observation::unknown_because(
+                &expected,
+                Message::new("check-os-updates-reason-windows-build"),
+            )
         }
         _ => {}
     }
@@ -116,14 +117,17 @@ pub fn decide_windows_updates(
         Some(true) => Observation::pass(
             "up_to_date",
             &expected,
-            "Windows installs updates automatically.",
+            Message::new("check-os-updates-windows-automatic"),
         ),
         Some(false) => Observation::fail(
             "automatic_updates_off",
             &expected,
-            "Automatic updates are turned off for Windows.",
+            Message::new("check-os-updates-windows-automatic-off"),
         ),
-        None => Observation::unknown(&expected, "Windows Update's settings could not be read"),
+        None => Observation::unknown_because(
+            &expected,
+            Message::new("check-os-updates-reason-windows-update-unread"),
+        ),
     }
 }
 
@@ -155,13 +159,22 @@ pub fn decide_macos_updates(version: Option<&str>, min: &str) -> Observation {
         format!("macOS {min} or later")
     };
     match version {
-        None => Observation::unknown(&expected, "the macOS version could not be read"),
+        None => Observation::unknown_because(
+            &expected,
+            Message::new("check-os-updates-reason-macos-version"),
+        ),
         Some(v) if !min.is_empty() && !version_at_least(v, min) => Observation::fail(
             "os_too_old",
             &expected,
-            format!("macOS is at {v}; your organization requires {min} or later."),
+            Message::new("check-os-updates-macos-too-old")
+                .arg("version", v)
+                .arg("min", min),
         ),
-        Some(v) => Observation::pass("up_to_date", &expected, format!("macOS {v}.")),
+        Some(v) => Observation::pass(
+            "up_to_date",
+            &expected,
+            Message::new("check-os-updates-macos-version").arg("version", v),
+        ),
     }
 }
 
@@ -193,9 +206,9 @@ impl WscProduct {
 /// with the same name, only the most recently updated one counts.
 pub fn decide_wsc_antivirus(products: &[WscProduct]) -> Observation {
     if products.is_empty() {
-        return Observation::unknown(
+        return Observation::unknown_because(
             EXPECTED_AV,
-            "Windows Security Center reported no antivirus (it may not run on this edition)",
+            Message::new("check-antivirus-reason-wsc-none"),
         );
     }
     let mut current: Vec<&WscProduct> = Vec::new();
@@ -211,15 +224,15 @@ pub fn decide_wsc_antivirus(products: &[WscProduct]) -> Observation {
     }
     let on: Vec<&&WscProduct> = current.iter().filter(|p| p.enabled()).collect();
     if on.iter().any(|p| p.up_to_date()) {
-        Observation::pass("av_on", EXPECTED_AV, "Antivirus is on and up to date.")
+        Observation::pass("av_on", EXPECTED_AV, Message::new("check-antivirus-on"))
     } else if !on.is_empty() {
         Observation::fail(
             "av_signatures_stale",
             EXPECTED_AV,
-            "Antivirus is on, but its virus definitions are out of date.",
+            Message::new("check-antivirus-signatures-stale"),
         )
     } else {
-        Observation::fail("av_off", EXPECTED_AV, "No antivirus is turned on.")
+        Observation::fail("av_off", EXPECTED_AV, Message::new("check-antivirus-off"))
     }
 }
 
@@ -227,20 +240,23 @@ pub fn decide_wsc_antivirus(products: &[WscProduct]) -> Observation {
 /// for; `running` says whether one of them was found.
 pub fn decide_named_antivirus(named: &[String], running: Option<bool>) -> Observation {
     if named.is_empty() {
-        return Observation::not_applicable("your organization names no antivirus for this system");
+        return Observation::not_applicable_because(Message::new("check-antivirus-not-named"));
     }
     match running {
         Some(true) => Observation::pass(
             "av_running",
             EXPECTED_AV,
-            "The required antivirus is running.",
+            Message::new("check-antivirus-running"),
         ),
         Some(false) => Observation::fail(
             "av_not_running",
             EXPECTED_AV,
-            "The antivirus your organization requires is not running.",
+            Message::new("check-antivirus-not-running"),
         ),
-        None => Observation::unknown(EXPECTED_AV, "the running programs could not be listed"),
+        None => Observation::unknown_because(
+            EXPECTED_AV,
+            Message::new("check-antivirus-reason-processes-unlisted"),
+        ),
     }
 }
 
@@ -254,29 +270,33 @@ pub fn decide_linux_secure_boot(uefi: bool, var: Result<Option<Vec<u8>>, String>
         return Observation::fail(
             "legacy_boot",
             EXPECTED_SB,
-            "This computer starts in legacy (BIOS) mode, which has no Secure Boot.",
+            Message::new("check-secure-boot-legacy"),
         );
     }
     match var {
-        Err(e) => Observation::unknown(
+        Err(e) => Observation::unknown_because(
             EXPECTED_SB,
-            format!("the SecureBoot EFI variable could not be read: {e}"),
+            Message::new("check-secure-boot-reason-efi-error").arg("error", e),
         ),
         Ok(None) => Observation::fail(
             "unsupported",
             EXPECTED_SB,
-            "The firmware does not offer Secure Boot.",
+            Message::new("check-secure-boot-unsupported"),
         ),
         Ok(Some(bytes)) => match bytes.get(4) {
-            Some(1) => Observation::pass("secure_boot_on", EXPECTED_SB, "Secure Boot is on."),
+            Some(1) => Observation::pass(
+                "secure_boot_on",
+                EXPECTED_SB,
+                Message::new("check-secure-boot-on"),
+            ),
             Some(0) => Observation::fail(
                 "secure_boot_off",
                 EXPECTED_SB,
-                "Secure Boot is off in the firmware settings.",
+                Message::new("check-secure-boot-off"),
             ),
-            _ => Observation::unknown(
+            _ => Observation::unknown_because(
                 EXPECTED_SB,
-                "the SecureBoot EFI variable has an unexpected value",
+                Message::new("check-secure-boot-reason-efi-unexpected"),
             ),
         },
     }
@@ -288,17 +308,22 @@ pub fn decide_windows_secure_boot(uefi: Option<bool>, enabled: Option<bool>) -> 
         (Some(false), _) => Observation::fail(
             "legacy_boot",
             EXPECTED_SB,
-            "Windows starts in legacy (BIOS) mode, which has no Secure Boot.",
+            Message::new("check-secure-boot-windows-legacy"),
         ),
-        (_, Some(true)) => Observation::pass("secure_boot_on", EXPECTED_SB, "Secure Boot is on."),
+        (_, Some(true)) => Observation::pass(
+            "secure_boot_on",
+            EXPECTED_SB,
+            Message::new("check-secure-boot-on"),
+        ),
         (_, Some(false)) => Observation::fail(
             "secure_boot_off",
             EXPECTED_SB,
-            "Secure Boot is off in the firmware settings.",
+            Message::new("check-secure-boot-off"),
         ),
-        (_, None) => {
-            Observation::unknown(EXPECTED_SB, "Windows did not report the Secure Boot state")
-        }
+        (_, None) => Observation::unknown_because(
+            EXPECTED_SB,
+            Message::new("check-secure-boot-reason-windows-unreported"),
+        ),
     }
 }
 

@@ -215,11 +215,14 @@ impl Tracker {
                     since: t.since.0,
                     fix_by: (required && failing && !config.grace.is_zero())
                         .then(|| t.since.plus(config.grace).0),
-                    title: id.title().into(),
+                    title: id.title(),
                     detail: t.shown.detail.clone(),
-                    why: id.why().into(),
+                    why: id.why(),
                     fix: matches!(t.shown.result, CheckResult::Fail | CheckResult::Unknown)
                         .then(|| super::fixes::fix(*id, self.platform, &t.shown.observed)),
+                    title_message: id.title_message(),
+                    detail_message: t.shown.message.clone(),
+                    why_message: id.why_message(),
                 }
             })
             .collect();
@@ -237,6 +240,7 @@ impl Tracker {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Message;
 
     const MIN: i64 = 60_000;
 
@@ -252,9 +256,9 @@ mod tests {
         vec![(
             CheckId::ScreenLock,
             if pass {
-                Observation::pass("lock_on", "x", "on")
+                Observation::pass("lock_on", "x", Message::new("check-screen-lock-on"))
             } else {
-                Observation::fail("lock_off", "x", "off")
+                Observation::fail("lock_off", "x", Message::new("check-screen-lock-kde-off"))
             },
         )]
     }

@@ -7,6 +7,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use veil_core::i18n::Message;
 use veil_core::posture::{
     disk, firewall, network, screen_lock, system, Observation, PostureConfig,
 };
@@ -319,15 +320,15 @@ impl crate::posture::Wifi for WifiProbe {
             Airport::NotConnected => {
                 network::decide_windows_wifi(&network::WindowsWifi::NotConnected)
             }
-            Airport::Hidden => Observation::unknown(
+            Airport::Hidden => Observation::unknown_because(
                 EXPECTED_WIFI,
-                "macOS needs location permission for Veil to see the Wi-Fi security",
+                Message::new("check-wifi-reason-macos-location"),
             ),
             Airport::Security(s) => match security_auth(&s) {
                 Some(auth) => network::decide_windows_wifi(&network::WindowsWifi::Auth(auth)),
-                None => Observation::unknown(
+                None => Observation::unknown_because(
                     EXPECTED_WIFI,
-                    format!("macOS reported an unfamiliar Wi-Fi security ({s})"),
+                    Message::new("check-wifi-reason-macos-unfamiliar").arg("value", s.as_str()),
                 ),
             },
         }
@@ -365,11 +366,11 @@ pub struct SecureBootProbe;
 impl crate::posture::SecureBoot for SecureBootProbe {
     fn secure_boot(&self) -> Observation {
         if cfg!(target_arch = "aarch64") {
-            Observation::not_applicable("Apple silicon Macs always start only signed macOS")
+            Observation::not_applicable_because(Message::new("check-secure-boot-apple-silicon"))
         } else {
-            Observation::unknown(
+            Observation::unknown_because(
                 "secure_boot_on",
-                "reading the Secure Boot policy of an Intel Mac needs administrator rights",
+                Message::new("check-secure-boot-reason-intel-mac"),
             )
         }
     }
