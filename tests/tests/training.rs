@@ -316,13 +316,15 @@ fn kinds_module() -> String {
     let mut t = String::from(
         "id = \"kinds\"\ntitle = \"Every kind of question\"\norder = 1\nlesson = \"\"\"\nOne of each kind.\n\"\"\"\n",
     );
+    // A quiz asks three: the first practice asks the first three kinds,
+    // the second starts with `single`.
     for (i, kind) in [
         "scenario",
         "multiple",
         "true_false",
+        "single",
         "scenario",
         "multiple",
-        "true_false",
     ]
     .iter()
     .enumerate()
@@ -337,6 +339,12 @@ fn kinds_module() -> String {
                  [[question.option]]\ntext = \"Turn round and answer your partner quickly; the customer will wait.\"\nexplain = \"The card number stays readable on the screen while you talk.\"\n\
                  [[question.option]]\ntext = \"Mute the headset and keep talking to the customer.\"\nexplain = \"Muting hides the room's sound, not the screen.\"\n"
             )),
+            "single" => t.push_str(
+                "prompt = \"A courier rings while you are on a call with a customer. What do you do?\"\n\
+                 [[question.option]]\ntext = \"Put the call on hold, lock the screen, then go to the door.\"\ncorrect = true\nexplain = \"Nothing is left readable or audible while you are away.\"\n\
+                 [[question.option]]\ntext = \"Take the headset with you and keep talking.\"\nexplain = \"The courier hears the customer's details, and the screen stays open behind you.\"\n\
+                 [[question.option]]\ntext = \"Leave the call running; you will be back in a minute.\"\nexplain = \"The screen and the open line are unattended for that minute.\"\n",
+            ),
             "multiple" => t.push_str(
                 "prompt = \"Which of these must stay out of sight during a call?\"\n\
                  [[question.option]]\ntext = \"The customer's card number on the screen.\"\ncorrect = true\nexplain = \"Anyone in the room could read and remember it.\"\n\
@@ -415,65 +423,76 @@ async fn the_quiz_fits_at(scale: &str) {
         s.text("#lesson-title").await.starts_with("Every kind")
     })
     .await;
-    js_click(&s, "#practice").await;
-    s.switch_to("quiz").await;
     let mut kinds = vec![];
-    for n in 1..=3 {
-        s.eventually(SOON, "a question is asked", || async {
-            s.text("#quiz-progress").await == format!("Question {n} of 3")
-        })
-        .await;
-        // Let the window take its size.
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let (top, bottom, height, scrolled, fits) = quiz_layout(&s).await;
-        let kind = s
-            .attr(".quiz-question", "data-kind")
-            .await
-            .unwrap_or_default();
-        assert_eq!(scrolled, 0.0, "{kind} at {scale}: opened scrolled");
-        assert!(
-            top >= 0.0,
-            "{kind} at {scale}: the question's top is cut ({top})"
-        );
-        assert!(
-            bottom <= height + 0.5,
-            "{kind} at {scale}: the buttons are cut ({bottom} > {height})"
-        );
-        if scale == "1" {
-            assert!(fits, "{kind}: the window did not grow to its question");
-            s.screenshot(&format!("quiz-{}", kind.replace('_', "-")))
-                .await;
+    for (round, asked) in [(1, 3), (2, 1)] {
+        if round == 2 {
+            s.switch_to("training").await;
         }
-        js_click(&s, "#opt-a").await;
-        js_click(&s, "#quiz-submit").await;
-        s.eventually(SOON, "the explanation shows", || async {
-            !s.text("#explain-a").await.is_empty()
-        })
-        .await;
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        let (top, bottom, height, _, _) = quiz_layout(&s).await;
-        assert!(
-            top >= 0.0,
-            "{kind} at {scale}: the explanation pushed the question out ({top})"
-        );
-        assert!(
-            bottom <= height + 0.5,
-            "{kind} at {scale}: the buttons went out of view ({bottom} > {height})"
-        );
-        if scale == "1" && n == 1 {
-            s.screenshot(&format!("quiz-{}-explained", kind.replace('_', "-")))
-                .await;
+        js_click(&s, "#practice").await;
+        s.switch_to("quiz").await;
+        for n in 1..=asked {
+            ask_one(&s, scale, n, &mut kinds).await;
         }
-        kinds.push(kind);
-        js_click(&s, "#quiz-next").await;
     }
     kinds.sort();
     assert_eq!(
         kinds,
-        ["multiple", "scenario", "true_false"],
+        ["multiple", "scenario", "single", "true_false"],
         "one of each kind"
     );
     s.end().await;
+}
+
+/// Question `n` of the open quiz: laid out whole before and after its
+/// answer; a screenshot of each kind at 100 %.
+async fn ask_one(s: &Session, scale: &str, n: usize, kinds: &mut Vec<String>) {
+    s.eventually(SOON, "a question is asked", || async {
+        s.text("#quiz-progress").await == format!("Question {n} of 3")
+    })
+    .await;
+    // Let the window take its size.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let (top, bottom, height, scrolled, fits) = quiz_layout(s).await;
+    let kind = s
+        .attr(".quiz-question", "data-kind")
+        .await
+        .unwrap_or_default();
+    assert_eq!(scrolled, 0.0, "{kind} at {scale}: opened scrolled");
+    assert!(
+        top >= 0.0,
+        "{kind} at {scale}: the question's top is cut ({top})"
+    );
+    assert!(
+        bottom <= height + 0.5,
+        "{kind} at {scale}: the buttons are cut ({bottom} > {height})"
+    );
+    if scale == "1" {
+        assert!(fits, "{kind}: the window did not grow to its question");
+        s.screenshot(&format!("quiz-{}", kind.replace('_', "-")))
+            .await;
+    }
+    js_click(s, "#opt-a").await;
+    js_click(s, "#quiz-submit").await;
+    s.eventually(SOON, "the explanation shows", || async {
+        !s.text("#explain-a").await.is_empty()
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let (top, bottom, height, _, _) = quiz_layout(s).await;
+    assert!(
+        top >= 0.0,
+        "{kind} at {scale}: the explanation pushed the question out ({top})"
+    );
+    assert!(
+        bottom <= height + 0.5,
+        "{kind} at {scale}: the buttons went out of view ({bottom} > {height})"
+    );
+    if scale == "1" && n == 1 {
+        s.screenshot(&format!("quiz-{}-explained", kind.replace('_', "-")))
+            .await;
+    }
+    kinds.push(kind);
+    js_click(s, "#quiz-next").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
