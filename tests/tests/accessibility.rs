@@ -161,3 +161,46 @@ async fn every_control_has_a_name_and_focus_shows() {
     );
     s.end().await;
 }
+
+/// The agent's own desktop preferences reach the windows: with animations
+/// turned off in GTK's settings (what GNOME's "Reduce animation" and the
+/// accessibility panels write), the page sees `prefers-reduced-motion:
+/// reduce` and nothing moves; with a high-contrast theme, `prefers-contrast:
+/// more` and the solid borders.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reduced_motion_and_high_contrast_from_the_desktop_are_honoured() {
+    let home = Home::new();
+    for config in [home.path().join("config"), home.path().join("home/.config")] {
+        let dir = config.join("gtk-3.0");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("settings.ini"),
+            "[Settings]\ngtk-enable-animations=false\ngtk-theme-name=HighContrast\n",
+        )
+        .unwrap();
+    }
+    let s = Session::start(&home).await;
+    s.eventually(SOON, "the dashboard", || async {
+        s.attr("#state-card", "data-state").await.is_some()
+    })
+    .await;
+    let seen = s
+        .client
+        .execute(
+            "const card = document.querySelector('.card'); const st = getComputedStyle(card);\
+             const any = [...document.querySelectorAll('*')].map(e => getComputedStyle(e).transitionDuration)\
+               .filter(d => d.split(',').some(x => parseFloat(x) > 0));\
+             return [matchMedia('(prefers-reduced-motion: reduce)').matches,\
+                     matchMedia('(prefers-contrast: more)').matches,\
+                     any.length, st.borderTopWidth];",
+            vec![],
+        )
+        .await
+        .expect("media");
+    eprintln!("reduced motion, more contrast, moving elements, card border: {seen}");
+    assert_eq!(seen[0], true, "reduced motion not seen: {seen}");
+    assert_eq!(seen[2], 0, "something still moves: {seen}");
+    assert_eq!(seen[1], true, "more contrast not seen: {seen}");
+    assert_eq!(seen[3], "2px", "the high-contrast border: {seen}");
+    s.end().await;
+}
