@@ -319,6 +319,54 @@ fn a_bus_of_the_agents_own_cannot_pass_a_stop_off_as_a_logout_or_confirm_a_lock(
     assert_eq!(home.status().unwrap()["shield"]["state"], "shielded");
 }
 
+/// SIGSTOP leaves Veil no chance to say anything while stopped: when it
+/// runs again it records how long it was not running.
+#[test]
+fn a_stopped_veil_records_the_pause_when_it_runs_again() {
+    let home = Home::new();
+    let app = home.launch(&[]);
+    let pid = app.pid().to_string();
+    assert!(Command::new("/bin/kill")
+        .args(["-STOP", &pid])
+        .status()
+        .unwrap()
+        .success());
+    std::thread::sleep(Duration::from_secs(12));
+    assert!(Command::new("/bin/kill")
+        .args(["-CONT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    wait_until(Duration::from_secs(10), "veil_paused recorded", || {
+        !home.audit_of("veil_paused").is_empty()
+    });
+    let paused = home.audit_of("veil_paused");
+    let details = paused[0]["details"].as_str().unwrap();
+    assert!(details.contains("did not run for 1"), "{details}");
+}
+
+/// With `start_at_login` locked on by policy, a per-user autostart entry
+/// that hides Veil at sign-in (what "turn off" in a desktop's startup
+/// settings writes) is undone while Veil runs, and that is on the record.
+#[test]
+fn a_per_user_entry_hiding_veil_at_sign_in_is_undone_when_policy_locks_it() {
+    let home = Home::new();
+    home.write_policy("start_at_login = true\n");
+    let _app = home.launch(&[]);
+    let entry = home.path().join("config/autostart/veil.desktop");
+    std::fs::create_dir_all(entry.parent().unwrap()).unwrap();
+    std::fs::write(
+        &entry,
+        "[Desktop Entry]\nType=Application\nName=Veil\nExec=veil\nHidden=true\n",
+    )
+    .unwrap();
+    wait_until(Duration::from_secs(10), "the override undone", || {
+        !home.audit_of("autostart_override_removed").is_empty()
+    });
+    let text = std::fs::read_to_string(&entry).unwrap_or_default();
+    assert!(!text.contains("Hidden=true"), "{text}");
+}
+
 /// The plaintext log says that a record was written and its kind, never
 /// its details (they are encrypted in the store); the record's user is the
 /// OS account, not `$USER`.

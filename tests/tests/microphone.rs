@@ -332,11 +332,25 @@ async fn dashboard_shows_the_guard_and_the_mic_check_records_from_the_headset() 
     // back as "a call" and be recorded as microphone use).
     let mic = home.status().expect("status")["microphone"].clone();
     assert_eq!(mic["recording"], false, "{mic}");
+    assert_eq!(mic["mic_check"], true, "the running check shows: {mic}");
     s.screenshot("dashboard-microphone").await;
     s.click("#mic-check-button").await;
     wait_until(SOON, "the meter closed the microphone", || {
         home.pulse().stream_sources().is_empty()
     });
+    // The check is on the record, and was visible in the status meanwhile.
+    assert_eq!(
+        home.audit_of("mic_check_started").len(),
+        1,
+        "{:?}",
+        home.audit()
+    );
+    assert_eq!(
+        home.audit_of("mic_check_stopped").len(),
+        1,
+        "{:?}",
+        home.audit()
+    );
 
     // Unplugged: the card says what to do.
     home.pulse().unplug(HEADSET);

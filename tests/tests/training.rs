@@ -193,6 +193,17 @@ async fn a_call_holds_the_quiz_and_later_postpones_it_as_policy_allows() {
         .await
         .unwrap_or_default();
     assert!(later.is_empty(), "no second Later");
+    // On the record: each pop-up shown, and the one put off with Later.
+    assert_eq!(home.audit_of("quiz_shown").len(), 2, "{:?}", home.audit());
+    let missed = home.audit_of("quiz_missed");
+    assert_eq!(missed.len(), 1, "{:?}", home.audit());
+    assert!(
+        missed[0]["details"]
+            .as_str()
+            .unwrap()
+            .contains("postponed with Later"),
+        "{missed:?}"
+    );
     s.end().await;
 }
 
