@@ -46,6 +46,9 @@ PACKAGES=(
   # the Windows tier (scripts/test-windows.sh): veil-os built with mingw,
   # its tests run under Wine (the 64-bit loader is enough)
   gcc-mingw-w64-x86-64 wine64
+  # the Windows installer (scripts/build-windows-installer.sh, tried under
+  # Wine by scripts/test-windows-app.sh)
+  nsis
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
