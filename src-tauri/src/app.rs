@@ -133,15 +133,21 @@ pub fn run(show: bool, at_sign_in: bool) -> ExitCode {
             crate::training::spawn(actor.clone(), live_idle.clone());
             app.manage(crate::posture::spawn(actor.clone()));
             app.manage(live_idle);
-            crate::lifecycle::spawn_signal_handler(&handle);
-            crate::lifecycle::spawn_watch(paths.clone(), actor.clone());
-            spawn_maintenance(&actor);
-            tray::create(&handle, &actor);
-            spawn_renderers(&handle, &actor);
+            // The control channel answers as soon as what it uses is in
+            // place: `veil status` works while the tray icon is still being
+            // made (the desktop's tray and accessibility services answer
+            // slowly on a loaded machine).
             tauri::async_runtime::spawn(control.serve(
                 control_handler(handle.clone(), actor.clone()),
                 Arc::new(window_host.clone()),
             ));
+            tracing::debug!("start-up: the control channel serves");
+            crate::lifecycle::spawn_signal_handler(&handle);
+            crate::lifecycle::spawn_watch(paths.clone(), actor.clone());
+            spawn_maintenance(&actor);
+            tray::create(&handle, &actor);
+            tracing::debug!("start-up: the tray icon is made");
+            spawn_renderers(&handle, &actor);
             config_files::spawn(actor, paths.clone());
             spawn_web_engine_reclaim();
             if show {

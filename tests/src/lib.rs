@@ -313,10 +313,18 @@ impl Home {
         while self.status().is_none() {
             if Instant::now() >= deadline {
                 let log = fs::read_to_string(self.log_file()).unwrap_or_default();
-                let tail: Vec<&str> = log.lines().rev().take(40).collect();
+                // The start (where it stopped) without the guards' periodic
+                // lines, then the end.
+                let head: Vec<&str> = log
+                    .lines()
+                    .filter(|l| !l.contains("guard looked"))
+                    .take(60)
+                    .collect();
+                let tail: Vec<&str> = log.lines().rev().take(15).collect();
                 let tail: Vec<&str> = tail.into_iter().rev().collect();
                 panic!(
-                    "timed out after 60s waiting for: Veil answers veil status; app.log ends:\n{}",
+                    "timed out after 60s waiting for: Veil answers veil status; app.log begins:\n{}\n...\nand ends:\n{}",
+                    head.join("\n"),
                     tail.join("\n")
                 );
             }
