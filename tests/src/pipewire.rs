@@ -75,6 +75,13 @@ impl PipeWire {
     /// audio server crashed. WirePlumber restores the defaults it saved.
     pub fn restart(&mut self) {
         self.kill();
+        // A killed pipewire-pulse leaves its socket behind; a new one then
+        // refused to start now and then ("File exists"), as a session's
+        // service manager would not let happen.
+        let pulse = self.client.runtime.join("pulse");
+        for stale in ["native", "native.lock", "pid"] {
+            let _ = std::fs::remove_file(pulse.join(stale));
+        }
         self.daemon = Some(self.spawn("pipewire"));
         let socket = self.client.runtime.join("pipewire-0");
         wait_until(START, "PipeWire's socket", || socket.exists());
