@@ -133,6 +133,9 @@ pub fn run(show: bool, at_sign_in: bool) -> ExitCode {
             crate::training::spawn(actor.clone(), live_idle.clone());
             app.manage(crate::posture::spawn(actor.clone()));
             app.manage(live_idle);
+            // Subscribed before anything can attach: a window process that
+            // attaches gets every snapshot after the one it was given.
+            spawn_renderers(&handle, &actor);
             // The control channel answers as soon as what it uses is in
             // place: `veil status` works while the tray icon is still being
             // made (the desktop's tray and accessibility services answer
@@ -147,7 +150,6 @@ pub fn run(show: bool, at_sign_in: bool) -> ExitCode {
             spawn_maintenance(&actor);
             tray::create(&handle, &actor);
             tracing::debug!("start-up: the tray icon is made");
-            spawn_renderers(&handle, &actor);
             config_files::spawn(actor, paths.clone());
             spawn_web_engine_reclaim();
             if show {
