@@ -119,10 +119,18 @@ impl Pactl {
     }
 
     pub(crate) fn try_pactl(&self, args: &[&str]) -> Option<String> {
+        // Never autospawn: a pactl that asks while PipeWire's pulse server
+        // is restarting would start a PulseAudio daemon of its own, which
+        // takes the socket the new pipewire-pulse then cannot bind.
+        let config = self.runtime.join("test-pulse-client.conf");
+        if !config.exists() {
+            let _ = std::fs::write(&config, "autospawn = no\n");
+        }
         let out = Command::new("pactl")
             .args(args)
             .env("XDG_RUNTIME_DIR", &self.runtime)
             .env("HOME", &self.home)
+            .env("PULSE_CLIENTCONFIG", &config)
             .output()
             .ok()?;
         out.status
