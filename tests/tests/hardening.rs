@@ -648,15 +648,7 @@ fn two_clients_swapping_claims_do_not_make_a_recorder_allowed() {
     wait_until(
         Duration::from_secs(5),
         "the allowed program connected",
-        || {
-            let out = Command::new("pactl")
-                .args(["list", "clients"])
-                .env("XDG_RUNTIME_DIR", home.path().join("run"))
-                .env("HOME", home.path().join("home"))
-                .output()
-                .unwrap();
-            String::from_utf8_lossy(&out.stdout).contains(&claim)
-        },
+        || home.pulse().pactl(&["list", "clients"]).contains(&claim),
     );
     writeln!(recorder.stdin.take().unwrap(), "{}", allowed.id()).unwrap();
 

@@ -122,9 +122,6 @@ pub enum CredentialStoreError {
     Absent,
     #[error("the key did not read back")]
     DidNotReadBack,
-    /// A test store's own failure.
-    #[error("{0}")]
-    Other(String),
 }
 
 /// Something that keeps one secret string per account.
@@ -310,17 +307,13 @@ mod tests {
     impl SecretStore for Fake {
         fn get(&self, account: &str) -> Result<Option<String>, CredentialStoreError> {
             if self.broken {
-                return Err(CredentialStoreError::Other(
-                    "no Secret Service on the bus".into(),
-                ));
+                return Err(CredentialStoreError::Absent);
             }
             Ok(self.map.borrow().get(account).cloned())
         }
         fn set(&self, account: &str, secret: &str) -> Result<(), CredentialStoreError> {
             if self.broken {
-                return Err(CredentialStoreError::Other(
-                    "no Secret Service on the bus".into(),
-                ));
+                return Err(CredentialStoreError::Absent);
             }
             self.map.borrow_mut().insert(account.into(), secret.into());
             Ok(())

@@ -808,70 +808,16 @@ mod audio {
 
     use super::*;
 
-    /// The class Veil asks for (CPolicyConfigClient).
-    const CLSID_POLICY_CONFIG_CLIENT: GUID =
-        GUID::from_u128(0x870af99c_171d_4f9e_af0d_e63df40c2bc9);
-
-    /// This test's own registration of the policy-config interface, with
-    /// the vtable order Veil declares. It checks Veil's call path (the
-    /// class it creates, the method it calls, the endpoint id and the three
-    /// roles), not Windows' private implementation, which Wine lacks. Like
-    /// Windows, it makes the endpoint the default: here by writing
-    /// winepulse's default-device values, which Wine's MMDevice API reads
-    /// and announces with OnDefaultDeviceChanged.
-    #[allow(non_snake_case)]
-    mod policy_config {
-        use std::ffi::c_void;
-
-        use windows::core::{interface, IUnknown, IUnknown_Vtbl, HRESULT, PCWSTR};
-        use windows::Win32::Foundation::PROPERTYKEY;
-        use windows::Win32::Media::Audio::ERole;
-
-        #[interface("f8679f50-850a-41cf-9c72-430f290290c8")]
-        pub unsafe trait IPolicyConfig: IUnknown {
-            fn GetMixFormat(&self, device: PCWSTR, format: *mut *mut c_void) -> HRESULT;
-            fn GetDeviceFormat(
-                &self,
-                device: PCWSTR,
-                default: i32,
-                format: *mut *mut c_void,
-            ) -> HRESULT;
-            fn ResetDeviceFormat(&self, device: PCWSTR) -> HRESULT;
-            fn SetDeviceFormat(
-                &self,
-                device: PCWSTR,
-                endpoint: *mut c_void,
-                mix: *mut c_void,
-            ) -> HRESULT;
-            fn GetProcessingPeriod(
-                &self,
-                device: PCWSTR,
-                default: i32,
-                p1: *mut i64,
-                p2: *mut i64,
-            ) -> HRESULT;
-            fn SetProcessingPeriod(&self, device: PCWSTR, period: *mut i64) -> HRESULT;
-            fn GetShareMode(&self, device: PCWSTR, mode: *mut c_void) -> HRESULT;
-            fn SetShareMode(&self, device: PCWSTR, mode: *mut c_void) -> HRESULT;
-            fn GetPropertyValue(
-                &self,
-                device: PCWSTR,
-                store: i32,
-                key: *const PROPERTYKEY,
-                value: *mut c_void,
-            ) -> HRESULT;
-            fn SetPropertyValue(
-                &self,
-                device: PCWSTR,
-                store: i32,
-                key: *const PROPERTYKEY,
-                value: *mut c_void,
-            ) -> HRESULT;
-            fn SetDefaultEndpoint(&self, device: PCWSTR, role: ERole) -> HRESULT;
-            fn SetEndpointVisibility(&self, device: PCWSTR, visible: i32) -> HRESULT;
-        }
-    }
-    use policy_config::{IPolicyConfig, IPolicyConfig_Impl};
+    // This test's own registration of Veil's policy-config interface. It
+    // checks Veil's call path (the class it creates, the method it calls,
+    // the endpoint id and the three roles), not Windows' private
+    // implementation, which Wine lacks. Like Windows, it makes the endpoint
+    // the default: here by writing winepulse's default-device values,
+    // which Wine's MMDevice API reads and announces with
+    // OnDefaultDeviceChanged.
+    use veil_os::audio::policy_config::{
+        IPolicyConfig, IPolicyConfig_Impl, CLSID_POLICY_CONFIG_CLIENT,
+    };
 
     type Calls = Arc<Mutex<Vec<(String, i32)>>>;
 
@@ -1013,20 +959,11 @@ mod audio {
         }))
         .unwrap();
         let devices = backend.read().unwrap();
-        let headset = devices
-            .inputs
-            .iter()
-            .find(|d| d.name.contains("Jabra"))
-            .unwrap()
-            .id
-            .clone();
-        let laptop = devices
-            .inputs
-            .iter()
-            .find(|d| d.name.contains("Built-in"))
-            .unwrap()
-            .id
-            .clone();
+        let id_of = |name: &str| {
+            let d = devices.inputs.iter().find(|d| d.name.contains(name));
+            d.unwrap_or_else(|| panic!("no {name} endpoint")).id.clone()
+        };
+        let (headset, laptop) = (id_of("Jabra"), id_of("Built-in"));
         // Start from the laptop mic as the default, as Windows often does.
         set(
             HKEY_CURRENT_USER,

@@ -21,6 +21,16 @@ mod pulse_sources;
 #[cfg(windows)]
 pub(crate) mod wasapi;
 
+/// The default-microphone interface Veil calls on Windows and the class it
+/// asks for: the Windows tests register their own class behind it (Wine
+/// has none), to check Veil's call path.
+#[cfg(windows)]
+#[doc(hidden)]
+pub mod policy_config {
+    pub use super::wasapi::policy_config::{IPolicyConfig, IPolicyConfig_Impl, IPolicyConfig_Vtbl};
+    pub use super::wasapi::CLSID_POLICY_CONFIG_CLIENT;
+}
+
 /// One input device as the OS reports it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InputDevice {

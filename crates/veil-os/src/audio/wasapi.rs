@@ -40,9 +40,10 @@ use super::{AudioBackend, AudioError, Devices, InputDevice, Notify};
 use crate::win_str::wide;
 
 /// CLSID of the class that implements IPolicyConfig.
-const CLSID_POLICY_CONFIG_CLIENT: GUID = GUID::from_u128(0x870af99c_171d_4f9e_af0d_e63df40c2bc9);
+pub const CLSID_POLICY_CONFIG_CLIENT: GUID =
+    GUID::from_u128(0x870af99c_171d_4f9e_af0d_e63df40c2bc9);
 
-mod policy_config {
+pub mod policy_config {
     //! COM method names keep their Windows spelling.
     #![allow(non_snake_case)]
     use std::ffi::c_void;
