@@ -392,6 +392,14 @@ fn recording_programs(devices: &audio::Devices) -> Vec<DeviceUse> {
         .streams
         .iter()
         .filter(|s| !(s.pid_verified && s.pid == Some(own)))
+        // A recorder that is ending can no longer have its program read;
+        // its stream goes with it, under the name it had.
+        .filter(|s| {
+            !(s.pid_verified
+                && s.pid.is_some_and(|pid| {
+                    veil_os::process::exe_path(pid).is_none() && veil_os::process::is_exiting(pid)
+                }))
+        })
         .map(|s| {
             let claimed_name = s.exe.clone().or_else(|| s.app.clone()).unwrap_or_default();
             let (pid, exe, trust) = match s.pid.filter(|_| s.pid_verified) {

@@ -51,6 +51,40 @@ pub fn exe_path(pid: u32) -> Option<String> {
     }
 }
 
+/// Whether the process is ending: the kernel has begun tearing it down.
+/// Between dropping its memory and closing its files, an ending process's
+/// program can no longer be read while its open devices still show; that
+/// is not a program hiding itself.
+#[cfg(target_os = "linux")]
+pub fn is_exiting(pid: u32) -> bool {
+    // PF_EXITING in the flags word, field 9 of /proc/PID/stat; fields are
+    // counted after the command name, which may itself hold spaces.
+    const PF_EXITING: u64 = 0x4;
+    let path = format!("/proc/{pid}/stat");
+    let Ok(stat) = crate::files::read_text(std::path::Path::new(&path), 4096) else {
+        // Gone already.
+        return true;
+    };
+    let Some((_, after_name)) = stat.rsplit_once(')') else {
+        return false;
+    };
+    let mut fields = after_name.split_whitespace();
+    let state = fields.next().unwrap_or("");
+    if matches!(state, "Z" | "X" | "x") {
+        return true;
+    }
+    fields
+        .nth(5)
+        .and_then(|f| f.parse::<u64>().ok())
+        .is_some_and(|flags| flags & PF_EXITING != 0)
+}
+
+/// Elsewhere the OS names ending processes no differently.
+#[cfg(not(target_os = "linux"))]
+pub fn is_exiting(_pid: u32) -> bool {
+    false
+}
+
 /// The system's own folders for programs. Only these are searched, never
 /// `PATH`: the agent controls their own `PATH` (a `~/.local/bin/loginctl`
 /// would win).
@@ -181,6 +215,27 @@ mod tests {
         );
         // This test program maps none of them; the call is harmless.
         assert_eq!(reclaim_library_pages(&["libdoes-not-exist"]), 0);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_running_process_is_not_ending_and_a_dead_one_is() {
+        assert!(!is_exiting(std::process::id()));
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        assert!(!is_exiting(pid));
+        child.kill().unwrap();
+        // Killed but not yet reaped: a zombie, with neither program nor files.
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        while !is_exiting(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(is_exiting(pid));
+        child.wait().unwrap();
+        assert!(is_exiting(pid), "a pid nobody has is gone");
     }
 
     #[test]

@@ -179,6 +179,11 @@ impl CameraMonitor for ProcCameras {
         }
         for (node, pid) in holders {
             let exe = exe_of(pid);
+            // Its program unreadable because it is ending, not hiding: the
+            // session ends on the next look, under the name it had.
+            if exe.1 == Trust::Claimed && crate::process::is_exiting(pid) {
+                continue;
+            }
             let path = primary.get(&node).cloned().unwrap_or(node.clone());
             let name = devices
                 .iter()
