@@ -3,7 +3,8 @@
 //! in step), when the OS signals a change (system-bus signals, the desktop's
 //! settings files) and when the agent asks ("Check again"). A change is
 //! looked at twice, a few seconds apart, since a result must hold twice in
-//! a row before it is shown. After a resume from sleep, results wait for
+//! a row before it is shown; when the two differ it is looked at again
+//! until two agree. After a resume from sleep, results wait for
 //! the settling time (veil-core's tracker ignores runs before it).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +28,9 @@ const CONFIRM_AFTER: Duration = Duration::from_secs(2);
 /// A timer run that differs from the run before is confirmed this soon,
 /// not a whole interval later.
 const CONFIRM_TIMER_CHANGE: Duration = Duration::from_secs(60);
+/// A check whose second look keeps differing from its first is looked at
+/// again this many times at `CONFIRM_AFTER`, then at `CONFIRM_TIMER_CHANGE`.
+const MAX_QUICK_RECONFIRM: u32 = 5;
 /// Signals come in bursts (NetworkManager reports signal strength):
 /// triggered runs are at least this far apart.
 const MIN_TRIGGER_GAP: Duration = Duration::from_secs(5);
@@ -191,6 +195,7 @@ fn run(actor: ActorHandle, mut config: Config, rx: Receiver<Msg>) {
     let mut wanted: BTreeSet<CheckId> = BTreeSet::new();
     let mut last_triggered = Instant::now();
     let mut urgent = false;
+    let mut reconfirmed = 0u32;
     loop {
         let mut wake = periodic.min(Instant::now() + FILE_POLL);
         for t in [confirm.as_ref().map(|c| c.0), after_resume]
@@ -260,12 +265,26 @@ fn run(actor: ActorHandle, mut config: Config, rx: Receiver<Msg>) {
             }
             check(&config, &ids);
             last_triggered = Instant::now();
+            reconfirmed = 0;
             let mut again = confirm.take().map(|c| c.1).unwrap_or_default();
             again.extend(ids);
             confirm = Some((Instant::now() + CONFIRM_AFTER, again));
         } else if confirm.as_ref().is_some_and(|c| c.0 <= now) {
             if let Some((_, ids)) = confirm.take() {
-                check(&config, &ids);
+                // A second look that differs from the first (a settings
+                // backend that had not yet reloaded the changed file) is
+                // looked at again, until two agree or the check flaps.
+                if check(&config, &ids) {
+                    reconfirmed += 1;
+                    let after = if reconfirmed < MAX_QUICK_RECONFIRM {
+                        CONFIRM_AFTER
+                    } else {
+                        CONFIRM_TIMER_CHANGE
+                    };
+                    confirm = Some((Instant::now() + after, ids));
+                } else {
+                    reconfirmed = 0;
+                }
             }
         } else if periodic <= now {
             if check(&config, &all()) {
