@@ -38,7 +38,12 @@ wait $pb; rb=$?
 for g in a b; do
   printf '\n---- end-to-end group %s ----\n' "$g"
   # The test harness's lines, not the apps' chatter (all of it is in the file).
-  grep -E '^(test |running |test result|failures:|---- |thread .* panicked|  left|  right|Running )' "tests/artifacts/e2e-$g.log" || true
+  # A panic's message (the lines after "panicked at") is kept, a few lines
+  # of it, so that a failure in CI says what was waited for.
+  awk '/^thread .* panicked/ { n = 8 }
+       n > 0 { print; n--; next }
+       /^(test |running |test result|failures:|---- |  left|  right|Running )/' \
+    "tests/artifacts/e2e-$g.log" || true
 done
 printf '\nend-to-end tests took %s s (group a: exit %s, group b: exit %s)\n' "$(( $(date +%s) - start ))" "$ra" "$rb"
 if [ "$ra" -ne 0 ] || [ "$rb" -ne 0 ]; then

@@ -75,26 +75,11 @@ impl PipeWire {
     /// audio server crashed. WirePlumber restores the defaults it saved.
     pub fn restart(&mut self) {
         self.kill();
-        // A killed pipewire-pulse leaves its socket behind; a new one then
-        // refused to start now and then ("File exists"), as a session's
-        // service manager would not let happen.
-        let pulse = self.client.runtime.join("pulse");
-        for stale in ["native", "native.lock", "pid"] {
-            let _ = std::fs::remove_file(pulse.join(stale));
-        }
         self.daemon = Some(self.spawn("pipewire"));
         let socket = self.client.runtime.join("pipewire-0");
         wait_until(START, "PipeWire's socket", || socket.exists());
         self.start_session_manager();
-        self.pulse = Some(self.spawn("pipewire-pulse"));
-        let logs = self.logs.clone();
-        let answered = crate::poll_until(START, || self.client.try_pactl(&["info"]).is_some());
-        if !answered {
-            let log = std::fs::read_to_string(logs.join("pipewire-pulse.log")).unwrap_or_default();
-            panic!(
-                "timed out after {START:?} waiting for: pipewire-pulse answers; its log:\n{log}"
-            );
-        }
+        self.start_pulse_server();
         // What `--load=module-null-sink sink_name=virt_out` gives on
         // PulseAudio: a sink, so that its monitor is there as a source
         // that is no microphone.
@@ -106,6 +91,63 @@ impl PipeWire {
         wait_until(START, "the null sink", || {
             self.client.index_of("virt_out.monitor").is_some()
         });
+    }
+
+    /// Starts pipewire-pulse and waits until it answers. One that exits
+    /// before it answers is started again, once, as the session's service
+    /// manager does (`Restart=on-failure`); the panic then says how it
+    /// ended and what each part of the stack logged.
+    fn start_pulse_server(&mut self) {
+        let mut ended = Vec::new();
+        for _attempt in 0..2 {
+            // A killed pipewire-pulse leaves its socket behind; a new one
+            // then refused to start now and then ("File exists"), as a
+            // session's service manager would not let happen.
+            let pulse = self.client.runtime.join("pulse");
+            for stale in ["native", "native.lock", "pid"] {
+                let _ = std::fs::remove_file(pulse.join(stale));
+            }
+            self.pulse = Some(self.spawn("pipewire-pulse"));
+            let deadline = std::time::Instant::now() + START;
+            while std::time::Instant::now() < deadline {
+                if self.client.try_pactl(&["info"]).is_some() {
+                    return;
+                }
+                let exit = self
+                    .pulse
+                    .as_mut()
+                    .and_then(|c| c.try_wait().ok().flatten());
+                if let Some(status) = exit {
+                    ended.push(format!("pipewire-pulse ended before it answered: {status}"));
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if ended.is_empty() {
+                break;
+            }
+        }
+        let daemon_exit = self
+            .daemon
+            .as_mut()
+            .and_then(|c| c.try_wait().ok().flatten())
+            .map(|s| format!("pipewire ended: {s}"))
+            .unwrap_or_else(|| "pipewire still runs".into());
+        let log = |name: &str| {
+            std::fs::read_to_string(self.logs.join(format!("{name}.log"))).unwrap_or_default()
+        };
+        panic!(
+            "timed out after {START:?} waiting for: pipewire-pulse answers ({}; {daemon_exit}); \
+             pipewire-pulse.log:\n{}\npipewire.log:\n{}\nwireplumber.log:\n{}",
+            if ended.is_empty() {
+                "it still runs".to_string()
+            } else {
+                ended.join("; ")
+            },
+            log("pipewire-pulse"),
+            log("pipewire"),
+            log("wireplumber"),
+        );
     }
 
     fn start_session_manager(&mut self) {
