@@ -354,6 +354,26 @@ impl Default for Home {
     }
 }
 
+/// A failed test keeps its home to look into, and prints the end of
+/// Veil's log after the panic, so that a failure in CI says what Veil
+/// was doing.
+impl Drop for Home {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            return;
+        }
+        self.dir.disable_cleanup(true);
+        let log = self.app_log();
+        let lines: Vec<&str> = log.lines().collect();
+        let tail = &lines[lines.len().saturating_sub(40)..];
+        eprintln!(
+            "the failed test's home is kept at {}; Veil's log ends:\n{}",
+            self.path().display(),
+            tail.join("\n")
+        );
+    }
+}
+
 fn write_atomically(path: &Path, text: &str) {
     let tmp = path.with_extension("tmp-e2e");
     fs::write(&tmp, text).expect("write");

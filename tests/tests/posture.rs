@@ -54,6 +54,29 @@ async fn show_card(s: &Session) {
         .await;
 }
 
+/// Waits until `veil status` shows the check with this result; on a
+/// timeout, says what it showed last and what Veil logged.
+fn wait_for_result(home: &Home, id: &str, result: &str, timeout: Duration) {
+    let deadline = std::time::Instant::now() + timeout;
+    let mut last = serde_json::Value::Null;
+    while std::time::Instant::now() < deadline {
+        if let Some(st) = home.status() {
+            last = check(&st, id).clone();
+            if last["result"] == result {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let log = home.app_log();
+    let tail: Vec<&str> = log.lines().rev().take(40).collect();
+    panic!(
+        "timed out after {timeout:?} waiting for {id} to be {result}; last seen: {last}\n\
+         Veil's log, last lines:\n{}",
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    );
+}
+
 fn check<'a>(status: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     status["posture"]["checks"]
         .as_array()
@@ -67,9 +90,10 @@ async fn a_required_screen_lock_that_is_off_needs_attention_until_it_is_turned_o
     home.write_policy("[posture]\nrequired = [\"screen_lock\"]\n");
     let s = Session::start(&home).await;
 
+    wait_for_result(&home, "screen_lock", "fail", Duration::from_secs(20));
     s.eventually(
-        Duration::from_secs(20),
-        "the screen lock check fails",
+        Duration::from_secs(10),
+        "the dashboard shows the screen lock check failing",
         || async { s.attr("#check-screen_lock", "data-result").await.as_deref() == Some("fail") },
     )
     .await;
@@ -125,9 +149,10 @@ async fn a_required_screen_lock_that_is_off_needs_attention_until_it_is_turned_o
         "lock-enabled",
         "true",
     );
+    wait_for_result(&home, "screen_lock", "pass", Duration::from_secs(15));
     s.eventually(
-        Duration::from_secs(15),
-        "the screen lock passes",
+        Duration::from_secs(10),
+        "the dashboard shows the screen lock passing",
         || async { s.attr("#check-screen_lock", "data-result").await.as_deref() == Some("pass") },
     )
     .await;
