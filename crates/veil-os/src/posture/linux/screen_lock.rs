@@ -1,17 +1,33 @@
-//! `screen_lock` on Linux: GNOME's settings through GSettings (the same
-//! backend GNOME itself reads: dconf, or a keyfile where
+//! `screen_lock` on Linux: GNOME's settings through the `gsettings` tool
+//! (the same backend GNOME itself reads: dconf, or a keyfile where
 //! `GSETTINGS_BACKEND=keyfile`), KDE's `kscreenlockerrc` with Plasma's
 //! defaults; any other desktop is `unknown`.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use gtk::gio;
-use gtk::gio::prelude::*;
 use veil_core::posture::screen_lock::{self as decide, Gnome, Kde};
 use veil_core::posture::{Observation, Platform};
 
 use super::Environment;
+
+/// How long one `gsettings get` may take.
+const GSETTINGS_TIME_LIMIT: Duration = Duration::from_secs(3);
+
+/// A GVariant boolean as `gsettings` prints it.
+fn parse_boolean(text: &str) -> Option<bool> {
+    match text {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// A GVariant uint32 as `gsettings` prints it: `300`, or `uint32 300`
+/// where the type is not implied by the number.
+fn parse_uint32(text: &str) -> Option<u32> {
+    text.strip_prefix("uint32 ").unwrap_or(text).parse().ok()
+}
 
 pub struct ScreenLockProbe {
     env: Environment,
@@ -35,24 +51,39 @@ impl ScreenLockProbe {
         }
     }
 
+    /// GNOME's settings, as the `gsettings` tool reads them from the same
+    /// backend GNOME uses. Read in a separate process with a time limit,
+    /// never through GIO in Veil's own: there, the first GSettings use
+    /// loads GIO's modules while the toolkit starts on the main thread,
+    /// and once in a while the two deadlocked and every later check waited
+    /// behind it; and the keyfile backend answered from its cache until it
+    /// noticed a change.
     pub fn read_gnome(&self) -> Result<Gnome, String> {
-        let source =
-            gio::SettingsSchemaSource::default().ok_or("no GSettings schemas are installed")?;
-        let settings = |id: &str| -> Result<gio::Settings, String> {
-            // Settings::new aborts on a missing schema: look it up first.
-            source
-                .lookup(id, true)
-                .ok_or_else(|| format!("the GSettings schema {id} is not installed"))?;
-            Ok(gio::Settings::new(id))
+        let tool = crate::process::system_tool("gsettings")
+            .ok_or("GNOME's gsettings tool is not installed (package libglib2.0-bin)")?;
+        let get = |schema: &str, key: &str| -> Result<String, String> {
+            crate::process::run_within(
+                std::process::Command::new(&tool).args(["get", schema, key]),
+                GSETTINGS_TIME_LIMIT,
+            )
+            .map(|out| out.trim().to_string())
+            .map_err(|e| format!("GSettings key {schema} {key} could not be read ({e})"))
         };
-        let saver = settings("org.gnome.desktop.screensaver")?;
-        let session = settings("org.gnome.desktop.session")?;
-        let lockdown = settings("org.gnome.desktop.lockdown")?;
+        let flag = |schema: &str, key: &str| -> Result<bool, String> {
+            let text = get(schema, key)?;
+            parse_boolean(&text)
+                .ok_or_else(|| format!("GSettings key {schema} {key} is not true or false: {text}"))
+        };
+        let number = |schema: &str, key: &str| -> Result<u32, String> {
+            let text = get(schema, key)?;
+            parse_uint32(&text)
+                .ok_or_else(|| format!("GSettings key {schema} {key} is not a number: {text}"))
+        };
         Ok(Gnome {
-            lock_enabled: saver.boolean("lock-enabled"),
-            idle_delay: session.uint("idle-delay"),
-            lock_delay: saver.uint("lock-delay"),
-            lockdown_disabled: lockdown.boolean("disable-lock-screen"),
+            lock_enabled: flag("org.gnome.desktop.screensaver", "lock-enabled")?,
+            idle_delay: number("org.gnome.desktop.session", "idle-delay")?,
+            lock_delay: number("org.gnome.desktop.screensaver", "lock-delay")?,
+            lockdown_disabled: flag("org.gnome.desktop.lockdown", "disable-lock-screen")?,
         })
     }
 
@@ -155,6 +186,17 @@ mod tests {
             why.contains("kscreenlockerrc") && why.contains("FIFO"),
             "{why}"
         );
+    }
+
+    #[test]
+    fn gsettings_values_are_read_as_it_prints_them() {
+        assert_eq!(parse_boolean("true"), Some(true));
+        assert_eq!(parse_boolean("false"), Some(false));
+        assert_eq!(parse_boolean("'yes'"), None);
+        assert_eq!(parse_uint32("uint32 300"), Some(300));
+        assert_eq!(parse_uint32("0"), Some(0));
+        assert_eq!(parse_uint32("uint32 -1"), None);
+        assert_eq!(parse_uint32(""), None);
     }
 
     #[test]
