@@ -26,14 +26,28 @@ trap cleanup EXIT
 # Xvfb picks a free display itself and says which when it is ready
 # (-displayfd): two runs started at once cannot take the same number.
 displayfile="$XDG_RUNTIME_DIR/display"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$displayfile" >"$LOGS/xvfb.log" 2>&1 &
-pids+=($!)
-# Up to 30 s: a loaded CI machine can be slow to start it.
-for _ in $(seq 300); do [ -s "$displayfile" ] && break; sleep 0.1; done
-[ -s "$displayfile" ] || { echo "Xvfb did not start" >&2; cat "$LOGS/xvfb.log" >&2; exit 1; }
-export DISPLAY=":$(tr -d '[:space:]' <"$displayfile")"
-for _ in $(seq 100); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
-xdpyinfo >/dev/null 2>&1 || { echo "Xvfb on $DISPLAY does not answer" >&2; exit 1; }
+# Started again (up to three times) when it says a display but does not
+# answer on it: seen once with both groups starting at the same moment.
+xvfb_up=""
+: >"$LOGS/xvfb.log"
+for attempt in 1 2 3; do
+  : >"$displayfile"
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$displayfile" >>"$LOGS/xvfb.log" 2>&1 &
+  xvfb=$!
+  # Up to 30 s: a loaded CI machine can be slow to start it.
+  for _ in $(seq 300); do [ -s "$displayfile" ] && break; sleep 0.1; done
+  if [ -s "$displayfile" ]; then
+    export DISPLAY=":$(tr -d '[:space:]' <"$displayfile")"
+    for _ in $(seq 200); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+    if xdpyinfo >/dev/null 2>&1; then xvfb_up=yes; pids+=($xvfb); break; fi
+    echo "Xvfb (attempt $attempt) on $DISPLAY does not answer; starting another" >&2
+  else
+    echo "Xvfb (attempt $attempt) did not start" >&2
+  fi
+  kill "$xvfb" 2>/dev/null || true
+  wait "$xvfb" 2>/dev/null || true
+done
+[ -n "$xvfb_up" ] || { echo "Xvfb did not start; its log:" >&2; cat "$LOGS/xvfb.log" >&2; exit 1; }
 
 openbox >"$LOGS/openbox.log" 2>&1 &
 pids+=($!)
