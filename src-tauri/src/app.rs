@@ -136,6 +136,9 @@ pub fn run(show: bool, at_sign_in: bool) -> ExitCode {
             // Subscribed before anything can attach: a window process that
             // attaches gets every snapshot after the one it was given.
             spawn_renderers(&handle, &actor);
+            // Stop signals are heard before anything outside can see Veil
+            // running (the control channel below).
+            crate::lifecycle::spawn_signal_handler(&handle);
             // The control channel answers as soon as what it uses is in
             // place: `veil status` works while the tray icon is still being
             // made (the desktop's tray and accessibility services answer
@@ -145,7 +148,6 @@ pub fn run(show: bool, at_sign_in: bool) -> ExitCode {
                 Arc::new(window_host.clone()),
             ));
             tracing::debug!("start-up: the control channel serves");
-            crate::lifecycle::spawn_signal_handler(&handle);
             crate::lifecycle::spawn_watch(paths.clone(), actor.clone());
             spawn_maintenance(&actor);
             tray::create(&handle, &actor);

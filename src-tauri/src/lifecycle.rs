@@ -141,6 +141,21 @@ pub fn spawn_signal_handler(app: &AppHandle) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
+        // The listeners first, made here and not in the task below: a stop
+        // signal that came after the sender's handler was in place but
+        // before the task had run was caught and then heard by nobody, so
+        // a `kill` right after start was ignored (seen in the fleet tests).
+        let listeners = tauri::async_runtime::block_on(async {
+            (
+                signal(SignalKind::terminate()),
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::hangup()),
+            )
+        });
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = listeners else {
+            tracing::warn!("cannot listen for stop signals");
+            return;
+        };
         for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
             // SAFETY: the action only stores an integer in an atomic.
             let registered = unsafe {
@@ -154,20 +169,22 @@ pub fn spawn_signal_handler(app: &AppHandle) {
         }
         let app = app.clone();
         tauri::async_runtime::spawn(async move {
-            let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-                signal(SignalKind::terminate()),
-                signal(SignalKind::interrupt()),
-                signal(SignalKind::hangup()),
-            ) else {
-                tracing::warn!("cannot listen for stop signals");
-                return;
-            };
             let name = tokio::select! {
                 _ = term.recv() => "SIGTERM",
                 _ = int.recv() => "SIGINT",
                 _ = hup.recv() => "SIGHUP",
             };
-            let sender = SENDER.load(Ordering::Relaxed);
+            // The sender's handler was added after the listeners', so in
+            // the same signal it runs just after the one that woke us: give
+            // it a moment (a signal from the kernel has no sender at all).
+            let mut sender = SENDER.load(Ordering::Relaxed);
+            for _ in 0..100 {
+                if sender != 0 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(1)).await;
+                sender = SENDER.load(Ordering::Relaxed);
+            }
             let from = match sender {
                 0 => "from the kernel or an unknown sender".to_string(),
                 pid => match veil_os::process::exe_path(pid as u32) {
