@@ -392,15 +392,7 @@ fn recording_programs(devices: &audio::Devices) -> Vec<DeviceUse> {
         .streams
         .iter()
         .filter(|s| !(s.pid_verified && s.pid == Some(own)))
-        // A recorder that is ending can no longer have its program read;
-        // its stream goes with it, under the name it had.
-        .filter(|s| {
-            !(s.pid_verified
-                && s.pid.is_some_and(|pid| {
-                    veil_os::process::exe_path(pid).is_none() && veil_os::process::is_exiting(pid)
-                }))
-        })
-        .map(|s| {
+        .filter_map(|s| {
             let claimed_name = s.exe.clone().or_else(|| s.app.clone()).unwrap_or_default();
             let (pid, exe, trust) = match s.pid.filter(|_| s.pid_verified) {
                 Some(pid) => match veil_os::process::exe_path(pid) {
@@ -412,6 +404,10 @@ fn recording_programs(devices: &audio::Devices) -> Vec<DeviceUse> {
                         };
                         (pid, path, trust)
                     }
+                    // A recorder that is ending can no longer have its
+                    // program read; its stream goes with it, under the
+                    // name it had.
+                    None if veil_os::process::is_exiting(pid) => return None,
                     None => (pid, claimed_name, Trust::Claimed),
                 },
                 None => (
@@ -423,7 +419,7 @@ fn recording_programs(devices: &audio::Devices) -> Vec<DeviceUse> {
                     Trust::Claimed,
                 ),
             };
-            DeviceUse {
+            Some(DeviceUse {
                 kind: UseKind::Microphone,
                 device: s.input_id.clone(),
                 device_name: devices
@@ -436,7 +432,7 @@ fn recording_programs(devices: &audio::Devices) -> Vec<DeviceUse> {
                 exe,
                 user: s.user.clone(),
                 trust,
-            }
+            })
         })
         .collect()
 }

@@ -365,3 +365,72 @@ async fn the_dashboard_shows_live_use_and_recent_history() {
     .await;
     s.end().await;
 }
+
+/// A holder whose main thread has ended while another of its threads keeps
+/// the camera open: to /proc its process is a zombie with no program and
+/// no files of its own, as a process that is ending looks. Veil, which
+/// lets an ending process's session end under its name, must not let this
+/// one hide: the camera is in use, by a program it cannot name.
+#[test]
+fn a_holder_whose_main_thread_ended_is_not_taken_for_an_ending_process() {
+    let home = Home::new();
+    let dir = nodes(&home, &["video0"]);
+    policy(&home, &dir, "");
+    let _app = start(&home, &dir);
+    let node = dir.join("video0");
+
+    let source = home.path().join("leaderless.c");
+    std::fs::write(
+        &source,
+        r#"#include <fcntl.h>
+#include <pthread.h>
+#include <unistd.h>
+static const char *node;
+static void *hold(void *unused) {
+    (void)unused;
+    if (open(node, O_RDONLY) < 0) return 0;
+    sleep(120);
+    return 0;
+}
+int main(int argc, char **argv) {
+    pthread_t t;
+    if (argc < 2) return 2;
+    node = argv[1];
+    pthread_create(&t, 0, hold, 0);
+    usleep(300000);
+    pthread_exit(0);
+}
+"#,
+    )
+    .unwrap();
+    let holder = home.path().join("leaderless");
+    let built = Command::new("cc")
+        .args(["-pthread", "-o"])
+        .arg(&holder)
+        .arg(&source)
+        .status()
+        .expect("cc (build-essential)");
+    assert!(built.success(), "the holder did not build");
+
+    let mut child = Command::new(&holder).arg(&node).spawn().unwrap();
+    let pid = child.id();
+    wait_until(Duration::from_secs(3), "its main thread has ended", || {
+        std::fs::read_to_string(format!("/proc/{pid}/status")).is_ok_and(|s| {
+            s.lines()
+                .any(|l| l.starts_with("State:") && l.contains('Z'))
+        })
+    });
+    wait_until(Duration::from_secs(3), "the camera is seen in use", || {
+        camera(&home)["devices"][0]["in_use"] == true
+    });
+    let status = home.status().unwrap();
+    assert_eq!(status["state"], "attention", "{status}");
+
+    child.kill().unwrap();
+    child.wait().unwrap();
+    wait_until(
+        Duration::from_secs(3),
+        "the use ends with the holder",
+        || camera(&home)["devices"][0]["in_use"] == false,
+    );
+}
