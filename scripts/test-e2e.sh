@@ -40,7 +40,11 @@ for g in a b; do
   # The test harness's lines, not the apps' chatter (all of it is in the file).
   # A panic's message (the lines after "panicked at") is kept, a few lines
   # of it, so that a failure in CI says what was waited for.
+  # So is the tail of Veil's log that a failed test's home prints; the
+  # stack backtrace between the two is not.
   awk '/^thread .* panicked/ { n = 8 }
+       /^stack backtrace:/ { n = 0 }
+       /the failed test.s home is kept at/ { n = 42 }
        n > 0 { print; n--; next }
        /^(test |running |test result|failures:|---- |  left|  right|Running )/' \
     "tests/artifacts/e2e-$g.log" || true

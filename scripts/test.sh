@@ -6,12 +6,20 @@
 # .deb).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
 # One pass over a fresh tree gains nothing from incremental state, which is
 # gigabytes on disk.
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says when it starts, in minutes and seconds since the command
+# began, so a slow run (a fresh machine, CI) shows where the time went.
+began=$(date +%s)
+step() {
+  local t=$(( $(date +%s) - began ))
+  printf '\n==> [%d:%02d] %s\n' $(( t / 60 )) $(( t % 60 )) "$*"
+}
+
+step "system packages and toolchains"
+scripts/setup.sh
 
 step "cargo fmt"
 cargo fmt --all -- --check
@@ -47,3 +55,6 @@ scripts/test-e2e.sh
 
 step "installers: build the .deb and .rpm, lintian, install, run, remove"
 scripts/test-installers.sh
+
+t=$(( $(date +%s) - began ))
+printf '\n==> every test passed in %d:%02d\n' $(( t / 60 )) $(( t % 60 ))

@@ -4,7 +4,7 @@
 //! settings files) and when the agent asks ("Check again"). A change is
 //! looked at twice, a few seconds apart, since a result must hold twice in
 //! a row before it is shown; when the two differ it is looked at again
-//! until two agree. After a resume from sleep, results wait for
+//! until two agree; so is a check that could not tell at start. After a resume from sleep, results wait for
 //! the settling time (veil-core's tracker ignores runs before it).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -167,20 +167,25 @@ fn run(actor: ActorHandle, mut config: Config, rx: Receiver<Msg>) {
     }
     let mut last: BTreeMap<CheckId, (CheckResult, String)> = BTreeMap::new();
     // Runs the checks, posting each result as it comes (a slow service
-    // does not hold up the others); true when any differs from before.
+    // does not hold up the others); true when any differs from before, and
+    // the checks that could not tell.
     let mut check = |config: &Config, ids: &BTreeSet<CheckId>| {
         let mut differs = false;
+        let mut unknown = BTreeSet::new();
         for id in ids {
             let o = probes.run_one(*id, &config.posture, config.shield_lock_after);
             let brief = (o.result, o.observed.clone());
             differs |= last.get(id) != Some(&brief);
             last.insert(*id, brief);
+            if o.result == CheckResult::Unknown {
+                unknown.insert(*id);
+            }
             actor.post_blocking(Event::Posture(PostureEvent::Ran {
                 run: vec![(*id, o)],
                 at: SystemClock.now(),
             }));
         }
-        differs
+        (differs, unknown)
     };
     // The first run waits for the store (briefly), so the last recorded
     // results are known and a result that still holds is not recorded again.
@@ -188,9 +193,13 @@ fn run(actor: ActorHandle, mut config: Config, rx: Receiver<Msg>) {
     while actor.snapshot().status.store.state == StoreState::Starting && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    check(&config, &all());
+    let (_, unknown_at_start) = check(&config, &all());
     let mut periodic = next_periodic(config.posture.check_every);
-    let mut confirm: Option<(Instant, BTreeSet<CheckId>)> = None;
+    // A check that could not tell at start (a service still starting at
+    // sign-in, a settings tool slow on a loaded machine) is looked at again
+    // shortly, as a change would be, not only at the next periodic run.
+    let mut confirm: Option<(Instant, BTreeSet<CheckId>)> =
+        (!unknown_at_start.is_empty()).then(|| (Instant::now() + CONFIRM_AFTER, unknown_at_start));
     let mut after_resume: Option<Instant> = None;
     let mut wanted: BTreeSet<CheckId> = BTreeSet::new();
     let mut last_triggered = Instant::now();
@@ -274,7 +283,7 @@ fn run(actor: ActorHandle, mut config: Config, rx: Receiver<Msg>) {
                 // A second look that differs from the first (a settings
                 // backend that had not yet reloaded the changed file) is
                 // looked at again, until two agree or the check flaps.
-                if check(&config, &ids) {
+                if check(&config, &ids).0 {
                     reconfirmed += 1;
                     let after = if reconfirmed < MAX_QUICK_RECONFIRM {
                         CONFIRM_AFTER
@@ -287,7 +296,7 @@ fn run(actor: ActorHandle, mut config: Config, rx: Receiver<Msg>) {
                 }
             }
         } else if periodic <= now {
-            if check(&config, &all()) {
+            if check(&config, &all()).0 {
                 confirm = Some((Instant::now() + CONFIRM_TIMER_CHANGE, all()));
             }
             periodic = next_periodic(config.posture.check_every);

@@ -606,7 +606,15 @@ impl Session {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("timed out after {timeout:?} waiting for: {what}");
+        // What the window showed instead, so a failure in CI says whether
+        // the page had rendered and what it said.
+        let shown = match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(e) => format!("(no page: {e})"),
+        };
+        let shown: String = shown.split_whitespace().collect::<Vec<_>>().join(" ");
+        let shown: String = shown.chars().take(600).collect();
+        panic!("timed out after {timeout:?} waiting for: {what}\nthe window showed: {shown}");
     }
 
     /// Clicks the element; tries again for a few seconds when the page

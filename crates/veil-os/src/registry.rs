@@ -58,6 +58,15 @@ pub enum RegistryError {
 /// build would otherwise see a copy). Text longer than 1,023 UTF-16 units
 /// is an error: nothing Veil reads is that long.
 pub fn read_value(root: HKEY, path: &str, name: &str) -> Result<Option<RegValue>, RegistryError> {
+    Ok(read_typed(root, path, name)?.map(|(_, value)| value))
+}
+
+/// The value with the type it is stored as.
+fn read_typed(
+    root: HKEY,
+    path: &str,
+    name: &str,
+) -> Result<Option<(REG_VALUE_TYPE, RegValue)>, RegistryError> {
     let (wpath, wname) = (wide(path), wide(name));
     let mut kind = REG_VALUE_TYPE::default();
     let mut buf = [0u16; 1024];
@@ -87,14 +96,18 @@ pub fn read_value(root: HKEY, path: &str, name: &str) -> Result<Option<RegValue>
     let units = (size as usize / 2).min(buf.len());
     let word = |i: usize| u64::from(buf[i]) << (16 * i);
     match kind {
-        REG_DWORD if units >= 2 => Ok(Some(RegValue::Number(word(0) | word(1)))),
-        REG_QWORD if units >= 4 => Ok(Some(RegValue::Number(
-            word(0) | word(1) | word(2) | word(3),
+        REG_DWORD if units >= 2 => Ok(Some((kind, RegValue::Number(word(0) | word(1))))),
+        REG_QWORD if units >= 4 => Ok(Some((
+            kind,
+            RegValue::Number(word(0) | word(1) | word(2) | word(3)),
         ))),
         REG_SZ | REG_EXPAND_SZ => {
             let text = &buf[..units];
             let len = text.iter().position(|c| *c == 0).unwrap_or(text.len());
-            Ok(Some(RegValue::Text(String::from_utf16_lossy(&text[..len]))))
+            Ok(Some((
+                kind,
+                RegValue::Text(String::from_utf16_lossy(&text[..len])),
+            )))
         }
         other => Err(RegistryError::UnexpectedType {
             path: path.into(),
@@ -107,13 +120,13 @@ pub fn read_value(root: HKEY, path: &str, name: &str) -> Result<Option<RegValue>
 /// A text value (REG_SZ or REG_EXPAND_SZ, unexpanded); any other type is
 /// an error.
 pub fn read_text(root: HKEY, path: &str, name: &str) -> Result<Option<String>, RegistryError> {
-    match read_value(root, path, name)? {
+    match read_typed(root, path, name)? {
         None => Ok(None),
-        Some(RegValue::Text(t)) => Ok(Some(t)),
-        Some(RegValue::Number(_)) => Err(RegistryError::UnexpectedType {
+        Some((_, RegValue::Text(t))) => Ok(Some(t)),
+        Some((kind, RegValue::Number(_))) => Err(RegistryError::UnexpectedType {
             path: path.into(),
             name: name.into(),
-            kind: REG_DWORD.0,
+            kind: kind.0,
         }),
     }
 }

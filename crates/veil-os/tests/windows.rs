@@ -646,7 +646,8 @@ mod registry {
     /// Proves: the one-value reader the posture checks, the machine id and
     /// the Run entry share gives numbers and text with their types, None
     /// for a missing value or key, and a named error for a type it does not
-    /// take (text asked of a number, a binary value).
+    /// take (text asked of a number, a binary value), with that value's
+    /// real type.
     #[test]
     fn one_value_is_read_with_its_type_and_a_wrong_type_is_named() {
         remove(HKEY_CURRENT_USER, KEY);
@@ -677,6 +678,16 @@ mod registry {
         assert!(matches!(wrong, RegistryError::UnexpectedType { .. }));
         assert!(
             wrong.to_string().contains("RegistryReaderTest\\Dword"),
+            "{wrong}"
+        );
+        // The error names the type the value really has.
+        assert!(matches!(
+            wrong,
+            RegistryError::UnexpectedType { kind: 4, .. }
+        ));
+        let wrong = read_text(HKEY_CURRENT_USER, KEY, "Qword").unwrap_err();
+        assert!(
+            matches!(wrong, RegistryError::UnexpectedType { kind: 11, .. }),
             "{wrong}"
         );
         let blob = read_value(HKEY_CURRENT_USER, KEY, "Blob").unwrap_err();

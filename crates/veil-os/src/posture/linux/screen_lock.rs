@@ -11,8 +11,9 @@ use veil_core::posture::{Observation, Platform};
 
 use super::Environment;
 
-/// How long one `gsettings get` may take.
-const GSETTINGS_TIME_LIMIT: Duration = Duration::from_secs(3);
+/// How long one `gsettings get` may take: as long as a D-Bus probe (its
+/// start loads GIO's modules, which on a loaded machine takes a while).
+const GSETTINGS_TIME_LIMIT: Duration = crate::posture::PROBE_TIMEOUT;
 
 /// A GVariant boolean as `gsettings` prints it.
 fn parse_boolean(text: &str) -> Option<bool> {
