@@ -581,11 +581,20 @@ impl Session {
         }
     }
 
+    /// The element's text; empty when it is not there. The dashboard
+    /// redraws on every state change, so an element found can be replaced
+    /// before it is read (a stale element): it is then found again.
     pub async fn text(&self, css: &str) -> String {
-        match self.client.find(Locator::Css(css)).await {
-            Ok(el) => el.text().await.unwrap_or_default(),
-            Err(_) => String::new(),
+        for _ in 0..5 {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(el) => match el.text().await {
+                    Ok(t) => return t,
+                    Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                },
+                Err(_) => return String::new(),
+            }
         }
+        String::new()
     }
 
     pub async fn attr(&self, css: &str, name: &str) -> Option<String> {
