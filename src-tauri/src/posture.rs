@@ -4,8 +4,9 @@
 //! settings files) and when the agent asks ("Check again"). A change is
 //! looked at twice, a few seconds apart, since a result must hold twice in
 //! a row before it is shown; when the two differ it is looked at again
-//! until two agree; so is a check that could not tell at start. After a resume from sleep, results wait for
-//! the settling time (veil-core's tracker ignores runs before it).
+//! until two agree. So is a check that could not tell at start. After a
+//! resume from sleep, results wait for the settling time (veil-core's
+//! tracker ignores runs before it).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
